@@ -1,0 +1,60 @@
+import type { DeploymentStatus, HostStatus } from '../domain/deployment.ts';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
+import type { Host } from '../domain/ports.ts';
+import type { ActivityDeps, LockRequest } from './deps.ts';
+import { mapFailures } from './failures.ts';
+
+export interface DiscoverInput {
+  deploymentId: string;
+  hostQuery: string;
+  loadBalancerQuery: string;
+}
+
+export function createDeploymentActivities(deps: ActivityDeps) {
+  return {
+    /** Fetches the artifact once and checks its sha256 before any host is touched. */
+    async verifyArtifact(input: { url: string; sha256: string }): Promise<{ bytes: number }> {
+      return mapFailures(async () => ({ bytes: (await deps.artifacts.get(input.url, input.sha256)).length }));
+    },
+
+    /**
+     * One Chef search for the VMs and one for the HAProxy boxes. The result is
+     * the deploy's snapshot: recorded here and in the workflow history, never
+     * queried again mid-deploy.
+     */
+    async discover(input: DiscoverInput): Promise<{ hosts: Host[]; loadBalancers: Host[] }> {
+      return mapFailures(async () => {
+        const [hosts, loadBalancers] = await Promise.all([
+          deps.chef.searchNodes(input.hostQuery),
+          deps.chef.searchNodes(input.loadBalancerQuery),
+        ]);
+        if (hosts.length === 0) {
+          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${input.hostQuery}`);
+        }
+        if (loadBalancers.length === 0) {
+          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no HAProxy boxes for ${input.loadBalancerQuery}`);
+        }
+        await deps.store.setHosts(
+          input.deploymentId,
+          input.hostQuery,
+          loadBalancers.map((lb) => lb.name),
+          hosts.map((h) => ({ ...h, status: 'PENDING' as const })),
+        );
+        return { hosts, loadBalancers };
+      });
+    },
+
+    async setDeploymentStatus(input: { deploymentId: string; status: DeploymentStatus; error?: string }): Promise<void> {
+      await deps.store.setStatus(input.deploymentId, input.status, new Date(), input.error);
+    },
+
+    async setHostStatus(input: { deploymentId: string; host: string; status: HostStatus; error?: string }): Promise<void> {
+      await deps.store.setHostStatus(input.deploymentId, input.host, input.status, input.error);
+    },
+
+    /** Asks the (application, environment) lock for a turn; the grant arrives as a signal. */
+    async requestDeployLock(input: LockRequest): Promise<void> {
+      await deps.lock.request(input);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { ApplicationCatalog } from '../domain/applications.ts';
+import type { DeploymentStore } from '../domain/deployment.ts';
+import type { ArtifactSource, ChefClient, HealthProbe, LoadBalancer, RemoteHosts } from '../domain/ports.ts';
+
+/** Grants a deploy its turn on (application, environment); see workflows/deployment-lock.ts. */
+export interface LockRequester {
+  request(input: LockRequest): Promise<void>;
+}
+
+export interface LockRequest {
+  application: string;
+  environment: string;
+  workflowId: string;
+  deploymentId: string;
+}
+
+/** Everything the activities touch, injected so tests can pass fakes. */
+export interface ActivityDeps {
+  store: DeploymentStore;
+  chef: ChefClient;
+  remote: RemoteHosts;
+  loadBalancer: LoadBalancer;
+  health: HealthProbe;
+  artifacts: ArtifactSource;
+  applications: ApplicationCatalog;
+  lock: LockRequester;
+  logger: Logger;
+  /** How long a drain waits for open sessions to finish. @default 5000 */
+  drainTimeoutMs?: number;
+  /** Interval between health probes. @default 250 */
+  healthIntervalMs?: number;
+}

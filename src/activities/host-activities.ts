@@ -1,0 +1,155 @@
+import { Context } from '@temporalio/activity';
+import type { Application } from '../domain/applications.ts';
+import type { HostStepInput } from '../domain/deploy-types.ts';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
+import type { Host } from '../domain/ports.ts';
+import * as release from '../domain/release-commands.ts';
+import type { ActivityDeps } from './deps.ts';
+import { recordedStep } from './step-log.ts';
+
+export interface StageInput extends HostStepInput {
+  artifact: { url: string; sha256: string };
+}
+export interface LbStepInput extends HostStepInput {
+  loadBalancers: Host[];
+  backend: string;
+}
+export interface HealthInput extends HostStepInput {
+  healthCheck: { port: number; path: string; timeoutSeconds: number };
+}
+
+export function application(deps: ActivityDeps, name: string): Application {
+  const app = deps.applications.get(name);
+  if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${name}' is not configured on this server`);
+  return app;
+}
+
+export function createHostActivities(deps: ActivityDeps) {
+  /** Connects for the length of one step; every step reuses one connection for its commands. */
+  async function onHost<T>(host: Host, fn: (session: Awaited<ReturnType<ActivityDeps['remote']['connect']>>) => Promise<T>) {
+    const session = await deps.remote.connect(host);
+    try {
+      return await fn(session);
+    } finally {
+      await session.close();
+    }
+  }
+
+  return {
+    /**
+     * Uploads and unpacks the release beside the running one, before any
+     * drain: the host keeps serving while the bytes move. Returns the version
+     * `current` pointed at, the one a rollback goes back to.
+     */
+    async stageRelease(input: StageInput): Promise<{ previousVersion: string | undefined }> {
+      return recordedStep(deps, input, 'stage', async (log) => {
+        const app = application(deps, input.application);
+        const layout = { installDir: app.installDir, version: input.version };
+        const bytes = await deps.artifacts.get(input.artifact.url, input.artifact.sha256);
+        return onHost(input.host, async (session) => {
+          const current = await log.runAllowingFailure(session, release.readCurrentCommand(app.installDir));
+          const currentVersion = current.exitCode === 0 ? release.versionFromLink(current.stdout) : undefined;
+          const exists = await log.runAllowingFailure(session, release.releaseExistsCommand(layout));
+          if (exists.exitCode === 0 && currentVersion === input.version) {
+            log.note(`release ${input.version} is already current`);
+          } else {
+            await log.run(session, release.prepareDirsCommand(layout));
+            await session.upload(bytes, release.incomingArchive(layout), 0o600);
+            const sum = release.parseChecksum((await log.run(session, release.checksumCommand(layout))).stdout);
+            if (sum !== input.artifact.sha256) {
+              throw new VesemirError(
+                ErrorType.ArtifactChecksumMismatch,
+                `${input.host.name}: uploaded artifact has sha256 ${sum ?? '(none)'}, expected ${input.artifact.sha256}`,
+              );
+            }
+            for (const argv of release.unpackCommands(layout)) await log.run(session, argv);
+          }
+          const previousVersion = currentVersion === input.version ? undefined : currentVersion;
+          log.note(`previous release: ${previousVersion ?? '(none)'}`);
+          return { previousVersion };
+        });
+      });
+    },
+
+    async drainHost(input: LbStepInput): Promise<void> {
+      return recordedStep(deps, input, 'drain', async (log) => {
+        await deps.loadBalancer.drain(input.loadBalancers, input.backend, input.host.name, {
+          drainTimeoutMs: deps.drainTimeoutMs ?? 5000,
+        });
+        log.note(`drained ${input.backend}/${input.host.name} on ${input.loadBalancers.map((l) => l.name).join(', ')}`);
+      });
+    },
+
+    /** Points `current` at `version`; also the first step of a rollback. */
+    async activateRelease(input: HostStepInput & { rollback?: boolean }): Promise<void> {
+      return recordedStep(deps, input, input.rollback ? 'rollback-activate' : 'activate', async (log) => {
+        const app = application(deps, input.application);
+        await onHost(input.host, async (session) => {
+          for (const argv of release.activateCommands({ installDir: app.installDir, version: input.version })) {
+            await log.run(session, argv);
+          }
+        });
+      });
+    },
+
+    async restartService(input: HostStepInput & { rollback?: boolean }): Promise<void> {
+      return recordedStep(deps, input, input.rollback ? 'rollback-restart' : 'restart', async (log) => {
+        const app = application(deps, input.application);
+        await onHost(input.host, (session) => log.run(session, app.restartCommand, 120_000));
+      });
+    },
+
+    /** Polls the host's health URL until it answers 2xx or the timeout passes. */
+    async waitHealthy(input: HealthInput & { rollback?: boolean }): Promise<void> {
+      return recordedStep(deps, input, input.rollback ? 'rollback-health' : 'health', async (log) => {
+        const { port, path, timeoutSeconds } = input.healthCheck;
+        const url = `http://${input.host.address}:${port}${path}`;
+        const deadline = Date.now() + timeoutSeconds * 1000;
+        let last = 'no answer yet';
+        for (let probe = 1; ; probe++) {
+          Context.current().heartbeat({ probe });
+          try {
+            const answer = await deps.health.get(url, 2000);
+            last = `HTTP ${answer.status} ${answer.body.slice(0, 200)}`;
+            if (answer.status >= 200 && answer.status < 300) {
+              log.note(`GET ${url} → ${last} (probe ${probe})`);
+              return;
+            }
+          } catch (err) {
+            last = (err as Error).message;
+          }
+          if (Date.now() >= deadline) {
+            log.note(`GET ${url} → ${last}`);
+            throw new VesemirError(
+              ErrorType.HealthCheckFailed,
+              `${input.host.name}: not healthy after ${timeoutSeconds}s at ${url}: ${last}`,
+            );
+          }
+          await new Promise((r) => setTimeout(r, deps.healthIntervalMs ?? 250));
+        }
+      });
+    },
+
+    async enableHost(
+      input: LbStepInput & { weight: number; step: 'enable' | 'full' | 'rollback-enable' },
+    ): Promise<void> {
+      return recordedStep(deps, input, input.step, async (log) => {
+        await deps.loadBalancer.enable(input.loadBalancers, input.backend, input.host.name, input.weight);
+        log.note(`${input.backend}/${input.host.name} ready at ${input.weight}%`);
+      });
+    },
+
+    /** Deletes old releases, keeping the current and the previous one. Best effort. */
+    async pruneReleases(input: HostStepInput & { previousVersion?: string | undefined }): Promise<string[]> {
+      const app = application(deps, input.application);
+      return onHost(input.host, async (session) => {
+        const listed = await session.exec(release.listReleasesCommand(app.installDir));
+        if (listed.exitCode !== 0) return [];
+        const protect = [input.version, ...(input.previousVersion ? [input.previousVersion] : [])];
+        const doomed = release.releasesToPrune(listed.stdout.split('\n'), app.keepReleases, protect);
+        if (doomed.length > 0) await session.exec(release.removeReleasesCommand(app.installDir, doomed));
+        return doomed;
+      });
+    },
+  };
+}

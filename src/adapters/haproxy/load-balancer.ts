@@ -1,0 +1,172 @@
+import {
+  assertHaproxyName,
+  assertWeightPercent,
+  expectedWeight,
+  isRuntimeError,
+  LoadBalancerError,
+  parseServersState,
+  parseStatSessions,
+  setServerStateCommand,
+  setWeightCommand,
+  showServersStateCommand,
+  showStatCommand,
+} from '../../domain/haproxy.ts';
+import type { Host, LbRuntime, LbServerState } from '../../domain/ports.ts';
+
+export { LoadBalancerError } from '../../domain/haproxy.ts';
+
+export interface DrainOptions {
+  /**
+   * How long to wait for the server's current sessions to end before it is
+   * put in maintenance anyway (the remaining sessions are then cut).
+   */
+  drainTimeoutMs: number;
+}
+
+/** What one LB box reported while draining. */
+export interface DrainResult {
+  lb: string;
+  /** Sessions still open when the server went to maintenance (0 = clean drain). */
+  sessionsLeft: number;
+  waitedMs: number;
+}
+
+export interface HaproxyLoadBalancerOptions {
+  /** Pause between two `show stat` polls while draining. @default 100 */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Takes one server out of / back into a backend on every LB box, and reads
+ * each change back from HAProxy before calling it done.
+ */
+export class HaproxyLoadBalancer {
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly runtime: LbRuntime,
+    options: HaproxyLoadBalancerOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+  }
+
+  /** drain → wait for sessions to end (bounded) → maint → verify, on every LB box in parallel. */
+  async drain(lbs: readonly Host[], backend: string, server: string, options: DrainOptions): Promise<DrainResult[]> {
+    validate(backend, server);
+    return await onEvery(lbs, (lb) => this.drainOne(lb, backend, server, options));
+  }
+
+  /**
+   * Sets the weight, then `ready`, then verifies both, on every LB box in
+   * parallel. The weight goes first so that a server leaving maintenance never
+   * takes a full share for a moment. Call it only after the app is healthy:
+   * HAProxy marks a server UP as soon as it is `ready`, before any check.
+   */
+  async enable(lbs: readonly Host[], backend: string, server: string, weightPercent: number): Promise<void> {
+    validate(backend, server);
+    assertWeightPercent(weightPercent);
+    await onEvery(lbs, (lb) => this.enableOne(lb, backend, server, weightPercent));
+  }
+
+  async serverStates(lb: Host, backend: string): Promise<LbServerState[]> {
+    assertHaproxyName('backend', backend);
+    return await this.readStates(lb, backend, '*');
+  }
+
+  private async drainOne(lb: Host, backend: string, server: string, options: DrainOptions): Promise<DrainResult> {
+    const started = Date.now();
+    // A retried activity finds the server already in maintenance: going
+    // through drain again would briefly lift the maintenance.
+    if ((await this.stateOf(lb, backend, server)).admin === 'maint') {
+      return { lb: lb.name, sessionsLeft: 0, waitedMs: 0 };
+    }
+    await this.set(lb, backend, server, setServerStateCommand(backend, server, 'drain'));
+    const sessionsLeft = await this.waitForNoSessions(lb, backend, server, started + options.drainTimeoutMs);
+    const waitedMs = Date.now() - started;
+    await this.set(lb, backend, server, setServerStateCommand(backend, server, 'maint'));
+    const state = await this.stateOf(lb, backend, server);
+    if (state.admin !== 'maint') {
+      throw new LoadBalancerError(lb.name, backend, server, '', `expected admin state maint after drain, read back ${state.admin}`);
+    }
+    return { lb: lb.name, sessionsLeft, waitedMs };
+  }
+
+  private async enableOne(lb: Host, backend: string, server: string, weightPercent: number): Promise<void> {
+    await this.set(lb, backend, server, setWeightCommand(backend, server, weightPercent));
+    await this.set(lb, backend, server, setServerStateCommand(backend, server, 'ready'));
+    const state = await this.stateOf(lb, backend, server);
+    const weight = expectedWeight(state.initialWeight, weightPercent);
+    if (state.admin !== 'ready' || state.weight !== weight) {
+      throw new LoadBalancerError(
+        lb.name,
+        backend,
+        server,
+        '',
+        `expected admin ready with weight ${weight}, read back ${state.admin} with weight ${state.weight}`,
+      );
+    }
+  }
+
+  /** Polls `show stat` until scur and qcur are 0 or the deadline passes; returns what is left. */
+  private async waitForNoSessions(lb: Host, backend: string, server: string, deadline: number): Promise<number> {
+    for (;;) {
+      const answer = await this.send(lb, backend, server, showStatCommand(backend));
+      const row = parse(lb, backend, server, answer, parseStatSessions).find((s) => s.server === server);
+      if (!row) throw new LoadBalancerError(lb.name, backend, server, answer, 'server missing from show stat');
+      const left = row.current + row.queued;
+      if (left === 0 || Date.now() >= deadline) return left;
+      await sleep(Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  private async stateOf(lb: Host, backend: string, server: string): Promise<LbServerState> {
+    const state = (await this.readStates(lb, backend, server)).find((s) => s.server === server);
+    if (!state) throw new LoadBalancerError(lb.name, backend, server, '', 'no such server in show servers state');
+    return state;
+  }
+
+  private async readStates(lb: Host, backend: string, server: string): Promise<LbServerState[]> {
+    const answer = await this.send(lb, backend, server, showServersStateCommand(backend));
+    return parse(lb, backend, server, answer, parseServersState);
+  }
+
+  /** Sends a `set …` command; any answer text is HAProxy refusing it. */
+  private async set(lb: Host, backend: string, server: string, command: string): Promise<void> {
+    const answer = await this.send(lb, backend, server, command);
+    if (isRuntimeError(answer)) throw new LoadBalancerError(lb.name, backend, server, answer, `'${command}' failed`);
+  }
+
+  private async send(lb: Host, backend: string, server: string, command: string): Promise<string> {
+    try {
+      return await this.runtime.send(lb, command);
+    } catch (error) {
+      throw new LoadBalancerError(lb.name, backend, server, '', `'${command}' not delivered: ${(error as Error).message}`);
+    }
+  }
+}
+
+function validate(backend: string, server: string): void {
+  assertHaproxyName('backend', backend);
+  assertHaproxyName('server', server);
+}
+
+function parse<T>(lb: Host, backend: string, server: string, answer: string, parser: (text: string) => T): T {
+  try {
+    return parser(answer);
+  } catch {
+    // the answer is usually an error line (`Can't find backend.`); the error carries it
+    throw new LoadBalancerError(lb.name, backend, server, answer, 'unexpected answer from the runtime API');
+  }
+}
+
+/** Runs on every box and lets all finish (no change left half-sent), then throws the first failure. */
+async function onEvery<T>(lbs: readonly Host[], work: (lb: Host) => Promise<T>): Promise<T[]> {
+  const outcomes = await Promise.allSettled(lbs.map(work));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<T>).value);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

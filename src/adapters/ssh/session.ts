@@ -1,0 +1,149 @@
+import { constants } from 'node:os';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import type { ExecOptions, ExecResult, Host, RemoteSession } from '../../domain/ports.ts';
+import { shellLine } from '../../domain/shell.ts';
+import { SshConnectError, SshExecTimeoutError, SshUploadError } from './errors.ts';
+
+/** Output kept per stream: the tail, where a failing command explains itself. */
+const OUTPUT_LIMIT_BYTES = 1024 * 1024;
+
+/** Keeps the last `limit` bytes written to it. */
+class TailBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly limit = OUTPUT_LIMIT_BYTES) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > this.limit && this.chunks.length > 1) this.size -= this.chunks.shift()!.length;
+  }
+
+  toString(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+  }
+}
+
+/** One ssh2 connection: commands as argv, uploads over one lazily opened SFTP channel. */
+export class Ssh2Session implements RemoteSession {
+  private sftp: Promise<SFTPWrapper> | undefined;
+  private closed = false;
+  private lostReason: string | undefined;
+
+  constructor(
+    private readonly client: Client,
+    private readonly host: Host,
+    private readonly port: number,
+  ) {
+    client.on('error', (err) => {
+      this.lostReason = err.message;
+    });
+    client.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const command = shellLine(argv);
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(this.connectionLost('connection already closed'));
+      this.client.exec(command, (err, stream) => {
+        if (err) return reject(this.connectionLost(`could not start '${command}': ${err.message}`, err));
+        this.collect(stream, command, options, started).then(resolve, reject);
+      });
+    });
+  }
+
+  private collect(stream: ClientChannel, command: string, options: ExecOptions, started: number): Promise<ExecResult> {
+    const stdout = new TailBuffer();
+    const stderr = new TailBuffer();
+    let exitCode: number | undefined;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              settled = true;
+              stream.signal('KILL');
+              stream.close();
+              reject(new SshExecTimeoutError({ host: this.host.name, command, timeoutMs: options.timeoutMs! }));
+            }, options.timeoutMs);
+      stream.on('data', (chunk: Buffer) => stdout.push(chunk));
+      stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      stream.on('exit', (code: number | null, signal?: string) => {
+        exitCode = code ?? signalExitCode(signal);
+      });
+      stream.on('close', () => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        if (exitCode === undefined) {
+          reject(this.connectionLost(`'${command}' ended without an exit status (${this.lostReason ?? 'channel closed'})`));
+          return;
+        }
+        const durationMs = Math.round(performance.now() - started);
+        resolve({ exitCode, stdout: stdout.toString(), stderr: stderr.toString(), durationMs });
+      });
+      // Ending stdin lets commands that read it (cat, socat) finish.
+      stream.end(options.stdin);
+    });
+  }
+
+  async upload(data: Buffer, remotePath: string, mode?: number): Promise<void> {
+    const fail = (reason: string, cause?: unknown) =>
+      new SshUploadError({ host: this.host.name, remotePath, reason, cause });
+    const sftp = await this.openSftp().catch((err: Error) => {
+      throw fail(`could not open SFTP: ${err.message}`, err);
+    });
+    await new Promise<void>((resolve, reject) => {
+      sftp.writeFile(remotePath, data, mode === undefined ? {} : { mode }, (err) =>
+        err ? reject(fail(err.message, err)) : resolve(),
+      );
+    });
+    // The mode given at open time is filtered through sshd's umask; set it exactly.
+    if (mode !== undefined) {
+      await new Promise<void>((resolve, reject) => {
+        sftp.chmod(remotePath, mode, (err) => (err ? reject(fail(`chmod: ${err.message}`, err)) : resolve()));
+      });
+    }
+  }
+
+  private openSftp(): Promise<SFTPWrapper> {
+    this.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
+      this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
+    });
+    // A failed open is not cached: the next upload tries again.
+    this.sftp.catch(() => {
+      this.sftp = undefined;
+    });
+    return this.sftp;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2_000);
+      this.client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.client.end();
+    });
+    this.closed = true;
+  }
+
+  private connectionLost(reason: string, cause?: unknown): SshConnectError {
+    const { name, address } = this.host;
+    return new SshConnectError({ host: name, address, port: this.port, reason, cause });
+  }
+}
+
+/** Shells report a signal death as 128 + signal number; do the same. */
+function signalExitCode(signal: string | undefined): number {
+  const number = signal ? constants.signals[signal as keyof typeof constants.signals] : undefined;
+  return number === undefined ? 255 : 128 + number;
+}

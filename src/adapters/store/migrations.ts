@@ -1,0 +1,102 @@
+import type { Db } from './db.ts';
+
+/**
+ * One schema change. Each statement is sent on its own: the extended query
+ * protocol both drivers use takes a single statement at a time.
+ * Append new migrations; never edit one that has shipped.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'deployments, hosts and steps',
+    statements: [
+      `CREATE TABLE deployments (
+        id text PRIMARY KEY,
+        workflow_id text NOT NULL,
+        application text NOT NULL,
+        environment text NOT NULL,
+        team text NOT NULL,
+        version text NOT NULL,
+        requested_by text NOT NULL,
+        request jsonb NOT NULL,
+        status text NOT NULL,
+        chef_query text,
+        load_balancers jsonb NOT NULL DEFAULT '[]'::jsonb,
+        error text,
+        created_at timestamptz NOT NULL,
+        started_at timestamptz,
+        finished_at timestamptz
+      )`,
+      'CREATE INDEX deployments_app_env_created_idx ON deployments (application, environment, created_at DESC)',
+      'CREATE INDEX deployments_status_idx ON deployments (status)',
+      `CREATE TABLE deployment_hosts (
+        deployment_id text NOT NULL REFERENCES deployments (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        address text NOT NULL,
+        status text NOT NULL,
+        error text,
+        position integer NOT NULL,
+        PRIMARY KEY (deployment_id, name)
+      )`,
+      `CREATE TABLE deployment_steps (
+        deployment_id text NOT NULL REFERENCES deployments (id) ON DELETE CASCADE,
+        host text NOT NULL,
+        step text NOT NULL,
+        attempt integer NOT NULL,
+        status text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        command text,
+        exit_code integer,
+        stdout text,
+        stderr text,
+        error text,
+        PRIMARY KEY (deployment_id, host, step, attempt)
+      )`,
+    ],
+  },
+];
+
+/**
+ * Serializes migrators across processes sharing one Postgres. A transaction
+ * lock rather than a session lock: it is released by COMMIT/ROLLBACK, so it
+ * cannot outlive a crashed migration on a pooled connection.
+ */
+const MIGRATION_LOCK_KEY = 0x76_65_73_65; // 'vese'
+
+/**
+ * Applies the pending migrations in one transaction (Postgres DDL is
+ * transactional: a failed step leaves the schema as it was).
+ * @returns the versions applied by this call
+ */
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return await db.transaction(async (tx) => {
+    if (tx.kind === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    );
+    const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    const done: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      done.push(migration.version);
+    }
+    return done;
+  });
+}

@@ -1,0 +1,65 @@
+import type { DeploymentRecord, StepSummary } from '../domain/deployment.ts';
+import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
+import type { DeploymentView } from './schemas.ts';
+
+export interface LinkBuilder {
+  self(id: string): string;
+  temporalUi(workflowId: string): string;
+}
+
+const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+const stepOrder: string[] = [...HOST_STEPS, ...ROLLBACK_STEPS];
+
+/** Folds step attempts into one row per step (the latest attempt), in step order. */
+function stepsOf(host: string, steps: StepSummary[]): DeploymentView['hosts'][number]['steps'] {
+  const latest = new Map<string, StepSummary>();
+  for (const s of steps) {
+    if (s.host !== host) continue;
+    const seen = latest.get(s.step);
+    if (!seen || s.attempt >= seen.attempt) latest.set(s.step, s);
+  }
+  return [...latest.values()]
+    .sort((a, b) => stepOrder.indexOf(a.step) - stepOrder.indexOf(b.step))
+    .map((s) => ({
+      name: s.step,
+      status: s.status,
+      attempts: s.attempt,
+      startedAt: s.startedAt.toISOString(),
+      finishedAt: iso(s.finishedAt),
+      error: s.error ?? null,
+      outputTail: s.outputTail,
+    }));
+}
+
+export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links: LinkBuilder): DeploymentView {
+  return {
+    id: d.id,
+    application: d.application,
+    environment: d.environment,
+    team: d.team,
+    version: d.version,
+    status: d.status,
+    requestedBy: d.requestedBy,
+    chefQuery: d.chefQuery ?? null,
+    loadBalancers: d.loadBalancers,
+    createdAt: d.createdAt.toISOString(),
+    startedAt: iso(d.startedAt),
+    finishedAt: iso(d.finishedAt),
+    durationMs: d.startedAt && d.finishedAt ? d.finishedAt.getTime() - d.startedAt.getTime() : null,
+    error: d.error ?? null,
+    hosts: d.hosts.map((h) => ({
+      name: h.name,
+      address: h.address,
+      status: h.status,
+      error: h.error ?? null,
+      steps: stepsOf(h.name, steps),
+    })),
+    links: { self: links.self(d.id), temporalUi: links.temporalUi(d.workflowId) },
+  };
+}
+
+export function hostCounts(d: DeploymentRecord): Record<string, number> {
+  const counts: Record<string, number> = { total: d.hosts.length };
+  for (const h of d.hosts) counts[h.status] = (counts[h.status] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { deployRequestSchema } from '../domain/deploy-request.ts';
+import { DEPLOYMENT_STATUSES, type DeploymentStore } from '../domain/deployment.ts';
+import { slug } from '../domain/names.ts';
+import type { DeploymentService } from './deployment-service.ts';
+import { deploymentView, hostCounts, type LinkBuilder } from './deployment-views.ts';
+import { HttpError } from './errors.ts';
+import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorResponse } from './schemas.ts';
+
+export interface DeploymentRoutesDeps {
+  service: DeploymentService;
+  store: DeploymentStore;
+  links: LinkBuilder;
+}
+
+const idParam = z.object({ id: z.string().regex(/^d-[a-f0-9-]{8,64}$/, 'is not a deployment id') });
+
+export const deploymentsRoutes =
+  (deps: DeploymentRoutesDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/v1/deployments',
+      {
+        schema: {
+          tags: ['deployments'],
+          summary: 'Start a deployment (202); the same Idempotency-Key returns the same deployment',
+          headers: z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() }),
+          body: deployRequestSchema,
+          response: { 200: createdResponse, 202: createdResponse, 400: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
+        },
+      },
+      async (request, reply) => {
+        const { record, created } = await deps.service.create(request.body, {
+          idempotencyKey: request.headers['idempotency-key'],
+          requestedBy: request.body.team,
+        });
+        return reply.code(created ? 202 : 200).send({
+          id: record.id,
+          status: record.status,
+          links: { self: deps.links.self(record.id), temporalUi: deps.links.temporalUi(record.workflowId) },
+        });
+      },
+    );
+
+    app.get(
+      '/v1/deployments/:id',
+      {
+        schema: {
+          tags: ['deployments'],
+          summary: 'One deployment with its hosts and their steps',
+          params: idParam,
+          response: { 200: deploymentViewSchema, 404: errorResponse },
+        },
+      },
+      async (request) => {
+        const record = await deps.store.getDeployment(request.params.id);
+        if (!record) throw new HttpError(404, 'NotFound', `deployment ${request.params.id} not found`);
+        return deploymentView(record, await deps.store.listSteps(record.id), deps.links);
+      },
+    );
+
+    app.get(
+      '/v1/deployments',
+      {
+        schema: {
+          tags: ['deployments'],
+          summary: 'Deployments, newest first',
+          querystring: z.object({
+            application: slug.optional(),
+            environment: slug.optional(),
+            status: z.enum(DEPLOYMENT_STATUSES).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(50),
+          }),
+          response: { 200: z.object({ deployments: z.array(deploymentSummary) }) },
+        },
+      },
+      async (request) => {
+        const { application, environment, status, limit } = request.query;
+        const records = await deps.store.listDeployments({ application, environment, status: status ? [status] : undefined, limit });
+        return {
+          deployments: records.map((r) => {
+            const { hosts: _hosts, ...view } = deploymentView(r, [], deps.links);
+            return { ...view, hostCounts: hostCounts(r) };
+          }),
+        };
+      },
+    );
+  };

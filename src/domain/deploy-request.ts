@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { chefQuery, chefTag, haproxyName, httpPath, sha256, slug, version } from './names.ts';
+
+/** The body of `POST /v1/deployments`, validated before anything starts. */
+export const deployRequestSchema = z
+  .object({
+    application: slug,
+    environment: slug,
+    team: slug,
+    version,
+    artifact: z.object({
+      url: z.url({ protocol: /^https?$/ }),
+      sha256,
+    }),
+    chef: z.object({
+      tags: z.array(chefTag).min(1).max(16),
+      query: chefQuery.optional(),
+    }),
+    haproxy: z.object({
+      backend: haproxyName,
+      chefTags: z.array(chefTag).min(1).max(16),
+      /** Weight (percent) a host gets back first, before the degradation time. @default 10 */
+      weight: z.number().int().min(1).max(100).default(10),
+      /** Seconds at reduced weight before 100%. @default 0 */
+      degradationSeconds: z.number().int().min(0).max(3600).default(0),
+    }),
+    /** Hosts deployed at the same time. */
+    concurrency: z.number().int().min(1).max(500),
+    /** Failed hosts tolerated before no new host starts. @default 0 */
+    maxFailedHosts: z.number().int().min(0).default(0),
+    healthCheck: z.object({
+      port: z.number().int().min(1).max(65535),
+      path: httpPath.default('/health'),
+      /** How long a restarted host may take to become healthy. @default 60 */
+      timeoutSeconds: z.number().int().min(1).max(1800).default(60),
+    }),
+    /** Wait behind a running deploy of the same application/environment (true) or be refused (false). @default true */
+    queue: z.boolean().default(true),
+  })
+  .strict();
+
+export type DeployRequest = z.infer<typeof deployRequestSchema>;
+export type DeployRequestInput = z.input<typeof deployRequestSchema>;
+
+/** The Chef query that finds the VMs of a deploy; recorded with it. */
+export function hostQuery(req: Pick<DeployRequest, 'environment' | 'chef'>): string {
+  const terms = req.chef.tags.map((t) => `tags:${t}`);
+  terms.push(`chef_environment:${req.environment}`);
+  if (req.chef.query) terms.push(`(${req.chef.query})`);
+  return terms.join(' AND ');
+}
+
+/** The Chef query that finds the HAProxy boxes in front of those VMs. */
+export function loadBalancerQuery(req: Pick<DeployRequest, 'environment' | 'haproxy'>): string {
+  return [...req.haproxy.chefTags.map((t) => `tags:${t}`), `chef_environment:${req.environment}`].join(' AND ');
+}
+
+/** Formats zod issues as `field.path: message` lines for 400 answers. */
+export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}

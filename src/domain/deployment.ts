@@ -1,0 +1,116 @@
+/** The vocabulary of a deployment as stored, queried and returned by the API. */
+
+export const DEPLOYMENT_STATUSES = [
+  'QUEUED',
+  'RUNNING',
+  'PAUSED',
+  'WAITING_APPROVAL',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+export const TERMINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export const HOST_STATUSES = [
+  'PENDING',
+  'RUNNING',
+  'DONE',
+  'FAILED',
+  'ROLLED_BACK',
+  'QUARANTINED',
+  'SKIPPED',
+] as const;
+export type HostStatus = (typeof HOST_STATUSES)[number];
+
+/**
+ * The steps of one host, in order. `stage` uploads and unpacks the release
+ * before the drain so that the host is out of the pool only for
+ * activate → restart → health.
+ */
+export const HOST_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'bake', 'full'] as const;
+/** Steps that only run when a host is rolled back. */
+export const ROLLBACK_STEPS = ['rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'] as const;
+export type StepName = (typeof HOST_STEPS)[number] | (typeof ROLLBACK_STEPS)[number];
+
+export type StepStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+/** One attempt of one step on one host, as activities record it. */
+export interface StepRecord {
+  deploymentId: string;
+  host: string;
+  step: StepName;
+  attempt: number;
+  status: StepStatus;
+  startedAt: Date;
+  finishedAt?: Date | undefined;
+  /** The command as run (argv joined for reading), when the step runs one. */
+  command?: string | undefined;
+  exitCode?: number | undefined;
+  /** Full output, bounded per step by the store. */
+  stdout?: string | undefined;
+  stderr?: string | undefined;
+  error?: string | undefined;
+}
+
+export interface HostRecord {
+  name: string;
+  address: string;
+  status: HostStatus;
+  error?: string | undefined;
+}
+
+export interface NewDeployment {
+  id: string;
+  workflowId: string;
+  application: string;
+  environment: string;
+  team: string;
+  version: string;
+  requestedBy: string;
+  /** The validated request as JSON (no secrets: requests carry none). */
+  request: unknown;
+  status: DeploymentStatus;
+  createdAt: Date;
+}
+
+export interface DeploymentRecord extends NewDeployment {
+  chefQuery?: string | undefined;
+  loadBalancers: string[];
+  hosts: HostRecord[];
+  startedAt?: Date | undefined;
+  finishedAt?: Date | undefined;
+  error?: string | undefined;
+}
+
+export interface DeploymentFilter {
+  application?: string | undefined;
+  environment?: string | undefined;
+  status?: DeploymentStatus[] | undefined;
+  limit?: number | undefined;
+}
+
+/** Step records as listed with a deployment: output trimmed to a tail. */
+export type StepSummary = Omit<StepRecord, 'stdout' | 'stderr'> & { outputTail: string };
+
+export interface DeploymentStore {
+  /** Inserts once; a second call with the same id changes nothing and answers created=false. */
+  insertDeployment(d: NewDeployment): Promise<{ created: boolean }>;
+  setStatus(
+    id: string,
+    status: DeploymentStatus,
+    at: Date,
+    error?: string,
+  ): Promise<void>;
+  /** Records the host snapshot and the Chef query that produced it. */
+  setHosts(id: string, chefQuery: string, loadBalancers: string[], hosts: HostRecord[]): Promise<void>;
+  setHostStatus(id: string, host: string, status: HostStatus, error?: string): Promise<void>;
+  /** Writes (or overwrites, keyed by deployment/host/step/attempt) one step attempt. */
+  saveStep(step: StepRecord): Promise<void>;
+  getDeployment(id: string): Promise<DeploymentRecord | undefined>;
+  listSteps(id: string): Promise<StepSummary[]>;
+  listDeployments(filter: DeploymentFilter): Promise<DeploymentRecord[]>;
+  /** Full step records with output, for the logs endpoint. */
+  getLogs(id: string, filter: { host?: string | undefined; step?: string | undefined }): Promise<StepRecord[]>;
+}

@@ -1,0 +1,50 @@
+/**
+ * The error vocabulary. Every error carries a stable `type` string: activities
+ * map it to ApplicationFailure.type and workflows branch on it, never on a
+ * class name or message text.
+ */
+export const ErrorType = {
+  ArtifactChecksumMismatch: 'ArtifactChecksumMismatch',
+  ArtifactUnavailable: 'ArtifactUnavailable',
+  RemoteCommandFailed: 'RemoteCommandFailed',
+  HealthCheckFailed: 'HealthCheckFailed',
+  HostKeyMismatch: 'HostKeyMismatch',
+  HostKeyUnknown: 'HostKeyUnknown',
+  SshConnect: 'SshConnect',
+  LoadBalancerError: 'LoadBalancerError',
+  ChefError: 'ChefError',
+  NoHostsFound: 'NoHostsFound',
+  UnknownApplication: 'UnknownApplication',
+  NoPreviousRelease: 'NoPreviousRelease',
+  AddressNotAllowed: 'AddressNotAllowed',
+} as const;
+export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Retrying these cannot help: the same input fails the same way. */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
+  ErrorType.ArtifactChecksumMismatch,
+  ErrorType.RemoteCommandFailed,
+  ErrorType.HealthCheckFailed,
+  ErrorType.HostKeyMismatch,
+  ErrorType.HostKeyUnknown,
+  ErrorType.NoHostsFound,
+  ErrorType.UnknownApplication,
+  ErrorType.NoPreviousRelease,
+  ErrorType.AddressNotAllowed,
+];
+
+export class VesemirError extends Error {
+  constructor(
+    readonly type: ErrorTypeName,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Reads the `type` of any error that carries one (adapters' errors do). */
+export function errorTypeOf(err: unknown): string | undefined {
+  const type = (err as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * The ports: every piece of I/O the activities need, as small interfaces.
+ * Adapters in src/adapters implement them against the real world; unit tests
+ * use hand-written fakes.
+ */
+
+/** A machine found through Chef: a VM to deploy to or an HAProxy box. */
+export interface Host {
+  /** Chef node name; also the HAProxy server name in the backend. */
+  name: string;
+  /** IP address (Chef `ipaddress`). */
+  address: string;
+}
+
+export interface ChefClient {
+  /**
+   * Runs one signed partial search on `/search/node` and returns the nodes
+   * sorted by name (Chef returns them unsorted).
+   */
+  searchNodes(query: string): Promise<Host[]>;
+}
+
+/** Result of one command run on a remote host. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  /** Fails the exec (and closes the channel) after this long. */
+  timeoutMs?: number;
+  stdin?: string | Buffer;
+}
+
+/** One SSH connection to one host; reused for the commands of one activity. */
+export interface RemoteSession {
+  /** Runs argv (each element shell-quoted by the adapter); never throws on a non-zero exit. */
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Uploads bytes over SFTP to an absolute path on the host. */
+  upload(data: Buffer, remotePath: string, mode?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RemoteHosts {
+  /** Opens an SSH session; refuses a host whose key does not match the pinned one. */
+  connect(host: Host): Promise<RemoteSession>;
+}
+
+/** One server's state as HAProxy reports it on one LB box. */
+export interface LbServerState {
+  backend: string;
+  server: string;
+  /** 'ready' | 'drain' | 'maint' as seen from admin and operational state. */
+  admin: 'ready' | 'drain' | 'maint';
+  /** Operational state: UP, DOWN, … */
+  operational: string;
+  weight: number;
+  initialWeight: number;
+}
+
+/** The HAProxy runtime API of one LB box (over TCP or SSH+socat). */
+export interface LbRuntime {
+  /** Sends one runtime-API command line and returns the raw answer. */
+  send(lb: Host, command: string): Promise<string>;
+}
+
+export interface HealthProbe {
+  /** One HTTP GET; resolves with status and body, rejects on network errors. */
+  get(url: string, timeoutMs: number): Promise<{ status: number; body: string }>;
+}
+
+/** Drain / enable one server on every HAProxy box, each change read back. */
+export interface LoadBalancer {
+  drain(lbs: Host[], backend: string, server: string, options?: { drainTimeoutMs?: number }): Promise<void>;
+  enable(lbs: Host[], backend: string, server: string, weightPercent: number): Promise<void>;
+}
+
+/** Release artifacts, fetched once per worker and verified by sha256. */
+export interface ArtifactSource {
+  /** Resolves with the bytes whose sha256 is `sha256`, or rejects with ArtifactChecksumMismatch. */
+  get(url: string, sha256: string): Promise<Buffer>;
+}

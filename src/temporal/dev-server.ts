@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from './search-attributes.ts';
+
+export interface DevServerOptions {
+  cliPath: string;
+  /** @default '127.0.0.1' */
+  ip?: string;
+  port: number;
+  /** Web UI port; `undefined` runs headless. */
+  uiPort?: number | undefined;
+  /** SQLite file: the server's state survives restarts on the same file. */
+  dbFile?: string | undefined;
+  /** @default 'default' */
+  namespace?: string;
+  /** @default 30_000 */
+  readyTimeoutMs?: number;
+  onOutput?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | undefined;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Spawns `temporal server start-dev` and waits until its frontend answers. */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port)];
+  args.push('--namespace', options.namespace ?? 'default', '--log-level', 'warn');
+  args.push(...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS);
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
+  else args.push('--headless');
+
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-8192);
+    options.onOutput?.(text);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const address = `${ip}:${options.port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await waitUntilServing(address, options.readyTimeoutMs ?? 30_000, () => child.exitCode !== null);
+  } catch (err) {
+    await stop();
+    throw new Error(`temporal dev server did not start on ${address}: ${(err as Error).message}\n${output}`);
+  }
+  const uiUrl = options.uiPort ? `http://${ip}:${options.uiPort}` : undefined;
+  return { address, uiUrl, process: child, stop };
+}
+
+async function waitUntilServing(address: string, timeoutMs: number, hasExited: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('process exited');
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`not ready after ${timeoutMs} ms (${String(lastError)})`);
+}

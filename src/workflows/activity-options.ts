@@ -1,0 +1,42 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/**
+ * Timeouts and retries per class of work. Every host step heartbeats each
+ * second, so a worker that dies is noticed after `heartbeatTimeout` and the
+ * step is retried elsewhere; all steps are idempotent.
+ */
+
+/** Database writes: quick, retried for a while. */
+export const bookkeeping: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },
+};
+
+/** Chef, HAProxy runtime API: one round trip per box. */
+export const quickRpc: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  heartbeatTimeout: '5s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
+};
+
+/** SSH work: uploads, unpacking, restarts. */
+export const sshWork: ActivityOptions = {
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '5s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 4 },
+};
+
+/** Health waits run as long as the request allows, polling inside the activity. */
+export function healthWait(timeoutSeconds: number): ActivityOptions {
+  return {
+    startToCloseTimeout: `${timeoutSeconds + 30}s`,
+    heartbeatTimeout: '5s',
+    retry: { initialInterval: '1s', maximumAttempts: 3 },
+  };
+}
+
+/** Fetching the artifact into the worker's cache. */
+export const artifactFetch: ActivityOptions = {
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+};

@@ -1,0 +1,25 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DeployProgress } from '../domain/deploy-types.ts';
+
+/** Signals and queries shared by workflows, the API and the CLI. */
+
+export interface LockHolder {
+  workflowId: string;
+  deploymentId: string;
+}
+export interface LockState {
+  holder: LockHolder | undefined;
+  queue: LockHolder[];
+}
+
+export const acquireLockSignal = defineSignal<[LockHolder]>('acquireLock');
+export const releaseLockSignal = defineSignal<[{ workflowId: string }]>('releaseLock');
+export const lockGrantedSignal = defineSignal('lockGranted');
+export const lockStateQuery = defineQuery<LockState>('lockState');
+
+export const progressQuery = defineQuery<DeployProgress>('progress');
+
+/** Workflow IDs are deterministic, so every repeat of a request is harmless. */
+export const deployWorkflowId = (deploymentId: string) => `deploy-${deploymentId}`;
+export const hostWorkflowId = (deployWorkflowId: string, host: string) => `${deployWorkflowId}/host/${host}`;
+export const lockWorkflowId = (application: string, environment: string) => `deploy-lock/${application}/${environment}`;

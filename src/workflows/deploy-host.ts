@@ -1,0 +1,104 @@
+import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import type { DeployHostInput, HostResult } from '../domain/deploy-types.ts';
+import type { StepName } from '../domain/deployment.ts';
+import { bookkeeping, healthWait, quickRpc, sshWork } from './activity-options.ts';
+
+const db = proxyActivities<Activities>(bookkeeping);
+const lb = proxyActivities<Activities>(quickRpc);
+const ssh = proxyActivities<Activities>(sshWork);
+
+/**
+ * One host's deploy: stage → drain → activate → restart → health → enable at
+ * `weight`% → bake → 100%. A host that fails after its drain is rolled back to
+ * its previous release and re-enabled; if even that fails it stays drained and
+ * is reported QUARANTINED. It is never left drained without being reported.
+ */
+export async function deployHost(input: DeployHostInput): Promise<HostResult> {
+  const base = { deploymentId: input.deploymentId, application: input.application, host: input.host, version: input.version };
+  const lbInput = { ...base, loadBalancers: input.loadBalancers, backend: input.backend };
+  const health = proxyActivities<Activities>(healthWait(input.healthCheck.timeoutSeconds));
+  await db.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: 'RUNNING' });
+
+  let step: StepName = 'stage';
+  let previousVersion: string | undefined;
+  let mayBeDrained = false;
+  let activated = false;
+  let result: HostResult;
+  try {
+    ({ previousVersion } = await ssh.stageRelease({ ...base, artifact: input.artifact }));
+    step = 'drain';
+    // Set before the call: a drain that failed half-way may have drained some boxes.
+    mayBeDrained = true;
+    await lb.drainHost(lbInput);
+    step = 'activate';
+    activated = true;
+    await ssh.activateRelease(base);
+    step = 'restart';
+    await ssh.restartService(base);
+    step = 'health';
+    await health.waitHealthy({ ...base, healthCheck: input.healthCheck });
+    step = 'enable';
+    await lb.enableHost({ ...lbInput, weight: input.weight, step: 'enable' });
+    if (input.weight < 100) {
+      step = 'bake';
+      if (input.degradationSeconds > 0) await sleep(input.degradationSeconds * 1000);
+      step = 'full';
+      await lb.enableHost({ ...lbInput, weight: 100, step: 'full' });
+    }
+    result = { name: input.host.name, status: 'DONE' };
+    await ssh.pruneReleases({ ...base, previousVersion }).catch(() => undefined);
+  } catch (err) {
+    const error = `${step}: ${describe(err)}`;
+    if (!mayBeDrained) {
+      result = { name: input.host.name, status: 'FAILED', failedStep: step, error };
+    } else {
+      result = await CancellationScope.nonCancellable(() =>
+        restore({ base, lbInput, health, previousVersion, activated, input, step, error }),
+      );
+    }
+  }
+  await CancellationScope.nonCancellable(() =>
+    db.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: result.status, error: result.error }),
+  );
+  return result;
+}
+
+interface RestoreArgs {
+  base: { deploymentId: string; application: string; host: DeployHostInput['host']; version: string };
+  lbInput: { deploymentId: string; application: string; host: DeployHostInput['host']; version: string; loadBalancers: DeployHostInput['loadBalancers']; backend: string };
+  health: ReturnType<typeof proxyActivities<Activities>>;
+  previousVersion: string | undefined;
+  activated: boolean;
+  input: DeployHostInput;
+  step: StepName;
+  error: string;
+}
+
+/** Puts a drained host back into service on its previous release, or quarantines it. */
+async function restore(a: RestoreArgs): Promise<HostResult> {
+  const name = a.input.host.name;
+  try {
+    if (a.activated) {
+      if (!a.previousVersion) throw ApplicationFailure.nonRetryable('no previous release to roll back to', 'NoPreviousRelease');
+      const back = { ...a.base, version: a.previousVersion, rollback: true };
+      await ssh.activateRelease(back);
+      await ssh.restartService(back);
+      await a.health.waitHealthy({ ...back, healthCheck: a.input.healthCheck });
+    }
+    await lb.enableHost({ ...a.lbInput, weight: 100, step: 'rollback-enable' });
+    return { name, status: a.activated ? 'ROLLED_BACK' : 'FAILED', failedStep: a.step, error: a.error };
+  } catch (rollbackErr) {
+    return {
+      name,
+      status: 'QUARANTINED',
+      failedStep: a.step,
+      error: `${a.error}; left drained: rollback failed: ${describe(rollbackErr)}`,
+    };
+  }
+}
+
+export function describe(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,95 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { Activities } from '../../src/activities/index.ts';
+import type { DeploymentStatus, HostStatus } from '../../src/domain/deployment.ts';
+import type { Host } from '../../src/domain/ports.ts';
+import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
+
+export interface FakeWorld {
+  hosts: Host[];
+  loadBalancers: Host[];
+  /** `host:step` pairs that fail (non-retryable), e.g. `vm2:health`. */
+  failing: Set<string>;
+  /** Per-host release `current` points at. */
+  current: Map<string, string>;
+  /** Hosts out of the pool right now, and the most seen at once. */
+  drained: Set<string>;
+  maxDrained: number;
+  calls: string[];
+  statuses: DeploymentStatus[];
+  hostStatus: Map<string, HostStatus>;
+}
+
+/**
+ * Activities as object literals over an in-memory world: the workflow's
+ * orchestration is tested on a real Temporal server without real hosts.
+ */
+export function fakeActivities(client: Client, taskQueue: string, world: FakeWorld, stepDelayMs = 20): Activities {
+  const lock = new TemporalLockRequester(client, taskQueue);
+  const step = async (host: Host, name: string) => {
+    world.calls.push(`${host.name}:${name}`);
+    await new Promise((r) => setTimeout(r, stepDelayMs));
+    if (world.failing.has(`${host.name}:${name}`)) {
+      throw ApplicationFailure.nonRetryable(`${name} failed on ${host.name}`, 'RemoteCommandFailed');
+    }
+  };
+  return {
+    async verifyArtifact() {
+      return { bytes: 1 };
+    },
+    async discover() {
+      return { hosts: world.hosts, loadBalancers: world.loadBalancers };
+    },
+    async setDeploymentStatus({ status }) {
+      world.statuses.push(status);
+    },
+    async setHostStatus({ host, status }) {
+      world.hostStatus.set(host, status);
+    },
+    async requestDeployLock(req) {
+      await lock.request(req);
+    },
+    async stageRelease(input) {
+      await step(input.host, 'stage');
+      const previous = world.current.get(input.host.name);
+      return { previousVersion: previous === input.version ? undefined : previous };
+    },
+    async drainHost(input) {
+      world.drained.add(input.host.name);
+      world.maxDrained = Math.max(world.maxDrained, world.drained.size);
+      await step(input.host, 'drain');
+    },
+    async activateRelease(input) {
+      await step(input.host, input.rollback ? 'rollback-activate' : 'activate');
+      world.current.set(input.host.name, input.version);
+    },
+    async restartService(input) {
+      await step(input.host, input.rollback ? 'rollback-restart' : 'restart');
+    },
+    async waitHealthy(input) {
+      await step(input.host, input.rollback ? 'rollback-health' : 'health');
+    },
+    async enableHost(input) {
+      await step(input.host, input.step);
+      world.drained.delete(input.host.name);
+    },
+    async pruneReleases() {
+      return [];
+    },
+  };
+}
+
+export function newWorld(hostCount: number): FakeWorld {
+  const hosts = Array.from({ length: hostCount }, (_, i) => ({ name: `vm${i + 1}`, address: `127.0.0.${i + 10}` }));
+  return {
+    hosts,
+    loadBalancers: [{ name: 'lb1', address: '127.0.0.2' }],
+    failing: new Set(),
+    current: new Map(hosts.map((h) => [h.name, 'v1'])),
+    drained: new Set(),
+    maxDrained: 0,
+    calls: [],
+    statuses: [],
+    hostStatus: new Map(),
+  };
+}

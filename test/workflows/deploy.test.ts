@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployRequest } from '../../src/domain/deploy-request.ts';
+import { deployRequestSchema } from '../../src/domain/deploy-request.ts';
+import { deployWorkflowId } from '../../src/workflows/definitions.ts';
+import { fakeActivities, newWorld, type FakeWorld } from '../support/fake-activities.ts';
+import { temporalHarness, type TemporalHarness } from '../support/temporal.ts';
+
+// The deploy workflow's orchestration on the real Temporal dev server, with
+// activities swapped for object literals over an in-memory fleet.
+
+let t: TemporalHarness;
+beforeAll(async () => {
+  t = await temporalHarness();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function request(overrides: Partial<DeployRequest> = {}): DeployRequest {
+  return deployRequestSchema.parse({
+    application: 'shop',
+    environment: 'production',
+    team: 'payments',
+    version: 'v2',
+    artifact: { url: 'http://127.0.0.1:1/shop-v2.tar.gz', sha256: 'a'.repeat(64) },
+    chef: { tags: ['app-shop'] },
+    haproxy: { backend: 'shop', chefTags: ['lb-shop'], weight: 50 },
+    concurrency: 2,
+    healthCheck: { port: 8000 },
+    ...overrides,
+  });
+}
+
+async function run(world: FakeWorld, req: DeployRequest) {
+  const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
+  try {
+    const id = `d-${randomUUID()}`;
+    const handle = await t.client.workflow.start('deploy', {
+      workflowId: deployWorkflowId(id),
+      taskQueue: t.taskQueue,
+      args: [{ deploymentId: id, request: req }],
+    });
+    return { outcome: await handle.result(), handle };
+  } finally {
+    await stop();
+  }
+}
+
+describe('deploy workflow', () => {
+  it('deploys every host in order, at most `concurrency` drained at once', async () => {
+    const world = newWorld(5);
+    const { outcome, handle } = await run(world, request({ concurrency: 2 }));
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(world.maxDrained).toBe(2);
+    for (const host of world.hosts) {
+      expect(world.calls.filter((c) => c.startsWith(`${host.name}:`))).toEqual(
+        ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'].map((s) => `${host.name}:${s}`),
+      );
+      expect(world.current.get(host.name)).toBe('v2');
+      expect(world.hostStatus.get(host.name)).toBe('DONE');
+    }
+    expect(world.statuses).toEqual(['RUNNING', 'SUCCEEDED']);
+    const history = await handle.fetchHistory();
+    const children = history.events?.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes) ?? [];
+    expect(children).toHaveLength(5);
+  });
+
+  it('rolls a host back when its health check fails, and starts no host after the budget is spent', async () => {
+    const world = newWorld(4);
+    world.failing.add('vm1:health');
+    const { outcome } = await run(world, request({ concurrency: 1, maxFailedHosts: 0 }));
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.hosts).toEqual([expect.objectContaining({ name: 'vm1', status: 'ROLLED_BACK', failedStep: 'health' })]);
+    expect(world.current.get('vm1')).toBe('v1');
+    expect(world.calls).toContain('vm1:rollback-enable');
+    expect(world.calls.some((c) => c.startsWith('vm2:'))).toBe(false);
+    expect(world.hostStatus.get('vm2')).toBe('SKIPPED');
+    expect(world.drained.size).toBe(0);
+  });
+
+  it('quarantines a host whose rollback fails too, and reports it', async () => {
+    const world = newWorld(2);
+    world.failing.add('vm1:restart');
+    world.failing.add('vm1:rollback-restart');
+    const { outcome } = await run(world, request({ concurrency: 2, maxFailedHosts: 1 }));
+    expect(outcome.status).toBe('FAILED');
+    const vm1 = outcome.hosts.find((h) => h.name === 'vm1');
+    expect(vm1).toMatchObject({ status: 'QUARANTINED', failedStep: 'restart' });
+    expect(vm1?.error).toMatch(/left drained/);
+    expect(world.drained).toEqual(new Set(['vm1']));
+    expect(world.hostStatus.get('vm1')).toBe('QUARANTINED');
+    expect(world.hostStatus.get('vm2')).toBe('DONE');
+  });
+
+  it('never drains a host whose staging fails', async () => {
+    const world = newWorld(1);
+    world.failing.add('vm1:stage');
+    const { outcome } = await run(world, request());
+    expect(outcome.hosts[0]).toMatchObject({ status: 'FAILED', failedStep: 'stage' });
+    expect(world.calls).toEqual(['vm1:stage']);
+  });
+});
