@@ -73,10 +73,12 @@ export function createHostActivities(deps: ActivityDeps) {
 
     async drainHost(input: LbStepInput): Promise<void> {
       return recordedStep(deps, input, 'drain', async (log) => {
-        await deps.loadBalancer.drain(input.loadBalancers, input.backend, input.host.name, {
+        const reports = await deps.loadBalancer.drain(input.loadBalancers, input.backend, input.host.name, {
           drainTimeoutMs: deps.drainTimeoutMs ?? 5000,
         });
-        log.note(`drained ${input.backend}/${input.host.name} on ${input.loadBalancers.map((l) => l.name).join(', ')}`);
+        for (const r of reports) {
+          log.note(`${r.lb}: ${input.backend}/${input.host.name} in maintenance after ${r.waitedMs} ms, ${r.sessionsLeft} sessions cut`);
+        }
       });
     },
 

@@ -72,8 +72,15 @@ export interface HealthProbe {
 }
 
 /** Drain / enable one server on every HAProxy box, each change read back. */
+export interface DrainReport {
+  lb: string;
+  /** Sessions still open when the server went to maintenance (0 = a clean drain). */
+  sessionsLeft: number;
+  waitedMs: number;
+}
+
 export interface LoadBalancer {
-  drain(lbs: Host[], backend: string, server: string, options?: { drainTimeoutMs?: number }): Promise<void>;
+  drain(lbs: Host[], backend: string, server: string, options: { drainTimeoutMs: number }): Promise<DrainReport[]>;
   enable(lbs: Host[], backend: string, server: string, weightPercent: number): Promise<void>;
 }
 

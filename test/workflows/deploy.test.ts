@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
+import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import { deployRequestSchema } from '../../src/domain/deploy-request.ts';
 import { deployWorkflowId } from '../../src/workflows/definitions.ts';
 import { fakeActivities, newWorld, type FakeWorld } from '../support/fake-activities.ts';
@@ -41,7 +42,7 @@ async function run(world: FakeWorld, req: DeployRequest) {
       taskQueue: t.taskQueue,
       args: [{ deploymentId: id, request: req }],
     });
-    return { outcome: await handle.result(), handle };
+    return { outcome: (await handle.result()) as DeployOutcome, handle };
   } finally {
     await stop();
   }

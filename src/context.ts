@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { loadApplications } from './adapters/applications-file.ts';
+import { type Db, openDb, redactUrl } from './adapters/store/db.ts';
+import { SqlDeploymentStore } from './adapters/store/deployment-store.ts';
+import type { Config } from './config.ts';
+import type { ApplicationCatalog } from './domain/applications.ts';
+import type { DeploymentStore } from './domain/deployment.ts';
+
+/** What the API and the worker share: the database, Temporal connections, the application catalog. */
+export interface Context {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  store: DeploymentStore;
+  applications: ApplicationCatalog;
+  client: Client;
+  native: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function openContext(config: Config, logger: Logger, temporalAddress: string): Promise<Context> {
+  const applications = loadApplications(config.VESEMIR_APPS_FILE);
+  const db = await openDb(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(config.VESEMIR_DATA_DIR, 'pglite') });
+  logger.info({ database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'pglite', applications: [...applications.keys()] }, 'database open');
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const native = await NativeConnection.connect({ address: temporalAddress });
+  return {
+    config,
+    logger,
+    db,
+    store: new SqlDeploymentStore(db),
+    applications,
+    client,
+    native,
+    async close() {
+      await connection.close().catch(() => undefined);
+      await native.close().catch(() => undefined);
+      await db.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { ActivityDeps } from './activities/deps.ts';
+import { HttpArtifactSource } from './adapters/artifacts/http-artifact-source.ts';
+import { HttpChefClient } from './adapters/chef/client.ts';
+import { HaproxyLoadBalancer } from './adapters/haproxy/load-balancer.ts';
+import { SshLbRuntime } from './adapters/haproxy/ssh-runtime.ts';
+import { TcpLbRuntime } from './adapters/haproxy/tcp-runtime.ts';
+import { HttpHealthProbe } from './adapters/health/http-health-probe.ts';
+import { Ssh2RemoteHosts } from './adapters/ssh/remote-hosts.ts';
+import { parseKnownHosts } from './adapters/ssh/known-hosts.ts';
+import { TemporalLockRequester } from './adapters/temporal/lock-requester.ts';
+import type { Config } from './config.ts';
+import type { ApplicationCatalog } from './domain/applications.ts';
+import type { DeploymentStore } from './domain/deployment.ts';
+import type { ChefClient, RemoteHosts } from './domain/ports.ts';
+
+/** Reads a secret file named by a variable; the error names the variable, never the content. */
+function secretFile(variable: string, path: string | undefined): string {
+  if (!path) throw new Error(`${variable} is not set`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${variable}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** A port whose configuration is missing fails when used, with the variable's name, not at start-up. */
+function unconfigured<T extends object>(what: string, variables: string): T {
+  return new Proxy({} as T, {
+    get: () => async () => {
+      throw new Error(`${what} is not configured: set ${variables}`);
+    },
+  });
+}
+
+export function chefFromConfig(config: Config): ChefClient {
+  if (!config.CHEF_SERVER_URL || !config.CHEF_CLIENT_NAME) {
+    return unconfigured<ChefClient>('Chef', 'CHEF_SERVER_URL, CHEF_CLIENT_NAME and CHEF_KEY_PATH');
+  }
+  return new HttpChefClient({
+    serverUrl: config.CHEF_SERVER_URL,
+    apiPrefix: config.CHEF_API_PREFIX,
+    clientName: config.CHEF_CLIENT_NAME,
+    privateKeyPem: secretFile('CHEF_KEY_PATH', config.CHEF_KEY_PATH),
+    signVersion: config.CHEF_SIGN_VERSION,
+  });
+}
+
+export function remoteHostsFromConfig(config: Config): RemoteHosts {
+  if (!config.SSH_KEY_PATH || !config.SSH_KNOWN_HOSTS_PATH) {
+    return unconfigured<RemoteHosts>('SSH', 'SSH_KEY_PATH and SSH_KNOWN_HOSTS_PATH');
+  }
+  return new Ssh2RemoteHosts({
+    username: config.SSH_USER,
+    port: config.SSH_PORT,
+    privateKey: secretFile('SSH_KEY_PATH', config.SSH_KEY_PATH),
+    knownHosts: parseKnownHosts(secretFile('SSH_KNOWN_HOSTS_PATH', config.SSH_KNOWN_HOSTS_PATH)),
+  });
+}
+
+export interface WiringInput {
+  config: Config;
+  store: DeploymentStore;
+  client: Client;
+  applications: ApplicationCatalog;
+  logger: Logger;
+}
+
+/** The composition root of the activities: real adapters from configuration. */
+export function activityDepsFromConfig({ config, store, client, applications, logger }: WiringInput): ActivityDeps {
+  const remote = remoteHostsFromConfig(config);
+  const runtime =
+    config.HAPROXY_TRANSPORT === 'tcp'
+      ? new TcpLbRuntime({ port: config.HAPROXY_ADMIN_PORT })
+      : new SshLbRuntime(remote, { socketPath: config.HAPROXY_SOCKET });
+  return {
+    store,
+    chef: chefFromConfig(config),
+    remote,
+    loadBalancer: new HaproxyLoadBalancer(runtime),
+    health: new HttpHealthProbe(),
+    artifacts: new HttpArtifactSource({ cacheDir: join(config.VESEMIR_DATA_DIR, 'artifacts') }),
+    applications,
+    lock: new TemporalLockRequester(client, config.TEMPORAL_TASK_QUEUE),
+    logger,
+  };
+}

@@ -1,0 +1,31 @@
+import { createActivities } from './activities/index.ts';
+import { loadConfig } from './config.ts';
+import { openContext } from './context.ts';
+import { createLogger } from './logger.ts';
+import { installTemporalRuntime } from './temporal/runtime.ts';
+import { createWorker } from './worker.ts';
+import { activityDepsFromConfig } from './wiring.ts';
+
+/** A worker on its own, for deployments that run the API and workers apart. Needs TEMPORAL_ADDRESS. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, { role: 'worker' });
+  if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set (the worker does not start a server)');
+  installTemporalRuntime(logger);
+  const ctx = await openContext(config, logger, config.TEMPORAL_ADDRESS);
+  const worker = await createWorker({
+    connection: ctx.native,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities(activityDepsFromConfig({ ...ctx })),
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  await worker.run();
+  await ctx.close();
+}
+
+main().catch((err) => {
+  process.stderr.write(`vesemir worker: ${(err as Error).message}\n`);
+  process.exit(1);
+});

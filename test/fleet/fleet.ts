@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
+import { buildRelease, type ReleaseBehaviour, startArtifactServer, type ArtifactServer } from './artifacts.ts';
+import { startGoiardi, type Goiardi } from './goiardi.ts';
+import { startHaproxy, type RunningHaproxy } from './haproxy.ts';
+import { clientKey, writeKnownHosts } from './keys.ts';
+import { startLbBox, type LbBox } from './lb-box.ts';
+import { allocateSubnet, freePort } from './net.ts';
+import { SERVICE_COMMAND, startVm, type FakeVm } from './vm.ts';
+
+export interface FleetOptions {
+  /** @default 4 */
+  vms?: number;
+  /** @default 1 */
+  lbBoxes?: number;
+  /** @default 'shop' */
+  app?: string;
+  /** @default 'payments' */
+  team?: string;
+  /** @default 'production' */
+  environment?: string;
+}
+
+export interface Fleet {
+  dir: string;
+  chef: Goiardi;
+  vms: FakeVm[];
+  lbBoxes: LbBox[];
+  haproxies: RunningHaproxy[];
+  artifacts: ArtifactServer;
+  app: { name: string; team: string; environment: string; port: number; backend: string; vmTag: string; lbTag: string };
+  /** Vesemir's configuration for this fleet, as environment variables. */
+  env: Record<string, string>;
+  /** Builds a release and serves it: what a deploy request names. */
+  release(version: string, behaviour?: ReleaseBehaviour): Promise<{ url: string; sha256: string }>;
+  /** A valid deploy body for this fleet. */
+  deployRequest(version: string, artifact: { url: string; sha256: string }, overrides?: Partial<DeployRequestInput>): DeployRequestInput;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real world of one test file, the demo or a benchmark: goiardi with the
+ * nodes registered through the signed API, N fake VMs (sshd in their own
+ * mount namespaces, the app running), LB boxes each with an HAProxy in front
+ * of all VMs, an artifact server, pinned host keys and key-only auth.
+ */
+export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
+  const app = options.app ?? 'shop';
+  const team = options.team ?? 'payments';
+  const environment = options.environment ?? 'production';
+  const dir = mkdtempSync(join(tmpdir(), 'vesemir-fleet-'));
+  const ip = allocateSubnet();
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const key = clientKey(join(dir, 'client'));
+    const sshPort = await freePort();
+    const appPort = await freePort();
+    const chef = await startGoiardi();
+    stops.push(chef.stop);
+    const artifactsDir = join(dir, 'artifacts');
+    const artifacts = await startArtifactServer(artifactsDir);
+    stops.push(artifacts.stop);
+
+    const vmCount = options.vms ?? 4;
+    const vms = await Promise.all(
+      Array.from({ length: vmCount }, (_, i) =>
+        startVm({ name: `${app}-vm${i + 1}`, address: ip(10 + i), sshPort, app: { name: app, port: appPort }, authorizedKey: key.publicKey }),
+      ),
+    );
+    for (const vm of vms) stops.push(vm.stop);
+
+    const backend = app;
+    const haproxies: RunningHaproxy[] = [];
+    const lbBoxes: LbBox[] = [];
+    for (let i = 0; i < (options.lbBoxes ?? 1); i++) {
+      const address = ip(2 + i);
+      const haproxy = await startHaproxy({
+        bindAddress: address,
+        socketPath: join(dir, `lb${i + 1}-run`, 'admin.sock'),
+        backend,
+        servers: vms.map((vm) => ({ name: vm.name, address: vm.address, port: appPort })),
+      });
+      stops.push(haproxy.stop);
+      haproxies.push(haproxy);
+      const box = await startLbBox({ name: `${app}-lb${i + 1}`, address, sshPort, authorizedKey: key.publicKey, haproxySocketDir: haproxy.socketDir });
+      stops.push(box.stop);
+      lbBoxes.push(box);
+    }
+
+    const vmTag = `app-${app}`;
+    const lbTag = `lb-${app}`;
+    for (const vm of vms) await chef.admin.upsertNode({ name: vm.name, environment, tags: [vmTag], ipaddress: vm.address });
+    for (const lb of lbBoxes) await chef.admin.upsertNode({ name: lb.name, environment, tags: [lbTag], ipaddress: lb.address });
+    // Vesemir searches as a non-admin client, as it would in production.
+    const deployer = await chef.admin.createClient('vesemir', false);
+
+    const chefKeyPath = join(dir, 'chef-vesemir.pem');
+    writeFileSync(chefKeyPath, deployer.privateKeyPem, { mode: 0o600 });
+    const knownHosts = writeKnownHosts(
+      join(dir, 'known_hosts'),
+      [...vms, ...lbBoxes].map((h) => ({ address: h.address, port: h.sshPort, publicKey: h.hostPublicKey })),
+    );
+    const appsFile = join(dir, 'applications.yaml');
+    writeFileSync(
+      appsFile,
+      `applications:\n  ${app}:\n    team: ${team}\n    installDir: /opt/${app}\n    restartCommand: ["${SERVICE_COMMAND}", "restart"]\n    keepReleases: 3\n`,
+    );
+
+    return {
+      dir,
+      chef,
+      vms,
+      lbBoxes,
+      haproxies,
+      artifacts,
+      app: { name: app, team, environment, port: appPort, backend, vmTag, lbTag },
+      env: {
+        CHEF_SERVER_URL: chef.url,
+        CHEF_CLIENT_NAME: 'vesemir',
+        CHEF_KEY_PATH: chefKeyPath,
+        SSH_USER: 'root',
+        SSH_PORT: String(sshPort),
+        SSH_KEY_PATH: key.privateKeyPath,
+        SSH_KNOWN_HOSTS_PATH: knownHosts.path,
+        HAPROXY_TRANSPORT: 'ssh',
+        HAPROXY_SOCKET: '/run/haproxy/admin.sock',
+        VESEMIR_APPS_FILE: appsFile,
+      },
+      async release(version, behaviour = 'healthy') {
+        const built = await buildRelease({ version, behaviour, appName: app, dir: artifactsDir });
+        return { url: artifacts.url(built.fileName), sha256: built.sha256 };
+      },
+      deployRequest(version, artifact, overrides = {}) {
+        return {
+          application: app,
+          environment,
+          team,
+          version,
+          artifact,
+          chef: { tags: [vmTag] },
+          haproxy: { backend, chefTags: [lbTag], weight: 50, degradationSeconds: 0 },
+          concurrency: 2,
+          healthCheck: { port: appPort, path: '/health', timeoutSeconds: 10 },
+          ...overrides,
+        };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,115 @@
+import { shellQuote } from '../../src/domain/shell.ts';
+
+/** Where the service-control command lives inside a fake VM. */
+export const SERVICE_COMMAND = '/etc/vesemir/service';
+
+export interface ServiceScriptOptions {
+  vmName: string;
+  appName: string;
+  address: string;
+  port: number;
+  /** @default process.execPath */
+  nodePath?: string;
+}
+
+/** `127.0.0.1:8080` as /proc/net/tcp writes it: `0100007F:1F90`. */
+export function procNetTcpAddress(address: string, port: number): string {
+  const octets = address.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
+    throw new Error(`not an IPv4 address: ${address}`);
+  }
+  const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
+  return `${octets.reverse().map((o) => hex(o, 2)).join('')}:${hex(port, 4)}`;
+}
+
+/**
+ * `service start|stop|restart|status` for the app of one fake VM, like an
+ * init script: starts `node <install>/current/server.js` detached, pid under
+ * /run. `start` waits until the process listens (≤ ~1 s) and fails with the
+ * log tail when it dies first, so a broken release shows in the restart step.
+ */
+export function serviceScript(options: ServiceScriptOptions): string {
+  const { vmName, appName, address, port } = options;
+  const q = shellQuote;
+  return `#!/bin/sh
+# Service control for ${appName} on fake VM ${vmName}.
+APP=${q(appName)}
+CURRENT=${q(`/opt/${appName}/current`)}
+STATE=/run/vesemir
+PIDFILE="$STATE/$APP.pid"
+LOG="$STATE/$APP.log"
+NODE=${q(options.nodePath ?? process.execPath)}
+LISTENING=${q(` ${procNetTcpAddress(address, port)} 00000000:0000 0A `)}
+export APP_ADDRESS=${q(address)} APP_PORT=${port} APP_HOST=${q(vmName)}
+
+# kill -0 succeeds on a zombie; a zombie is dead for us (state Z in /proc/PID/stat).
+alive() {
+  [ -n "$1" ] && [ -d "/proc/$1" ] || return 1
+  ( read -r line < "/proc/$1/stat" && state=\${line##*) } && [ "\${state%% *}" != Z ] ) 2>/dev/null
+}
+
+recorded_pid() { [ -f "$PIDFILE" ] && cat "$PIDFILE"; }
+
+start() {
+  pid=$(recorded_pid)
+  if alive "$pid"; then echo "$APP already running (pid $pid)"; return 0; fi
+  if [ ! -f "$CURRENT/server.js" ]; then
+    echo "service $APP: no release to start: $CURRENT/server.js is missing" >&2
+    return 1
+  fi
+  mkdir -p "$STATE"
+  release=$(readlink "$CURRENT")
+  echo "--- starting $release" >>"$LOG"
+  cd /
+  setsid "$NODE" "$CURRENT/server.js" </dev/null >>"$LOG" 2>&1 &
+  pid=$!
+  echo "$pid" >"$PIDFILE"
+  i=0
+  while [ "$i" -lt 40 ]; do
+    if ! alive "$pid"; then
+      rm -f "$PIDFILE"
+      echo "service $APP: $release died right after start (pid $pid); last log lines:" >&2
+      tail -n 5 "$LOG" >&2
+      return 1
+    fi
+    if grep -q "$LISTENING" /proc/net/tcp; then
+      echo "$APP $release started (pid $pid)"
+      return 0
+    fi
+    sleep 0.025
+    i=$((i + 1))
+  done
+  echo "$APP $release started (pid $pid), not listening yet"
+}
+
+stop() {
+  pid=$(recorded_pid)
+  if ! alive "$pid"; then rm -f "$PIDFILE"; echo "$APP not running"; return 0; fi
+  kill "$pid" 2>/dev/null
+  i=0
+  while alive "$pid"; do
+    [ "$i" -eq 120 ] && kill -9 "$pid" 2>/dev/null
+    if [ "$i" -ge 240 ]; then echo "service $APP: pid $pid does not stop" >&2; return 1; fi
+    sleep 0.025
+    i=$((i + 1))
+  done
+  rm -f "$PIDFILE"
+  echo "$APP stopped"
+}
+
+status() {
+  pid=$(recorded_pid)
+  if alive "$pid"; then echo "$APP running (pid $pid, $(readlink "$CURRENT"))"; return 0; fi
+  echo "$APP stopped"
+  return 3
+}
+
+case "$1" in
+  start) start ;;
+  stop) stop ;;
+  restart) stop && start ;;
+  status) status ;;
+  *) echo "usage: service start|stop|restart|status" >&2; exit 2 ;;
+esac
+`;
+}

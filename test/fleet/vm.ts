@@ -1,0 +1,88 @@
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ReleaseBehaviour, writeRelease } from './artifacts.ts';
+import { startSshBox } from './ssh-box.ts';
+import { SERVICE_COMMAND, serviceScript } from './vm-scripts.ts';
+
+export { SERVICE_COMMAND } from './vm-scripts.ts';
+
+export interface VmOptions {
+  /** Also the app's host name in its answers (APP_HOST). */
+  name: string;
+  /** 127.x.y.z; sshd and the app listen here. */
+  address: string;
+  sshPort: number;
+  app: {
+    name: string;
+    port: number;
+    /** Release installed and started at boot. @default 'v1' */
+    initialVersion?: string;
+    /** @default 'healthy' */
+    initialBehaviour?: ReleaseBehaviour;
+  };
+  /** Public key line allowed to log in as root. */
+  authorizedKey: string;
+  /** Holds ssh_host_ed25519_key(.pub); generated there when missing. @default the VM's own dir */
+  hostKeyDir?: string;
+}
+
+export interface FakeVm {
+  name: string;
+  address: string;
+  sshPort: number;
+  /** `ssh-ed25519 AAAA… comment`, for known_hosts. */
+  hostPublicKey: string;
+  hostKeyFingerprint: string;
+  /** Host-side dir of the VM (overlay upper dirs, home, sshd files). */
+  rootDir: string;
+  /** `/opt/<app>` inside the VM. */
+  installDir: string;
+  /** `http://address:port` of the app. */
+  appUrl: string;
+  /** Stops sshd, the app and every session; undoes the mounts; removes rootDir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A fake VM: sshd in its own mount namespace with the app installed like on
+ * a real one — `/opt/<app>/releases/<v>`, `current` → `releases/<v>`, and
+ * `/etc/vesemir/service` to control it. The first release runs when this
+ * resolves, so /health answers at once.
+ */
+export async function startVm(options: VmOptions): Promise<FakeVm> {
+  const { name, address, sshPort, app } = options;
+  const version = app.initialVersion ?? 'v1';
+  const box = await startSshBox({
+    name,
+    address,
+    sshPort,
+    authorizedKey: options.authorizedKey,
+    ...(options.hostKeyDir ? { hostKeyDir: options.hostKeyDir } : {}),
+    prepare: ({ etcUpper, optUpper }) => {
+      const installDir = join(optUpper, app.name);
+      writeRelease(join(installDir, 'releases', version), {
+        version,
+        appName: app.name,
+        behaviour: app.initialBehaviour ?? 'healthy',
+      });
+      symlinkSync(`releases/${version}`, join(installDir, 'current'));
+      const service = join(etcUpper, SERVICE_COMMAND.replace(/^\/etc\//, ''));
+      mkdirSync(join(service, '..'), { recursive: true });
+      writeFileSync(service, serviceScript({ vmName: name, appName: app.name, address, port: app.port }));
+      chmodSync(service, 0o755);
+    },
+    // A VM that boots with a broken release still boots: the deploy repairs it.
+    boot: [`${SERVICE_COMMAND} start || true`],
+  });
+  return {
+    name,
+    address,
+    sshPort,
+    hostPublicKey: box.hostPublicKey,
+    hostKeyFingerprint: box.hostKeyFingerprint,
+    rootDir: box.rootDir,
+    installDir: `/opt/${app.name}`,
+    appUrl: `http://${address}:${app.port}`,
+    stop: box.stop,
+  };
+}

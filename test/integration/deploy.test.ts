@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { remoteHostsFromConfig } from '../../src/wiring.ts';
+import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { clientLoop, lbStates, watchOutOfReady } from '../support/fleet-probes.ts';
+import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+
+// A deploy end to end: the API, the real Temporal dev server, goiardi,
+// HAProxy, and four fake VMs over SSH.
+
+let fleet: Fleet;
+let v: Vesemir;
+beforeAll(async () => {
+  fleet = await startFleet({ vms: 4 });
+  v = await startVesemir(fleet);
+  await v.startWorker();
+}, 120_000);
+afterAll(async () => {
+  await v?.close();
+  await fleet?.stop();
+});
+
+async function onVm(name: string, argv: string[]) {
+  const vm = fleet.vms.find((x) => x.name === name)!;
+  const session = await remoteHostsFromConfig(v.config).connect({ name: vm.name, address: vm.address });
+  try {
+    return (await session.exec(argv)).stdout.trim();
+  } finally {
+    await session.close();
+  }
+}
+
+describe('deploy through the API', () => {
+  it('rolls v2 onto 4 VMs, 2 at a time, with no failed request through HAProxy', async () => {
+    const artifact = await fleet.release('v2');
+    const watcher = watchOutOfReady(fleet);
+    const clients = clientLoop(fleet.haproxies[0]!.frontendUrl);
+    const res = await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v2', artifact, { concurrency: 2 }) });
+    expect(res.statusCode, res.body).toBe(202);
+    const { id, links } = res.json();
+    expect(links.temporalUi).toContain(`deploy-${id}`);
+    const early = await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` });
+    expect(early.statusCode).toBe(200);
+
+    const done = await waitForDeployment(v.api, id);
+    const seen = await watcher.stop();
+    const traffic = await clients.stop();
+
+    expect(done.status, JSON.stringify(done, null, 1)).toBe('SUCCEEDED');
+    expect(seen.max).toBeLessThanOrEqual(2);
+    expect(seen.max).toBeGreaterThan(0);
+    expect(traffic.failed, traffic.errors.slice(0, 5).join('; ')).toBe(0);
+    expect(traffic.ok).toBeGreaterThan(10);
+    expect(done.hosts).toHaveLength(4);
+    for (const host of done.hosts) {
+      expect(host.status).toBe('DONE');
+      expect(host.steps.map((s: { name: string }) => s.name)).toEqual(['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full']);
+      expect(host.steps.every((s: { status: string }) => s.status === 'SUCCEEDED')).toBe(true);
+    }
+    for (const vm of fleet.vms) {
+      const health = await (await fetch(`${vm.appUrl}/health`)).json();
+      expect(health.version).toBe('v2');
+      expect(await onVm(vm.name, ['readlink', '/opt/shop/current'])).toBe('releases/v2');
+    }
+    for (const states of await lbStates(fleet)) {
+      expect(states.map((s) => [s.server, s.admin, s.weight])).toEqual(fleet.vms.map((vm) => [vm.name, 'ready', 100]));
+    }
+    const history = await v.ctx.client.workflow.getHandle(`deploy-${id}`).fetchHistory();
+    const children = history.events?.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes) ?? [];
+    expect(children).toHaveLength(4);
+  });
+});

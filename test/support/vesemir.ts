@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { createActivities } from '../../src/activities/index.ts';
+import { DeploymentService } from '../../src/api/deployment-service.ts';
+import { buildApp, linkBuilder } from '../../src/api/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { type Context, openContext } from '../../src/context.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { Worker } from '@temporalio/worker';
+import { createWorker } from '../../src/worker.ts';
+import { activityDepsFromConfig } from '../../src/wiring.ts';
+import type { Fleet } from '../fleet/fleet.ts';
+import { workflowBundle } from './temporal.ts';
+
+export interface Vesemir {
+  config: Config;
+  ctx: Context;
+  api: FastifyInstance;
+  /** Starts (or restarts) the in-process worker. */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Vesemir in the test process, configured for a fleet: the API (driven with
+ * `inject`), an in-process worker with the real activities, the run's shared
+ * Temporal dev server, and PGlite or the given DATABASE_URL.
+ */
+export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string> = {}): Promise<Vesemir> {
+  const address = inject('temporalAddress');
+  const config = loadConfig({
+    ...fleet.env,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: `it-${randomUUID()}`,
+    VESEMIR_DATA_DIR: join(fleet.dir, 'data'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...extraEnv,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const ctx = await openContext(config, logger, address);
+  const links = linkBuilder('http://vesemir.test', 'http://temporal-ui.test', config.TEMPORAL_NAMESPACE);
+  const deployments = new DeploymentService({ store: ctx.store, client: ctx.client, taskQueue: config.TEMPORAL_TASK_QUEUE, applications: ctx.applications });
+  const api = await buildApp({ logger, store: ctx.store, deployments, links });
+  let worker: { worker: Worker; run: Promise<void> } | undefined;
+
+  const stopWorker = async () => {
+    if (!worker) return;
+    const { worker: w, run } = worker;
+    worker = undefined;
+    if (w.getState() === 'RUNNING') w.shutdown();
+    await run;
+  };
+  return {
+    config,
+    ctx,
+    api,
+    async startWorker() {
+      await stopWorker();
+      const w = await createWorker({
+        connection: ctx.native,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        activities: createActivities({ ...activityDepsFromConfig(ctx), healthIntervalMs: 100 }),
+        workflowBundle: await workflowBundle(),
+      });
+      worker = { worker: w, run: w.run() };
+    },
+    stopWorker,
+    async close() {
+      await stopWorker();
+      await api.close();
+      await ctx.close();
+    },
+  };
+}
+
+/** Polls GET /v1/deployments/:id until the status is terminal. */
+export async function waitForDeployment(api: FastifyInstance, id: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.inject({ method: 'GET', url: `/v1/deployments/${id}` });
+    const body = res.json();
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`deployment ${id} still ${body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
