@@ -74,7 +74,9 @@ describe('Ssh2RemoteHosts exec', () => {
     expect(error).toMatchObject({ type: 'SshExecTimeout', host: 'vm1' });
     expect(String((error as Error).message)).toMatch(/vm1.*sleep 5/);
     expect((await session.exec(['echo', 'still here'])).stdout).toBe('still here\n');
-    // the channel was sent KILL: the command does not linger on the VM
+    expect((await session.exec(['pgrep', '-x', 'sleep'])).exitCode).toBe(0);
+    // the host kills it shortly after: nothing lingers on the VM
+    await new Promise((r) => setTimeout(r, 1_100));
     expect((await session.exec(['pgrep', '-x', 'sleep'])).exitCode).toBe(1);
   });
 

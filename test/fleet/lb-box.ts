@@ -19,6 +19,7 @@ export interface LbBox {
   hostPublicKey: string;
   hostKeyFingerprint: string;
   rootDir: string;
+  logTail(): string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +40,6 @@ export async function startLbBox(options: LbBoxOptions): Promise<LbBox> {
     ...(options.hostKeyDir ? { hostKeyDir: options.hostKeyDir } : {}),
     binds: [{ source: options.haproxySocketDir, target: '/run/haproxy' }],
   });
-  const { name, address, sshPort, hostPublicKey, hostKeyFingerprint, rootDir, stop } = box;
-  return { name, address, sshPort, hostPublicKey, hostKeyFingerprint, rootDir, stop };
+  const { name, address, sshPort, hostPublicKey, hostKeyFingerprint, rootDir, logTail, stop } = box;
+  return { name, address, sshPort, hostPublicKey, hostKeyFingerprint, rootDir, logTail, stop };
 }

@@ -46,6 +46,8 @@ export interface SshBox {
   hostKeyFingerprint: string;
   /** Host-side dir holding the box's overlays, home and sshd files. */
   rootDir: string;
+  /** The last few KiB of sshd's log (stderr), to explain a refused login. */
+  logTail(): string;
   /** Kills every process of the box, waits for them and removes rootDir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ StrictModes no
 UseDNS no
 PrintMotd no
 PrintLastLog no
+LogLevel VERBOSE
 MaxStartups 200
 MaxSessions 100
 Subsystem sftp internal-sftp
@@ -124,7 +127,7 @@ export async function startSshBox(options: SshBoxOptions): Promise<SshBox> {
   });
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+    stderrTail = (stderrTail + chunk.toString()).slice(-65536);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stopped = false;
@@ -135,6 +138,7 @@ export async function startSshBox(options: SshBoxOptions): Promise<SshBox> {
     hostPublicKey: key.publicKey,
     hostKeyFingerprint: key.fingerprint,
     rootDir,
+    logTail: () => stderrTail,
     stop: async () => {
       if (stopped) return;
       if (child.exitCode === null && child.signalCode === null) await stopPidNamespace(child.pid, exited);

@@ -39,6 +39,8 @@ export interface FakeVm {
   installDir: string;
   /** `http://address:port` of the app. */
   appUrl: string;
+  /** The last few KiB of sshd's log. */
+  logTail(): string;
   /** Stops sshd, the app and every session; undoes the mounts; removes rootDir. */
   stop(): Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function startVm(options: VmOptions): Promise<FakeVm> {
     rootDir: box.rootDir,
     installDir: `/opt/${app.name}`,
     appUrl: `http://${address}:${app.port}`,
+    logTail: box.logTail,
     stop: box.stop,
   };
 }

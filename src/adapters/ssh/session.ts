@@ -53,7 +53,7 @@ export class Ssh2Session implements RemoteSession {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(this.connectionLost('connection already closed'));
-      this.client.exec(command, (err, stream) => {
+      this.client.exec(withRemoteDeadline(command, options.timeoutMs), (err, stream) => {
         if (err) return reject(this.connectionLost(`could not start '${command}': ${err.message}`, err));
         this.collect(stream, command, options, started).then(resolve, reject);
       });
@@ -71,7 +71,7 @@ export class Ssh2Session implements RemoteSession {
           ? undefined
           : setTimeout(() => {
               settled = true;
-              stream.signal('KILL');
+              killRemote(stream);
               stream.close();
               reject(new SshExecTimeoutError({ host: this.host.name, command, timeoutMs: options.timeoutMs! }));
             }, options.timeoutMs);
@@ -142,6 +142,41 @@ export class Ssh2Session implements RemoteSession {
   private connectionLost(reason: string, cause?: unknown): SshConnectError {
     const { name, address } = this.host;
     return new SshConnectError({ host: name, address, port: this.port, reason, cause });
+  }
+}
+
+/** How long after our own timeout the host kills a command that is still running. */
+const REMOTE_GRACE_MS = 1_000;
+
+/**
+ * OpenSSH before 9.8 refuses "signal" requests on root sessions ("session
+ * signalling requires privilege separation"), so closing a timed-out channel
+ * would leave the command running on the host. With a timeout the command
+ * runs under coreutils `timeout`, which kills its whole process group.
+ */
+function withRemoteDeadline(command: string, timeoutMs: number | undefined): string {
+  if (timeoutMs === undefined) return command;
+  const seconds = ((timeoutMs + REMOTE_GRACE_MS) / 1000).toFixed(3);
+  return shellLine(['timeout', '-s', 'KILL', seconds, 'sh', '-c', command]);
+}
+
+/**
+ * Sends KILL to the remote command (honoured by sshd for non-root users). ssh2's `signal()` is a no-op once stdin
+ * is ended (which exec does at once), so the request goes through the
+ * channel's protocol object, as `signal()` itself does.
+ */
+function killRemote(stream: ClientChannel): void {
+  const channel = stream as unknown as {
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal(id: number, name: string): void } };
+  };
+  const protocol = channel._client?._protocol;
+  const outgoing = channel.outgoing;
+  if (!protocol || !outgoing || (outgoing.state !== 'open' && outgoing.state !== 'eof')) return;
+  try {
+    protocol.signal(outgoing.id, 'KILL');
+  } catch {
+    // the connection is going away; closing the channel is all we can do
   }
 }
 

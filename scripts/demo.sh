@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's first command: install what is missing, then start Vesemir on
+# its embedded default (Temporal dev server + UI, PGlite) with a local fake
+# fleet, and run a real deploy on it. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+exec npx tsx src/main.ts --demo "$@"
