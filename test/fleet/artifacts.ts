@@ -37,7 +37,9 @@ const port = Number(process.env.APP_PORT || 8080);
 const host = process.env.APP_HOST || require('node:os').hostname();
 const server = http.createServer((req, res) => {
   if (req.url === '/health') {
-    const healthy = BEHAVIOUR === 'healthy';
+    // A per-VM fault a test can inject (and fix) from inside the VM's own /etc.
+    const broken = require('node:fs').existsSync('/etc/vesemir/broken-' + VERSION);
+    const healthy = BEHAVIOUR === 'healthy' && !broken;
     res.writeHead(healthy ? 200 : 500, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: healthy ? 'ok' : 'failing', version: VERSION }));
     return;

@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseKnownHosts } from '../../src/adapters/ssh/known-hosts.ts';
+import { Ssh2RemoteHosts } from '../../src/adapters/ssh/remote-hosts.ts';
 import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
+import type { ExecResult } from '../../src/domain/ports.ts';
 import { buildRelease, type ReleaseBehaviour, startArtifactServer, type ArtifactServer } from './artifacts.ts';
 import { startGoiardi, type Goiardi } from './goiardi.ts';
 import { startHaproxy, type RunningHaproxy } from './haproxy.ts';
@@ -35,6 +38,8 @@ export interface Fleet {
   env: Record<string, string>;
   /** Builds a release and serves it: what a deploy request names. */
   release(version: string, behaviour?: ReleaseBehaviour): Promise<{ url: string; sha256: string }>;
+  /** Runs argv on a VM or LB box over SSH (pinned keys), as the deployer would. */
+  exec(hostName: string, argv: string[]): Promise<ExecResult>;
   /** A valid deploy body for this fleet. */
   deployRequest(version: string, artifact: { url: string; sha256: string }, overrides?: Partial<DeployRequestInput>): DeployRequestInput;
   stop(): Promise<void>;
@@ -112,6 +117,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       `applications:\n  ${app}:\n    team: ${team}\n    installDir: /opt/${app}\n    restartCommand: ["${SERVICE_COMMAND}", "restart"]\n    keepReleases: 3\n`,
     );
 
+    const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: parseKnownHosts(knownHosts.contents) });
+    const boxes = [...vms, ...lbBoxes];
     return {
       dir,
       chef,
@@ -135,6 +142,16 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       async release(version, behaviour = 'healthy') {
         const built = await buildRelease({ version, behaviour, appName: app, dir: artifactsDir });
         return { url: artifacts.url(built.fileName), sha256: built.sha256 };
+      },
+      async exec(hostName, argv) {
+        const box = boxes.find((b) => b.name === hostName);
+        if (!box) throw new Error(`no host ${hostName} in this fleet`);
+        const session = await ssh.connect({ name: box.name, address: box.address });
+        try {
+          return await session.exec(argv, { timeoutMs: 30_000 });
+        } finally {
+          await session.close();
+        }
       },
       deployRequest(version, artifact, overrides = {}) {
         return {
