@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import { deployRequestSchema } from '../../src/domain/deploy-request.ts';
+import { collectHistories, saveFixture } from '../../src/replay.ts';
 import { deployWorkflowId } from '../../src/workflows/definitions.ts';
 import { fakeActivities, newWorld, type FakeWorld } from '../support/fake-activities.ts';
 import { temporalHarness, type TemporalHarness } from '../support/temporal.ts';
@@ -33,7 +34,10 @@ function request(overrides: Partial<DeployRequest> = {}): DeployRequest {
   });
 }
 
-async function run(world: FakeWorld, req: DeployRequest) {
+/** VESEMIR_RECORD_HISTORIES=test/replay/fixtures records each run as a replay fixture. */
+const recordDir = process.env.VESEMIR_RECORD_HISTORIES;
+
+async function run(world: FakeWorld, req: DeployRequest, fixture?: string) {
   const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
   try {
     const id = `d-${randomUUID()}`;
@@ -42,7 +46,9 @@ async function run(world: FakeWorld, req: DeployRequest) {
       taskQueue: t.taskQueue,
       args: [{ deploymentId: id, request: req }],
     });
-    return { outcome: (await handle.result()) as DeployOutcome, handle };
+    const outcome = (await handle.result()) as DeployOutcome;
+    if (recordDir && fixture) await saveFixture(recordDir, fixture, await collectHistories(t.client, id));
+    return { outcome, handle };
   } finally {
     await stop();
   }
@@ -51,7 +57,7 @@ async function run(world: FakeWorld, req: DeployRequest) {
 describe('deploy workflow', () => {
   it('deploys every host in order, at most `concurrency` drained at once', async () => {
     const world = newWorld(5);
-    const { outcome, handle } = await run(world, request({ concurrency: 2 }));
+    const { outcome, handle } = await run(world, request({ concurrency: 2 }), 'succeeded');
     expect(outcome.status).toBe('SUCCEEDED');
     expect(world.maxDrained).toBe(2);
     for (const host of world.hosts) {
@@ -70,7 +76,7 @@ describe('deploy workflow', () => {
   it('rolls a host back when its health check fails, and starts no host after the budget is spent', async () => {
     const world = newWorld(4);
     world.failing.add('vm1:health');
-    const { outcome } = await run(world, request({ concurrency: 1, maxFailedHosts: 0 }));
+    const { outcome } = await run(world, request({ concurrency: 1, maxFailedHosts: 0 }), 'failed-rolled-back');
     expect(outcome.status).toBe('FAILED');
     expect(outcome.hosts).toEqual([expect.objectContaining({ name: 'vm1', status: 'ROLLED_BACK', failedStep: 'health' })]);
     expect(world.current.get('vm1')).toBe('v1');
@@ -84,7 +90,7 @@ describe('deploy workflow', () => {
     const world = newWorld(2);
     world.failing.add('vm1:restart');
     world.failing.add('vm1:rollback-restart');
-    const { outcome } = await run(world, request({ concurrency: 2, maxFailedHosts: 1 }));
+    const { outcome } = await run(world, request({ concurrency: 2, maxFailedHosts: 1 }), 'quarantined');
     expect(outcome.status).toBe('FAILED');
     const vm1 = outcome.hosts.find((h) => h.name === 'vm1');
     expect(vm1).toMatchObject({ status: 'QUARANTINED', failedStep: 'restart' });
