@@ -71,8 +71,8 @@ export function createHostActivities(deps: ActivityDeps) {
       });
     },
 
-    async drainHost(input: LbStepInput): Promise<void> {
-      return recordedStep(deps, input, 'drain', async (log) => {
+    async drainHost(input: LbStepInput & { rollback?: boolean }): Promise<void> {
+      return recordedStep(deps, input, input.rollback ? 'rollback-drain' : 'drain', async (log) => {
         const reports = await deps.loadBalancer.drain(input.loadBalancers, input.backend, input.host.name, {
           drainTimeoutMs: deps.drainTimeoutMs ?? 5000,
         });

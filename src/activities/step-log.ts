@@ -56,7 +56,7 @@ export class StepLog {
  */
 export async function recordedStep<T>(
   deps: ActivityDeps,
-  input: { deploymentId: string; host: { name: string } },
+  input: { deploymentId: string; host: { name: string }; round?: number | undefined },
   step: StepName,
   body: (log: StepLog) => Promise<T>,
 ): Promise<T> {
@@ -65,6 +65,7 @@ export async function recordedStep<T>(
     deploymentId: input.deploymentId,
     host: input.host.name,
     step,
+    round: input.round ?? 1,
     attempt: ctx.info.attempt,
     status: 'RUNNING',
     startedAt: new Date(),

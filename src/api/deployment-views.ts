@@ -13,17 +13,20 @@ const stepOrder: string[] = [...HOST_STEPS, ...ROLLBACK_STEPS];
 /** Folds step attempts into one row per step (the latest attempt), in step order. */
 function stepsOf(host: string, steps: StepSummary[]): DeploymentView['hosts'][number]['steps'] {
   const latest = new Map<string, StepSummary>();
+  const attempts = new Map<string, number>();
+  const order = (s: StepSummary) => (s.round ?? 1) * 1_000_000 + s.attempt;
   for (const s of steps) {
     if (s.host !== host) continue;
+    attempts.set(s.step, (attempts.get(s.step) ?? 0) + 1);
     const seen = latest.get(s.step);
-    if (!seen || s.attempt >= seen.attempt) latest.set(s.step, s);
+    if (!seen || order(s) >= order(seen)) latest.set(s.step, s);
   }
   return [...latest.values()]
     .sort((a, b) => stepOrder.indexOf(a.step) - stepOrder.indexOf(b.step))
     .map((s) => ({
       name: s.step,
       status: s.status,
-      attempts: s.attempt,
+      attempts: attempts.get(s.step) ?? 1,
       startedAt: s.startedAt.toISOString(),
       finishedAt: iso(s.finishedAt),
       error: s.error ?? null,

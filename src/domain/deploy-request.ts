@@ -24,8 +24,25 @@ export const deployRequestSchema = z
       /** Seconds at reduced weight before 100%. @default 0 */
       degradationSeconds: z.number().int().min(0).max(3600).default(0),
     }),
-    /** Hosts deployed at the same time. */
-    concurrency: z.number().int().min(1).max(500),
+    /** Hosts deployed at the same time, or a ramp of batch sizes such as `[1, 2, "50%"]`. */
+    concurrency: z.union([
+      z.number().int().min(1).max(500),
+      z
+        .array(z.union([z.number().int().min(1).max(500), z.string().regex(/^(100|[1-9][0-9]?)%$/, 'must be a percentage like "50%"')]))
+        .min(1)
+        .max(20),
+    ]),
+    /** The first `hosts` go alone, then the deploy waits for `approve` or `bakeSeconds`. */
+    canary: z
+      .object({
+        hosts: z.number().int().min(1).max(100),
+        requireApproval: z.boolean().default(false),
+        bakeSeconds: z.number().int().min(0).max(86_400).default(0),
+      })
+      .strict()
+      .optional(),
+    /** When the failure budget is spent, roll back the hosts already on the new version. @default false */
+    autoRollback: z.boolean().optional(),
     /** Failed hosts tolerated before no new host starts. @default 0 */
     maxFailedHosts: z.number().int().min(0).default(0),
     healthCheck: z.object({

@@ -6,6 +6,15 @@ import type { Host } from './ports.ts';
 export interface DeployWorkflowInput {
   deploymentId: string;
   request: DeployRequest;
+  /** Set on a retry run: the previous run's host snapshot and results; only hosts not DONE run again. */
+  retry?: RetryInput | undefined;
+}
+
+export interface RetryInput {
+  hosts: Host[];
+  loadBalancers: Host[];
+  previous: HostResult[];
+  round: number;
 }
 
 /** What one host's child workflow needs; the snapshot it was given is all it ever uses. */
@@ -20,6 +29,15 @@ export interface DeployHostInput {
   weight: number;
   degradationSeconds: number;
   healthCheck: { port: number; path: string; timeoutSeconds: number };
+  /** 1 on the first pass over the host, +1 per retry. @default 1 */
+  round?: number | undefined;
+}
+
+/** Input of `rollbackHost`: put a DONE host back on the release it had before. */
+export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version'> {
+  /** The release the host is on now (the one being rolled back). */
+  version: string;
+  previousVersion: string;
 }
 
 export interface HostResult {
@@ -27,6 +45,9 @@ export interface HostResult {
   status: Extract<HostStatus, 'DONE' | 'FAILED' | 'ROLLED_BACK' | 'QUARANTINED'>;
   failedStep?: StepName | undefined;
   error?: string | undefined;
+  /** The release the host was on before this deploy: what a later rollback returns to. */
+  previousVersion?: string | undefined;
+  round?: number | undefined;
 }
 
 /** Common input of every host-step activity. */
@@ -35,6 +56,8 @@ export interface HostStepInput {
   application: string;
   host: Host;
   version: string;
+  /** @default 1 */
+  round?: number | undefined;
 }
 
 export interface DeployProgress {
@@ -47,4 +70,14 @@ export interface DeployOutcome {
   status: Extract<DeploymentStatus, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'>;
   hosts: HostResult[];
   error?: string | undefined;
+  /** The host snapshot this run used, so that a retry run uses it again. */
+  snapshot?: { hosts: Host[]; loadBalancers: Host[] } | undefined;
+  round?: number | undefined;
+}
+
+/** What an operator's control (pause, resume, cancel, approve, retry) answers. */
+export interface ControlAnswer {
+  deploymentId: string;
+  status: DeploymentStatus;
+  message: string;
 }

@@ -31,7 +31,7 @@ export type HostStatus = (typeof HOST_STATUSES)[number];
  */
 export const HOST_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'bake', 'full'] as const;
 /** Steps that only run when a host is rolled back. */
-export const ROLLBACK_STEPS = ['rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'] as const;
+export const ROLLBACK_STEPS = ['rollback-drain', 'rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'] as const;
 export type StepName = (typeof HOST_STEPS)[number] | (typeof ROLLBACK_STEPS)[number];
 
 export type StepStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -41,6 +41,9 @@ export interface StepRecord {
   deploymentId: string;
   host: string;
   step: StepName;
+  /** 1 for a deployment's first pass over the host, 2 after the first retry, … */
+  round?: number | undefined;
+  /** The activity's attempt within its round. */
   attempt: number;
   status: StepStatus;
   startedAt: Date;

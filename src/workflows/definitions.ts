@@ -1,5 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { DeployProgress } from '../domain/deploy-types.ts';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ControlAnswer, DeployProgress } from '../domain/deploy-types.ts';
 
 /** Signals and queries shared by workflows, the API and the CLI. */
 
@@ -18,6 +18,13 @@ export const lockGrantedSignal = defineSignal('lockGranted');
 export const lockStateQuery = defineQuery<LockState>('lockState');
 
 export const progressQuery = defineQuery<DeployProgress>('progress');
+
+/** Operators' controls: updates, so that the caller learns at once whether it was taken. */
+export const pauseUpdate = defineUpdate<ControlAnswer>('pause');
+export const resumeUpdate = defineUpdate<ControlAnswer>('resume');
+export const cancelUpdate = defineUpdate<ControlAnswer, [{ rollback?: boolean }]>('cancel');
+export const approveUpdate = defineUpdate<ControlAnswer>('approve');
+export const retryUpdate = defineUpdate<ControlAnswer>('retry');
 
 /** Workflow IDs are deterministic, so every repeat of a request is harmless. */
 export const deployWorkflowId = (deploymentId: string) => `deploy-${deploymentId}`;

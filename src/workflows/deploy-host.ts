@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
-import type { DeployHostInput, HostResult } from '../domain/deploy-types.ts';
+import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
 import type { StepName } from '../domain/deployment.ts';
 import { bookkeeping, healthWait, quickRpc, sshWork } from './activity-options.ts';
 
@@ -15,7 +15,7 @@ const ssh = proxyActivities<Activities>(sshWork);
  * is reported QUARANTINED. It is never left drained without being reported.
  */
 export async function deployHost(input: DeployHostInput): Promise<HostResult> {
-  const base = { deploymentId: input.deploymentId, application: input.application, host: input.host, version: input.version };
+  const base = { deploymentId: input.deploymentId, application: input.application, host: input.host, version: input.version, round: input.round };
   const lbInput = { ...base, loadBalancers: input.loadBalancers, backend: input.backend };
   const health = proxyActivities<Activities>(healthWait(input.healthCheck.timeoutSeconds));
   await db.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: 'RUNNING' });
@@ -46,7 +46,7 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
       step = 'full';
       await lb.enableHost({ ...lbInput, weight: 100, step: 'full' });
     }
-    result = { name: input.host.name, status: 'DONE' };
+    result = { name: input.host.name, status: 'DONE', previousVersion, round: input.round };
     await ssh.pruneReleases({ ...base, previousVersion }).catch(() => undefined);
   } catch (err) {
     const error = `${step}: ${describe(err)}`;
@@ -65,8 +65,8 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
 }
 
 interface RestoreArgs {
-  base: { deploymentId: string; application: string; host: DeployHostInput['host']; version: string };
-  lbInput: { deploymentId: string; application: string; host: DeployHostInput['host']; version: string; loadBalancers: DeployHostInput['loadBalancers']; backend: string };
+  base: { deploymentId: string; application: string; host: DeployHostInput['host']; version: string; round: number | undefined };
+  lbInput: RestoreArgs['base'] & { loadBalancers: DeployHostInput['loadBalancers']; backend: string };
   health: ReturnType<typeof proxyActivities<Activities>>;
   previousVersion: string | undefined;
   activated: boolean;
@@ -96,6 +96,26 @@ async function restore(a: RestoreArgs): Promise<HostResult> {
       error: `${a.error}; left drained: rollback failed: ${describe(rollbackErr)}`,
     };
   }
+}
+
+/** Rolls a DONE host back to the release it had before (cancel with rollback, automatic rollback). */
+export async function rollbackHost(input: RollbackHostInput): Promise<HostResult> {
+  const base = { deploymentId: input.deploymentId, application: input.application, host: input.host, version: input.previousVersion, round: input.round, rollback: true };
+  const lbInput = { ...base, loadBalancers: input.loadBalancers, backend: input.backend };
+  const health = proxyActivities<Activities>(healthWait(input.healthCheck.timeoutSeconds));
+  let result: HostResult;
+  try {
+    await lb.drainHost(lbInput);
+    await ssh.activateRelease(base);
+    await ssh.restartService(base);
+    await health.waitHealthy({ ...base, healthCheck: input.healthCheck });
+    await lb.enableHost({ ...lbInput, weight: 100, step: 'rollback-enable' });
+    result = { name: input.host.name, status: 'ROLLED_BACK', round: input.round, error: `rolled back to ${input.previousVersion}` };
+  } catch (err) {
+    result = { name: input.host.name, status: 'QUARANTINED', round: input.round, error: `rollback to ${input.previousVersion} failed, left drained: ${describe(err)}` };
+  }
+  await db.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: result.status, error: result.error });
+  return result;
 }
 
 export function describe(err: unknown): string {

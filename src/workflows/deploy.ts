@@ -1,7 +1,6 @@
 import {
   CancellationScope,
   condition,
-  executeChild,
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
@@ -12,11 +11,14 @@ import type { Activities } from '../activities/index.ts';
 import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
 import { hostQuery, loadBalancerQuery } from '../domain/deploy-request.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
+import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { DeployStatus } from '../temporal/search-attributes.ts';
 import { artifactFetch, bookkeeping, quickRpc } from './activity-options.ts';
-import { deployHost, describe } from './deploy-host.ts';
-import { hostWorkflowId, lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
+import { installControls } from './controls.ts';
+import { describe } from './deploy-host.ts';
+import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
+import { markSkipped, rollBackDone, type RolloutContext, type RolloutControl, rollOut } from './rollout.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
 const rpc = proxyActivities<Activities>(quickRpc);
@@ -24,14 +26,18 @@ const fetcher = proxyActivities<Activities>(artifactFetch);
 
 /**
  * A deployment: wait for the (application, environment) lock, check the
- * artifact, discover the hosts once, then roll them out in a sliding window
- * of `concurrency`, one child workflow per host, within the failure budget.
+ * artifact, discover the hosts once, then roll them out phase by phase, one
+ * child workflow per host, within the failure budget, under the operators'
+ * controls (pause, resume, cancel, approve, retry). A retry run (`input.retry`)
+ * reuses the previous run's host snapshot and runs only the hosts not DONE.
  */
 export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome> {
   const { deploymentId, request } = input;
   const workflowId = workflowInfo().workflowId;
   const progress: DeployProgress = { deploymentId, status: 'QUEUED', hosts: [] };
+  const control: RolloutControl = { paused: false, cancel: undefined, approved: false, retryQueue: [] };
   let granted = false;
+  let rollout: RolloutContext | undefined;
   setHandler(progressQuery, () => progress);
   setHandler(lockGrantedSignal, () => {
     granted = true;
@@ -42,30 +48,30 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     upsertSearchAttributes([{ key: DeployStatus, value: status }]);
     await db.setDeploymentStatus({ deploymentId, status, error });
   };
+  const controls = installControls({ deploymentId, progress, control, setStatus, rollout: () => rollout });
 
   const lock = { application: request.application, environment: request.environment, workflowId, deploymentId };
+  const round = input.retry?.round ?? 1;
   let outcome: DeployOutcome = { status: 'FAILED', hosts: [] };
   try {
     await db.requestDeployLock(lock);
-    await condition(() => granted);
-    await setStatus('RUNNING');
+    await condition(() => granted || control.cancel !== undefined);
+    if (!granted) throw new Error('cancelled while queued');
+    await setStatus(control.paused ? 'PAUSED' : 'RUNNING');
     await fetcher.verifyArtifact(request.artifact);
-    const { hosts, loadBalancers } = await rpc.discover({
-      deploymentId,
-      hostQuery: hostQuery(request),
-      loadBalancerQuery: loadBalancerQuery(request),
-    });
-    progress.hosts = hosts.map((h) => ({ name: h.name, status: 'PENDING' }));
-    const results = await rollOut(input, hosts, loadBalancers, progress);
-    const failed = results.filter((r) => r.status !== 'DONE');
-    outcome = {
-      status: failed.length === 0 && results.length === hosts.length ? 'SUCCEEDED' : 'FAILED',
-      hosts: results,
-      error: failed.length > 0 ? failed.map((r) => `${r.name} ${r.status}: ${r.error ?? ''}`).join('; ') : undefined,
-    };
+    const { hosts, loadBalancers } = input.retry ?? (await rpc.discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
+    const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
+    progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
+    rollout = { deploymentId, request, hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
+    const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
+    const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
+    await rollOut(rollout, phases);
+    controls.finishing();
+    outcome = await finish(rollout, hosts, loadBalancers, round);
   } catch (err) {
-    outcome = { ...outcome, status: 'FAILED', error: describe(err) };
+    outcome = { ...outcome, status: control.cancel ? 'CANCELLED' : 'FAILED', error: describe(err) };
   } finally {
+    controls.finishing();
     await CancellationScope.nonCancellable(async () => {
       await setStatus(outcome.status, outcome.error);
       if (granted) await getExternalWorkflowHandle(lockWorkflowId(lock.application, lock.environment)).signal(releaseLockSignal, { workflowId });
@@ -74,60 +80,20 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   return outcome;
 }
 
-/** The sliding window: at most `concurrency` hosts at once; no new host once the budget is spent. */
-async function rollOut(
-  input: DeployWorkflowInput,
-  hosts: Host[],
-  loadBalancers: Host[],
-  progress: DeployProgress,
-): Promise<HostResult[]> {
-  const { request, deploymentId } = input;
-  const pending = [...hosts];
-  const running = new Map<string, Promise<HostResult>>();
-  const results: HostResult[] = [];
-  let failures = 0;
-  const parent = workflowInfo().workflowId;
-  const mark = (name: string, status: DeployProgress['hosts'][number]['status'], error?: string) => {
-    const row = progress.hosts.find((h) => h.name === name);
-    if (row) Object.assign(row, { status, error });
+/** Rolls back if asked (cancel with rollback, or autoRollback on a spent budget), reports the rest. */
+async function finish(ctx: RolloutContext, hosts: Host[], loadBalancers: Host[], round: number): Promise<DeployOutcome> {
+  const budgetSpent = [...ctx.results.values()].filter((r) => r.status !== 'DONE').length > ctx.request.maxFailedHosts;
+  const rollback = ctx.control.cancel?.rollback || (budgetSpent && ctx.request.autoRollback);
+  if (rollback) await CancellationScope.nonCancellable(() => rollBackDone(ctx, typeof ctx.request.concurrency === 'number' ? ctx.request.concurrency : 1));
+  await markSkipped(ctx, ctx.control.cancel ? 'deployment cancelled' : 'failure budget spent');
+  const results: HostResult[] = [...ctx.results.values()];
+  const failed = results.filter((r) => r.status !== 'DONE');
+  const status = ctx.control.cancel ? 'CANCELLED' : failed.length === 0 && results.length === hosts.length ? 'SUCCEEDED' : 'FAILED';
+  return {
+    status,
+    hosts: results,
+    error: failed.length > 0 ? failed.map((r) => `${r.name} ${r.status}: ${r.error ?? ''}`).join('; ') : undefined,
+    snapshot: { hosts, loadBalancers },
+    round,
   };
-
-  const start = (host: Host): Promise<HostResult> => {
-    mark(host.name, 'RUNNING');
-    return executeChild(deployHost, {
-      workflowId: hostWorkflowId(parent, host.name),
-      args: [
-        {
-          deploymentId,
-          application: request.application,
-          version: request.version,
-          artifact: request.artifact,
-          host,
-          loadBalancers,
-          backend: request.haproxy.backend,
-          weight: request.haproxy.weight,
-          degradationSeconds: request.haproxy.degradationSeconds,
-          healthCheck: request.healthCheck,
-        },
-      ],
-    }).catch((err): HostResult => ({ name: host.name, status: 'FAILED', error: describe(err) }));
-  };
-
-  while (pending.length > 0 || running.size > 0) {
-    while (running.size < request.concurrency && pending.length > 0 && failures <= request.maxFailedHosts) {
-      const host = pending.shift()!;
-      running.set(host.name, start(host));
-    }
-    if (running.size === 0) break;
-    const done = await Promise.race(running.values());
-    running.delete(done.name);
-    results.push(done);
-    mark(done.name, done.status, done.error);
-    if (done.status !== 'DONE') failures++;
-  }
-  for (const host of pending) {
-    mark(host.name, 'SKIPPED');
-    await db.setHostStatus({ deploymentId, host: host.name, status: 'SKIPPED', error: 'failure budget spent' });
-  }
-  return results;
 }

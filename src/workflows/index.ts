@@ -1,4 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker registers.
 export { deploy } from './deploy.ts';
-export { deployHost } from './deploy-host.ts';
+export { deployHost, rollbackHost } from './deploy-host.ts';
 export { deploymentLock } from './deployment-lock.ts';

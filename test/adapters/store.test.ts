@@ -44,8 +44,8 @@ function newDeployment(overrides: Partial<NewDeployment> = {}): NewDeployment {
   };
 }
 
-function step(d: NewDeployment, host: string, name: StepRecord['step'], attempt = 1): StepRecord {
-  return { deploymentId: d.id, host, step: name, attempt, status: 'SUCCEEDED', startedAt: at(1), finishedAt: at(2) };
+function step(d: NewDeployment, host: string, name: StepRecord['step'], attempt = 1, round = 1): StepRecord {
+  return { deploymentId: d.id, host, step: name, round, attempt, status: 'SUCCEEDED', startedAt: at(1), finishedAt: at(2) };
 }
 
 const hosts = (...names: string[]): HostRecord[] =>
@@ -144,6 +144,18 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
       { ...step(d, 'web-1', 'health', 2), command: 'curl -f http://10.0.0.1/health', exitCode: undefined, error: undefined, outputTail: '' },
     ]);
     expect(steps[0]?.startedAt).toBeInstanceOf(Date);
+  });
+
+  it('keeps the attempts of a retried host apart by round', async () => {
+    const d = newDeployment();
+    await store.insertDeployment(d);
+    await store.saveStep({ ...step(d, 'web-1', 'health', 1, 1), status: 'FAILED', error: 'HTTP 500' });
+    await store.saveStep(step(d, 'web-1', 'health', 1, 2));
+    const steps = await store.listSteps(d.id);
+    expect(steps.map((s) => [s.round, s.attempt, s.status])).toEqual([
+      [1, 1, 'FAILED'],
+      [2, 1, 'SUCCEEDED'],
+    ]);
   });
 
   it('keeps the last 64 KiB of each output with a marker, and a 4 KiB tail', async () => {

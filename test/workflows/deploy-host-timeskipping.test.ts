@@ -50,7 +50,7 @@ describe('deployHost on the time-skipping server', () => {
       const timers = (await history()).filter((e) => e.timerStartedEventAttributes);
       return { outcome, timers };
     });
-    expect(result.outcome).toEqual({ name: host.name, status: 'DONE' });
+    expect(result.outcome).toMatchObject({ name: host.name, status: 'DONE', previousVersion: 'v1' });
     expect(result.timers).toHaveLength(1);
     expect(Number(result.timers[0]!.timerStartedEventAttributes!.startToFireTimeout!.seconds)).toBe(600);
     expect(world.calls.slice(-2)).toEqual([`${host.name}:enable`, `${host.name}:full`]);

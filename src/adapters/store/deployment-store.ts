@@ -108,15 +108,15 @@ export class SqlDeploymentStore implements DeploymentStore {
   async saveStep(s: StepRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO deployment_steps (deployment_id, host, step, attempt, status, started_at, finished_at,
-         command, exit_code, stdout, stderr, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (deployment_id, host, step, attempt) DO UPDATE SET
+         command, exit_code, stdout, stderr, error, round)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (deployment_id, host, step, round, attempt) DO UPDATE SET
          status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at,
          command = excluded.command, exit_code = excluded.exit_code, stdout = excluded.stdout,
          stderr = excluded.stderr, error = excluded.error`,
       [s.deploymentId, s.host, s.step, s.attempt, s.status, s.startedAt, s.finishedAt, s.command,
         s.exitCode, s.stdout === undefined ? undefined : boundOutput(s.stdout),
-        s.stderr === undefined ? undefined : boundOutput(s.stderr), s.error],
+        s.stderr === undefined ? undefined : boundOutput(s.stderr), s.error, s.round ?? 1],
     );
   }
 
@@ -129,7 +129,7 @@ export class SqlDeploymentStore implements DeploymentStore {
   async listSteps(id: string): Promise<StepSummary[]> {
     // Only the ends of the outputs leave the database: 4096 characters hold at least 4 KiB.
     const rows = await this.db.query(
-      `SELECT s.deployment_id, s.host, s.step, s.attempt, s.status, s.started_at, s.finished_at, s.command,
+      `SELECT s.deployment_id, s.host, s.step, s.round, s.attempt, s.status, s.started_at, s.finished_at, s.command,
          s.exit_code, s.error, right(s.stdout, ${OUTPUT_TAIL_BYTES}) AS stdout, right(s.stderr, ${OUTPUT_TAIL_BYTES}) AS stderr
        FROM ${this.orderedSteps()} WHERE s.deployment_id = $1 ${this.stepOrder()}`,
       [id],
@@ -177,7 +177,7 @@ export class SqlDeploymentStore implements DeploymentStore {
   }
 
   private stepOrder(): string {
-    return `ORDER BY h.position NULLS LAST, s.host, ${STEP_ORDER} NULLS LAST, s.step, s.attempt`;
+    return `ORDER BY h.position NULLS LAST, s.host, ${STEP_ORDER} NULLS LAST, s.step, s.round, s.attempt`;
   }
 
   private async withHosts(rows: Row[]): Promise<DeploymentRecord[]> {
@@ -227,6 +227,7 @@ function toStep(r: Row): StepRecord {
     deploymentId: String(r.deployment_id),
     host: String(r.host),
     step: r.step as StepRecord['step'],
+    round: r.round === null || r.round === undefined ? 1 : Number(r.round),
     attempt: Number(r.attempt),
     status: r.status as StepRecord['status'],
     startedAt: date(r.started_at) as Date,

@@ -61,6 +61,15 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'step rounds: a retried host keeps the attempts of its earlier rounds',
+    statements: [
+      'ALTER TABLE deployment_steps ADD COLUMN round integer NOT NULL DEFAULT 1',
+      'ALTER TABLE deployment_steps DROP CONSTRAINT deployment_steps_pkey',
+      'ALTER TABLE deployment_steps ADD PRIMARY KEY (deployment_id, host, step, round, attempt)',
+    ],
+  },
 ];
 
 /**
