@@ -5,8 +5,12 @@ import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
 import { stableJson } from '../domain/stable-json.ts';
-import { Application, DeployStatus, Environment, Team } from '../temporal/search-attributes.ts';
+import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { deployWorkflowId, lockStateQuery, lockWorkflowId } from '../workflows/definitions.ts';
+import type { ControlAnswer } from '../domain/deploy-types.ts';
+import type { ChefClient } from '../domain/ports.ts';
+import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
+import { type DryRunPlan, dryRun } from './dry-run.ts';
 import { HttpError } from './errors.ts';
 
 export interface DeploymentServiceDeps {
@@ -14,6 +18,8 @@ export interface DeploymentServiceDeps {
   client: Client;
   taskQueue: string;
   applications: ApplicationCatalog;
+  /** For dry runs; without it a dry run answers 503. */
+  chef?: ChefClient | undefined;
 }
 
 export interface CreateOptions {
@@ -23,9 +29,29 @@ export interface CreateOptions {
 
 /** Starting deployments: validation against server config, idempotency, the queue rule. */
 export class DeploymentService {
-  constructor(private readonly deps: DeploymentServiceDeps) {}
+  private readonly controls: DeploymentControls;
 
-  async create(request: DeployRequest, options: CreateOptions): Promise<{ record: DeploymentRecord; created: boolean }> {
+  constructor(private readonly deps: DeploymentServiceDeps) {
+    this.controls = new DeploymentControls(deps.client, deps.store, deps.taskQueue);
+  }
+
+  async get(id: string): Promise<DeploymentRecord> {
+    const record = await this.deps.store.getDeployment(id);
+    if (!record) throw new HttpError(404, 'NotFound', `deployment ${id} not found`);
+    return record;
+  }
+
+  async control(id: string, action: ControlAction, options: { rollback?: boolean }): Promise<ControlAnswer> {
+    return this.controls.apply(await this.get(id), action, options);
+  }
+
+  async dryRun(request: DeployRequest): Promise<DryRunPlan> {
+    this.checkApplication(request);
+    if (!this.deps.chef) throw new HttpError(503, 'ChefUnavailable', 'Chef is not configured on this server');
+    return dryRun(request, this.deps.chef);
+  }
+
+  private checkApplication(request: DeployRequest): void {
     const app = this.deps.applications.get(request.application);
     if (!app) {
       const known = [...this.deps.applications.keys()].join(', ') || '(none configured)';
@@ -34,6 +60,10 @@ export class DeploymentService {
     if (app.team !== request.team) {
       throw new HttpError(422, 'WrongTeam', `application '${request.application}' belongs to team '${app.team}', not '${request.team}'`);
     }
+  }
+
+  async create(request: DeployRequest, options: CreateOptions): Promise<{ record: DeploymentRecord; created: boolean }> {
+    this.checkApplication(request);
     const id = deploymentId(request, options.idempotencyKey);
     const existing = await this.deps.store.getDeployment(id);
     if (existing) {
@@ -75,12 +105,7 @@ export class DeploymentService {
       taskQueue: this.deps.taskQueue,
       args: [{ deploymentId: id, request }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: [
-        { key: Application, value: request.application },
-        { key: Environment, value: request.environment },
-        { key: Team, value: request.team },
-        { key: DeployStatus, value: 'QUEUED' },
-      ],
+      typedSearchAttributes: deploySearchAttributes(request, 'QUEUED'),
     });
   }
 

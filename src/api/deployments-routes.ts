@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { deployRequestSchema } from '../domain/deploy-request.ts';
 import { DEPLOYMENT_STATUSES, type DeploymentStore } from '../domain/deployment.ts';
 import { slug } from '../domain/names.ts';
+import { deploymentControlRoutes, deploymentIdParam } from './deployment-control-routes.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { deploymentView, hostCounts, type LinkBuilder } from './deployment-views.ts';
-import { HttpError } from './errors.ts';
 import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorResponse } from './schemas.ts';
 
 export interface DeploymentRoutesDeps {
@@ -14,11 +14,32 @@ export interface DeploymentRoutesDeps {
   links: LinkBuilder;
 }
 
-const idParam = z.object({ id: z.string().regex(/^d-[a-f0-9-]{8,64}$/, 'is not a deployment id') });
+const hostRef = z.object({ name: z.string(), address: z.string() });
+const dryRunResponse = z.object({
+  dryRun: z.literal(true),
+  application: z.string(),
+  environment: z.string(),
+  version: z.string(),
+  chefQuery: z.string(),
+  loadBalancerQuery: z.string(),
+  hosts: z.array(hostRef),
+  loadBalancers: z.array(hostRef),
+  phases: z.array(
+    z.object({
+      hosts: z.array(z.string()),
+      window: z.number().int(),
+      gate: z.object({ requireApproval: z.boolean(), bakeSeconds: z.number().int() }).optional(),
+    }),
+  ),
+  maxFailedHosts: z.number().int(),
+  autoRollback: z.boolean(),
+});
 
 export const deploymentsRoutes =
   (deps: DeploymentRoutesDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    await app.register(deploymentControlRoutes({ service: deps.service, store: deps.store }));
+
     app.post(
       '/v1/deployments',
       {
@@ -26,11 +47,13 @@ export const deploymentsRoutes =
           tags: ['deployments'],
           summary: 'Start a deployment (202); the same Idempotency-Key returns the same deployment',
           headers: z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() }),
+          querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
           body: deployRequestSchema,
-          response: { 200: createdResponse, 202: createdResponse, 400: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
+          response: { 200: createdResponse.or(dryRunResponse), 202: createdResponse, 400: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
         },
       },
       async (request, reply) => {
+        if (request.query.dryRun === 'true') return reply.code(200).send(await deps.service.dryRun(request.body));
         const { record, created } = await deps.service.create(request.body, {
           idempotencyKey: request.headers['idempotency-key'],
           requestedBy: request.body.team,
@@ -49,13 +72,12 @@ export const deploymentsRoutes =
         schema: {
           tags: ['deployments'],
           summary: 'One deployment with its hosts and their steps',
-          params: idParam,
+          params: deploymentIdParam,
           response: { 200: deploymentViewSchema, 404: errorResponse },
         },
       },
       async (request) => {
-        const record = await deps.store.getDeployment(request.params.id);
-        if (!record) throw new HttpError(404, 'NotFound', `deployment ${request.params.id} not found`);
+        const record = await deps.service.get(request.params.id);
         return deploymentView(record, await deps.store.listSteps(record.id), deps.links);
       },
     );

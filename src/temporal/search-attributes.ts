@@ -17,3 +17,13 @@ export const DEV_SERVER_SEARCH_ATTRIBUTE_ARGS: string[] = SEARCH_ATTRIBUTES.flat
   '--search-attribute',
   `${k.name}=Keyword`,
 ]);
+
+/** The search attributes a deploy starts with. */
+export function deploySearchAttributes(r: { application: string; environment: string; team: string }, status: string) {
+  return [
+    { key: Application, value: r.application },
+    { key: Environment, value: r.environment },
+    { key: Team, value: r.team },
+    { key: DeployStatus, value: status },
+  ];
+}

@@ -2,3 +2,4 @@
 export { deploy } from './deploy.ts';
 export { deployHost, rollbackHost } from './deploy-host.ts';
 export { deploymentLock } from './deployment-lock.ts';
+export { createVms } from './create-vms.ts';

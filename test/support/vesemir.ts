@@ -10,7 +10,7 @@ import { type Context, openContext } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Worker } from '@temporalio/worker';
 import { createWorker } from '../../src/worker.ts';
-import { activityDepsFromConfig } from '../../src/wiring.ts';
+import { activityDepsFromConfig, chefFromConfig } from '../../src/wiring.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { workflowBundle } from './temporal.ts';
 
@@ -42,7 +42,13 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
   const logger = createLogger(config.LOG_LEVEL);
   const ctx = await openContext(config, logger, address);
   const links = linkBuilder('http://vesemir.test', 'http://temporal-ui.test', config.TEMPORAL_NAMESPACE);
-  const deployments = new DeploymentService({ store: ctx.store, client: ctx.client, taskQueue: config.TEMPORAL_TASK_QUEUE, applications: ctx.applications });
+  const deployments = new DeploymentService({
+    store: ctx.store,
+    client: ctx.client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    applications: ctx.applications,
+    chef: chefFromConfig(config),
+  });
   const api = await buildApp({ logger, store: ctx.store, deployments, links });
   let worker: { worker: Worker; run: Promise<void> } | undefined;
 

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
+import { haproxyName } from '../domain/names.ts';
+import { CONTROL_ACTIONS } from './deployment-controls.ts';
+import type { DeploymentService } from './deployment-service.ts';
+import type { DeploymentStore } from '../domain/deployment.ts';
+import { errorResponse } from './schemas.ts';
+
+export const deploymentIdParam = z.object({ id: z.string().regex(/^d-[a-f0-9-]{8,64}$/, 'is not a deployment id') });
+
+const controlAnswer = z
+  .object({ deploymentId: z.string(), status: z.string(), message: z.string() })
+  .meta({ example: { deploymentId: 'd-3f2a…', status: 'PAUSED', message: 'paused: no new host starts; hosts in flight finish their steps' } });
+
+const logEntry = z.object({
+  host: z.string(),
+  step: z.string(),
+  round: z.number().int(),
+  attempt: z.number().int(),
+  status: z.string(),
+  command: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+/** Operators' controls and the full step logs of a deployment. */
+export const deploymentControlRoutes =
+  (deps: { service: DeploymentService; store: DeploymentStore; authorize?: (request: unknown, team: string) => void }): FastifyPluginAsyncZod =>
+  async (app) => {
+    for (const action of CONTROL_ACTIONS) {
+      app.post(
+        `/v1/deployments/:id/${action}`,
+        {
+          schema: {
+            tags: ['deployments'],
+            summary: `${action[0]!.toUpperCase()}${action.slice(1)} a deployment`,
+            params: deploymentIdParam,
+            body: action === 'cancel' ? z.object({ rollback: z.boolean().default(false) }).strict().optional() : z.object({}).strict().optional(),
+            response: { 200: controlAnswer, 202: controlAnswer, 404: errorResponse, 409: errorResponse },
+          },
+        },
+        async (request, reply) => {
+          const record = await deps.service.get(request.params.id);
+          deps.authorize?.(request, record.team);
+          const body = (request.body ?? {}) as { rollback?: boolean };
+          const answer = await deps.service.control(record.id, action, { rollback: body.rollback });
+          return reply.code(answer.status === 'QUEUED' ? 202 : 200).send(answer);
+        },
+      );
+    }
+
+    app.get(
+      '/v1/deployments/:id/logs',
+      {
+        schema: {
+          tags: ['deployments'],
+          summary: 'Every step attempt of every host with its command, exit code and full output',
+          params: deploymentIdParam,
+          querystring: z.object({ host: haproxyName.optional(), step: z.enum([...HOST_STEPS, ...ROLLBACK_STEPS]).optional() }),
+          response: { 200: z.object({ steps: z.array(logEntry) }), 404: errorResponse },
+        },
+      },
+      async (request) => {
+        const record = await deps.service.get(request.params.id);
+        deps.authorize?.(request, record.team);
+        const steps = await deps.store.getLogs(record.id, request.query);
+        return {
+          steps: steps.map((s) => ({
+            host: s.host,
+            step: s.step,
+            round: s.round ?? 1,
+            attempt: s.attempt,
+            status: s.status,
+            command: s.command ?? null,
+            exitCode: s.exitCode ?? null,
+            stdout: s.stdout ?? '',
+            stderr: s.stderr ?? '',
+            error: s.error ?? null,
+            startedAt: s.startedAt.toISOString(),
+            finishedAt: s.finishedAt ? s.finishedAt.toISOString() : null,
+          })),
+        };
+      },
+    );
+  };

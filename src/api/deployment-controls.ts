@@ -1,0 +1,61 @@
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { ControlAnswer, DeployOutcome } from '../domain/deploy-types.ts';
+import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
+import type { DeployRequest } from '../domain/deploy-request.ts';
+import { deploySearchAttributes } from '../temporal/search-attributes.ts';
+import { approveUpdate, cancelUpdate, pauseUpdate, resumeUpdate, retryUpdate } from '../workflows/definitions.ts';
+import { HttpError } from './errors.ts';
+
+export const CONTROL_ACTIONS = ['pause', 'resume', 'cancel', 'approve', 'retry'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+const updates = { pause: pauseUpdate, resume: resumeUpdate, approve: approveUpdate, retry: retryUpdate } as const;
+
+/**
+ * Operators' controls on a deployment. While its workflow runs they are
+ * Temporal updates (rejected by the workflow's validators when they do not
+ * apply); a retry after the deployment failed starts a new run of the same
+ * workflow over the hosts that are not DONE, under the same deployment id.
+ */
+export class DeploymentControls {
+  constructor(
+    private readonly client: Client,
+    private readonly store: DeploymentStore,
+    private readonly taskQueue: string,
+  ) {}
+
+  async apply(record: DeploymentRecord, action: ControlAction, options: { rollback?: boolean }): Promise<ControlAnswer> {
+    const handle = this.client.workflow.getHandle(record.workflowId);
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') {
+      try {
+        return action === 'cancel'
+          ? await handle.executeUpdate(cancelUpdate, { args: [{ rollback: options.rollback === true }] })
+          : await handle.executeUpdate(updates[action]);
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'ControlRejected', err.cause?.message ?? err.message);
+        throw err;
+      }
+    }
+    if (action === 'retry' && record.status === 'FAILED') return this.retryRun(record, (await handle.result()) as DeployOutcome);
+    throw new HttpError(409, 'DeploymentFinished', `deployment ${record.id} has finished (${record.status}); '${action}' does not apply`);
+  }
+
+  private async retryRun(record: DeploymentRecord, outcome: DeployOutcome): Promise<ControlAnswer> {
+    if (!outcome.snapshot) {
+      throw new HttpError(409, 'NothingToRetry', `deployment ${record.id} failed before it touched any host (${record.error ?? 'no hosts'}); start a new deployment`);
+    }
+    const request = record.request as DeployRequest;
+    await this.store.setStatus(record.id, 'QUEUED', new Date());
+    await this.client.workflow.start('deploy', {
+      workflowId: record.workflowId,
+      taskQueue: this.taskQueue,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      args: [{ deploymentId: record.id, request, retry: { ...outcome.snapshot, previous: outcome.hosts, round: (outcome.round ?? 1) + 1 } }],
+      typedSearchAttributes: deploySearchAttributes(request, 'QUEUED'),
+    });
+    const again = outcome.hosts.filter((h) => h.status !== 'DONE').map((h) => h.name);
+    return { deploymentId: record.id, status: 'QUEUED', message: `retrying ${again.join(', ')} in a new run` };
+  }
+}

@@ -1,0 +1,119 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { findPlatform, type ProvisioningCatalog, supportedPlatforms } from '../domain/provisioning-catalog.ts';
+import { createVmsWorkflowId, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStore } from '../domain/vm.ts';
+import { Application, Environment, Team } from '../temporal/search-attributes.ts';
+import type { CreateVmsInput } from '../workflows/create-vms.ts';
+import { HttpError } from './errors.ts';
+
+export interface VmRequestServiceDeps {
+  store: VmStore;
+  client: Client;
+  taskQueue: string;
+  catalog: ProvisioningCatalog;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface VmRequestOptions {
+  idempotencyKey?: string | undefined;
+  requestedBy: string;
+}
+
+/** Accepting VM requests: the catalog's rules, names allocated at once, idempotency, the workflow start. */
+export class VmRequestService {
+  constructor(private readonly deps: VmRequestServiceDeps) {}
+
+  async create(request: VmRequest, options: VmRequestOptions): Promise<{ record: VmRequestRecord; created: boolean }> {
+    const machineType = this.machineTypeFor(request);
+    const id = vmRequestId(request, options.idempotencyKey);
+    const { record, created } = await this.deps.store.createRequest({
+      ...request,
+      machineType,
+      id,
+      workflowId: createVmsWorkflowId(id),
+      requestedBy: options.requestedBy,
+      createdAt: (this.deps.now ?? (() => new Date()))(),
+    });
+    if (!created && !sameRequest(record, { ...request, machineType })) {
+      throw new HttpError(422, 'IdempotencyKeyReused', `Idempotency-Key was already used for VM request ${id} with a different request`);
+    }
+    try {
+      await this.startWorkflow(record);
+    } catch (err) {
+      // Without a key the caller cannot retry this one: do not leave its VMs REQUESTED forever.
+      if (!options.idempotencyKey) {
+        const at = new Date();
+        for (const vm of record.vms) await this.deps.store.transition(vm.name, 'FAILED', at, { reason: `not started: ${(err as Error).message}` });
+      }
+      throw new HttpError(503, 'TemporalUnavailable', `the VM request could not be started: ${(err as Error).message}`);
+    }
+    return { record: (await this.deps.store.getRequest(id)) ?? record, created };
+  }
+
+  /** 422 for a pair or machine type the catalog does not offer, listing what it does. */
+  private machineTypeFor(request: VmRequest): string {
+    const platform = findPlatform(this.deps.catalog, request.stack, request.osVersion);
+    if (!platform) {
+      const supported = supportedPlatforms(this.deps.catalog);
+      const list = supported.map((p) => `${p.stack}/${p.osVersion}`).join(', ');
+      throw new HttpError(422, 'UnsupportedPlatform', `stack '${request.stack}' on '${request.osVersion}' is not offered; supported: ${list}`, {
+        supported,
+      });
+    }
+    if (request.machineType && !platform.machineTypes.includes(request.machineType)) {
+      throw new HttpError(
+        422,
+        'UnsupportedMachineType',
+        `machine type '${request.machineType}' is not offered for ${platform.stack}/${platform.osVersion}; supported: ${platform.machineTypes.join(', ')}`,
+        { supported: [{ stack: platform.stack, osVersion: platform.osVersion, machineTypes: [...platform.machineTypes] }] },
+      );
+    }
+    return request.machineType ?? platform.machineTypes[0]!;
+  }
+
+  private async startWorkflow(record: VmRequestRecord): Promise<void> {
+    const { catalog } = this.deps;
+    const input: CreateVmsInput = {
+      requestId: record.id,
+      application: record.application,
+      environment: record.environment,
+      team: record.team,
+      vms: record.vms.map((vm) => vm.name),
+      deadlineSeconds: catalog.deadlineSeconds,
+      poll: { ...catalog.poll },
+    };
+    try {
+      await this.deps.client.workflow.start('createVms', {
+        workflowId: record.workflowId,
+        taskQueue: this.deps.taskQueue,
+        args: [input],
+        // A repeat finds the running workflow, and never reruns a finished one.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: Application, value: record.application },
+          { key: Environment, value: record.environment },
+          { key: Team, value: record.team },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}
+
+function sameRequest(a: NewVmRequest, b: Omit<NewVmRequest, 'id' | 'workflowId' | 'requestedBy' | 'createdAt'>): boolean {
+  const keys = ['application', 'environment', 'team', 'stack', 'osVersion', 'machineType', 'count'] as const;
+  return keys.every((k) => a[k] === b[k]);
+}
+
+/** With an Idempotency-Key the id is derived from it, so a repeat finds the same request and names. */
+export function vmRequestId(request: VmRequest, idempotencyKey: string | undefined): string {
+  if (!idempotencyKey) return `vr-${randomUUID()}`;
+  const hash = createHash('sha256')
+    .update(['vms', request.team, request.application, request.environment, idempotencyKey].join('\n'))
+    .digest('hex');
+  return `vr-${hash.slice(0, 32)}`;
+}

@@ -1,0 +1,180 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { slug } from '../domain/names.ts';
+import { osVersion, VM_STATUSES, type VmRecord, type VmRequestRecord, type VmStore, vmRequestSchema } from '../domain/vm.ts';
+import { HttpError } from './errors.ts';
+import { errorResponse } from './schemas.ts';
+import type { VmRequestService } from './vm-request-service.ts';
+
+export interface VmLinkBuilder {
+  vm(name: string): string;
+  request(id: string): string;
+  temporalUi(workflowId: string): string;
+}
+
+export function vmLinkBuilder(apiBaseUrl: string, temporalUiUrl: string, namespace: string): VmLinkBuilder {
+  return {
+    vm: (name) => `${apiBaseUrl}/v1/vms/${name}`,
+    request: (id) => `${apiBaseUrl}/v1/vm-requests/${id}`,
+    temporalUi: (workflowId) => `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`,
+  };
+}
+
+export interface VmRoutesDeps {
+  service: VmRequestService;
+  store: VmStore;
+  links: VmLinkBuilder;
+}
+
+const platform = z.object({ stack: z.string(), osVersion: z.string(), machineTypes: z.array(z.string()) });
+/** 422 on an unknown (stack, osVersion) pair lists the supported ones. */
+export const vmErrorResponse = errorResponse.extend({ supported: z.array(platform).optional() });
+
+const requestLinks = z.object({ self: z.string(), temporalUi: z.string() });
+const transitionView = z.object({ from: z.enum(VM_STATUSES).nullable(), to: z.enum(VM_STATUSES), at: z.string(), reason: z.string().nullable() });
+export const vmView = z.object({
+  name: z.string(),
+  requestId: z.string(),
+  application: z.string(),
+  environment: z.string(),
+  team: z.string(),
+  stack: z.string(),
+  osVersion: z.string(),
+  machineType: z.string(),
+  status: z.enum(VM_STATUSES),
+  address: z.string().nullable(),
+  jobName: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  transitions: z.array(transitionView),
+  links: z.object({ self: z.string(), request: z.string() }),
+});
+const acceptedResponse = z.object({ id: z.string(), vms: z.array(z.object({ name: z.string(), status: z.enum(VM_STATUSES) })), links: requestLinks });
+const requestView = z.object({
+  id: z.string(),
+  application: z.string(),
+  environment: z.string(),
+  team: z.string(),
+  stack: z.string(),
+  osVersion: z.string(),
+  machineType: z.string(),
+  count: z.number().int(),
+  requestedBy: z.string(),
+  createdAt: z.string(),
+  vms: z.array(vmView),
+  links: requestLinks,
+});
+const countsView = z.object({
+  total: z.number().int(),
+  byStack: z.record(z.string(), z.number().int()),
+  byOsVersion: z.record(z.string(), z.number().int()),
+  byPlatform: z.array(z.object({ stack: z.string(), osVersion: z.string(), count: z.number().int() })),
+});
+
+function toView(vm: VmRecord, links: VmLinkBuilder): z.infer<typeof vmView> {
+  return {
+    ...vm,
+    address: vm.address ?? null,
+    jobName: vm.jobName ?? null,
+    error: vm.error ?? null,
+    createdAt: vm.createdAt.toISOString(),
+    updatedAt: vm.updatedAt.toISOString(),
+    transitions: vm.transitions.map((t) => ({ from: t.from, to: t.to, at: t.at.toISOString(), reason: t.reason ?? null })),
+    links: { self: links.vm(vm.name), request: links.request(vm.requestId) },
+  };
+}
+
+const requestLinksOf = (r: VmRequestRecord, links: VmLinkBuilder) => ({ self: links.request(r.id), temporalUi: links.temporalUi(r.workflowId) });
+
+export const vmsRoutes =
+  (deps: VmRoutesDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/v1/vms',
+      {
+        schema: {
+          tags: ['vms'],
+          summary: 'Create VMs (202): one provisioning job per VM; the same Idempotency-Key returns the same request',
+          headers: z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() }),
+          body: vmRequestSchema,
+          response: { 200: acceptedResponse, 202: acceptedResponse, 400: vmErrorResponse, 422: vmErrorResponse, 503: vmErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const { record, created } = await deps.service.create(request.body, {
+          idempotencyKey: request.headers['idempotency-key'],
+          requestedBy: request.body.team,
+        });
+        return reply.code(created ? 202 : 200).send({
+          id: record.id,
+          vms: record.vms.map((vm) => ({ name: vm.name, status: vm.status })),
+          links: requestLinksOf(record, deps.links),
+        });
+      },
+    );
+
+    app.get(
+      '/v1/vms/:name',
+      {
+        schema: {
+          tags: ['vms'],
+          summary: 'One VM with its status and transitions',
+          params: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a VM name') }),
+          response: { 200: vmView, 404: errorResponse },
+        },
+      },
+      async (request) => {
+        const vm = await deps.store.getVm(request.params.name);
+        if (!vm) throw new HttpError(404, 'NotFound', `VM ${request.params.name} not found`);
+        return toView(vm, deps.links);
+      },
+    );
+
+    app.get(
+      '/v1/vms',
+      {
+        schema: {
+          tags: ['vms'],
+          summary: 'The VM inventory, by name, with counts per stack and OS over the same filter',
+          querystring: z.object({
+            application: slug.optional(),
+            environment: slug.optional(),
+            status: z.enum(VM_STATUSES).optional(),
+            osVersion: osVersion.optional(),
+            stack: slug.optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+          }),
+          response: { 200: z.object({ vms: z.array(vmView), counts: countsView }) },
+        },
+      },
+      async (request) => {
+        const { limit, ...filter } = request.query;
+        const [vms, counts] = await Promise.all([deps.store.listVms({ ...filter, limit }), deps.store.countVms(filter)]);
+        return { vms: vms.map((vm) => toView(vm, deps.links)), counts };
+      },
+    );
+
+    app.get(
+      '/v1/vm-requests/:id',
+      {
+        schema: {
+          tags: ['vms'],
+          summary: 'One VM request with its VMs',
+          params: z.object({ id: z.string().regex(/^vr-[a-f0-9-]{8,64}$/, 'is not a VM request id') }),
+          response: { 200: requestView, 404: errorResponse },
+        },
+      },
+      async (request) => {
+        const record = await deps.store.getRequest(request.params.id);
+        if (!record) throw new HttpError(404, 'NotFound', `VM request ${request.params.id} not found`);
+        const { workflowId: _workflowId, ...rest } = record;
+        return {
+          ...rest,
+          createdAt: record.createdAt.toISOString(),
+          vms: record.vms.map((vm) => toView(vm, deps.links)),
+          links: requestLinksOf(record, deps.links),
+        };
+      },
+    );
+  };

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { slug } from './names.ts';
+import { MAX_VM_NAME_LENGTH, prefixFits } from './vm-naming.ts';
+
+/** An OS version as the catalog names it, e.g. `ubuntu-22.04`, `debian-12`. */
+export const osVersion = z
+  .string()
+  .regex(/^[a-z][a-z0-9.-]{0,31}$/, 'must be lowercase letters, digits, "." and "-" (1-32, starting with a letter)')
+  .refine((v) => !v.includes('..'), 'must not contain ".."');
+
+/** A machine type as the provider names it, e.g. `n2-standard-2`, `m5.large`. */
+export const machineType = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be lowercase letters, digits, "." and "-" (1-63)');
+
+/** The body of `POST /v1/vms`. Whether the (stack, osVersion) pair exists is the catalog's call (422). */
+export const vmRequestSchema = z
+  .object({
+    application: slug,
+    environment: slug,
+    team: slug,
+    stack: slug,
+    osVersion,
+    /** @default the catalog's default machine type for the (stack, osVersion) pair */
+    machineType: machineType.optional(),
+    count: z.number().int().min(1).max(50),
+  })
+  .strict()
+  .superRefine((req, ctx) => {
+    if (!prefixFits(req)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['application'],
+        message: `application, environment, stack and osVersion together are too long for a VM name (max ${MAX_VM_NAME_LENGTH} characters)`,
+      });
+    }
+  });
+
+export type VmRequest = z.infer<typeof vmRequestSchema>;
+
+/**
+ * REQUESTED → PROVISIONING → READY | FAILED. REQUESTED → FAILED covers a job
+ * that could not even be submitted. READY and FAILED are final.
+ */
+export const VM_STATUSES = ['REQUESTED', 'PROVISIONING', 'READY', 'FAILED'] as const;
+export type VmStatus = (typeof VM_STATUSES)[number];
+
+const NEXT: Record<VmStatus, readonly VmStatus[]> = {
+  REQUESTED: ['PROVISIONING', 'FAILED'],
+  PROVISIONING: ['READY', 'FAILED'],
+  READY: [],
+  FAILED: [],
+};
+
+export function canTransition(from: VmStatus, to: VmStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+export function isFinal(status: VmStatus): boolean {
+  return NEXT[status].length === 0;
+}
+
+export interface VmTransition {
+  from: VmStatus | null;
+  to: VmStatus;
+  at: Date;
+  reason?: string | undefined;
+}
+
+export interface VmRecord {
+  name: string;
+  requestId: string;
+  application: string;
+  environment: string;
+  team: string;
+  stack: string;
+  osVersion: string;
+  machineType: string;
+  sequence: number;
+  status: VmStatus;
+  address?: string | undefined;
+  /** The Proctor execution name, once the job was submitted. */
+  jobName?: string | undefined;
+  /** Why the VM FAILED. */
+  error?: string | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+  transitions: VmTransition[];
+}
+
+/** A validated request with its machine type resolved, as the store keeps it. */
+export interface NewVmRequest extends Omit<VmRequest, 'machineType'> {
+  id: string;
+  workflowId: string;
+  machineType: string;
+  requestedBy: string;
+  createdAt: Date;
+}
+
+export interface VmRequestRecord extends NewVmRequest {
+  vms: VmRecord[];
+}
+
+export interface VmFilter {
+  application?: string | undefined;
+  environment?: string | undefined;
+  status?: VmStatus | undefined;
+  osVersion?: string | undefined;
+  stack?: string | undefined;
+  /** @default 100, at most 1000 */
+  limit?: number | undefined;
+}
+
+export interface VmCounts {
+  total: number;
+  byStack: Record<string, number>;
+  byOsVersion: Record<string, number>;
+  byPlatform: { stack: string; osVersion: string; count: number }[];
+}
+
+export interface TransitionDetails {
+  address?: string | undefined;
+  jobName?: string | undefined;
+  reason?: string | undefined;
+}
+
+export interface VmStore {
+  /**
+   * Stores the request and its `count` VMs as REQUESTED, with fresh names, in
+   * one transaction. A request id seen before returns the stored request
+   * unchanged (`created: false`), so a repeated POST allocates nothing.
+   */
+  createRequest(request: NewVmRequest): Promise<{ record: VmRequestRecord; created: boolean }>;
+  /**
+   * Moves a VM to `to` and records the transition. Moving to the status it is
+   * already in does nothing (a retried activity); a move the state machine
+   * forbids throws VmError InvalidVmTransition.
+   */
+  transition(name: string, to: VmStatus, at: Date, details?: TransitionDetails): Promise<VmRecord>;
+  getVm(name: string): Promise<VmRecord | undefined>;
+  getRequest(id: string): Promise<VmRequestRecord | undefined>;
+  listVms(filter: VmFilter): Promise<VmRecord[]>;
+  countVms(filter: Omit<VmFilter, 'limit'>): Promise<VmCounts>;
+}
+
+/** What a job runner answers about one execution; anything but SUCCEEDED/FAILED is not definitive. */
+export type JobState = 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'AMBIGUOUS' | 'NOT_FOUND';
+
+export interface JobStatus {
+  state: JobState;
+  /** The runner's own word, e.g. `NO_DEFINITIVE_JOB_EXECUTION_STATUS_FOUND`. */
+  raw: string;
+}
+
+export interface ProvisioningJob {
+  /** The job definition to run, from the provisioning catalog. */
+  job: string;
+  args: Record<string, string>;
+  /** Lets the runner recognise a resubmission of the same job (the VM name). */
+  requestId: string;
+}
+
+/** The job runner that creates VMs (Proctor's API). */
+export interface Provisioner {
+  /** Submits a job; resolves with its execution name. */
+  submit(job: ProvisioningJob): Promise<{ executionName: string }>;
+  status(executionName: string): Promise<JobStatus>;
+}
+
+export const VmErrorType = {
+  UnsupportedPlatform: 'UnsupportedPlatform',
+  ProvisionerUnavailable: 'ProvisionerUnavailable',
+  ProvisionerRejected: 'ProvisionerRejected',
+  ProvisioningPending: 'ProvisioningPending',
+  ProvisioningFailed: 'ProvisioningFailed',
+  ProvisioningDeadline: 'ProvisioningDeadline',
+  VmNotRegistered: 'VmNotRegistered',
+  InvalidVmTransition: 'InvalidVmTransition',
+  VmNotFound: 'VmNotFound',
+} as const;
+export type VmErrorTypeName = (typeof VmErrorType)[keyof typeof VmErrorType];
+
+/** Retrying these cannot help. Pending, unavailable and not-yet-registered are retried up to the deadline. */
+export const VM_NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
+  VmErrorType.UnsupportedPlatform,
+  VmErrorType.ProvisionerRejected,
+  VmErrorType.ProvisioningFailed,
+  VmErrorType.ProvisioningDeadline,
+  VmErrorType.InvalidVmTransition,
+  VmErrorType.VmNotFound,
+];
+
+export class VmError extends Error {
+  constructor(
+    readonly type: VmErrorTypeName,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'VmError';
+  }
+}
+
+/** Workflow ids are deterministic: a repeated start finds the running one. */
+export const createVmsWorkflowId = (requestId: string) => `create-vms-${requestId}`;

@@ -1,0 +1,140 @@
+import {
+  ActivityFailure,
+  type ActivityOptions,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  log,
+  proxyActivities,
+  setHandler,
+  TimeoutFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import type { VmActivities } from '../activities/vm-activities.ts';
+import { VM_NON_RETRYABLE_ERROR_TYPES, VmErrorType, type VmStatus } from '../domain/vm.ts';
+import { bookkeeping } from './activity-options.ts';
+
+/**
+ * Started by VmRequestService with the Application, Environment and Team
+ * search attributes set at start; nothing here changes them, so the workflow
+ * also runs where they are not registered (the time-skipping test server).
+ */
+export interface CreateVmsInput {
+  requestId: string;
+  application: string;
+  environment: string;
+  team: string;
+  /** The names the store allocated, already saved as REQUESTED. */
+  vms: string[];
+  /** From the provisioning catalog: submission to READY, per VM, counted from the workflow's start. */
+  deadlineSeconds: number;
+  poll: { initialSeconds: number; maxSeconds: number };
+}
+
+export interface VmOutcome {
+  name: string;
+  status: 'READY' | 'FAILED';
+  address?: string | undefined;
+  error?: string | undefined;
+}
+
+export interface CreateVmsOutcome {
+  requestId: string;
+  vms: VmOutcome[];
+}
+
+/** Each VM's status as the workflow sees it, for the CLI and the UI. */
+export const vmsProgressQuery = defineQuery<{ name: string; status: VmStatus; error?: string | undefined }[]>('vmsProgress');
+
+const db = proxyActivities<VmActivities>(bookkeeping);
+
+/**
+ * Why polling is the activity's retry policy and not a loop of durable timers:
+ * the server retries with exponential backoff without writing a history
+ * event per attempt, so 50 VMs polled for half an hour stay well under a
+ * thousand events instead of over ten thousand; the deadline is the activity's
+ * schedule-to-close timeout, enforced by the server even while no worker
+ * runs; and the pending activity in the UI shows the attempt count and the
+ * job's last answer. Every answer but SUCCEEDED is a failure of the poll,
+ * so an ambiguous status can never be taken for success; "not yet" failures
+ * are BENIGN, so they neither log warnings nor count as errors in metrics.
+ */
+function withinDeadline(remainingMs: number, retry: ActivityOptions['retry']): ActivityOptions {
+  return {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: remainingMs,
+    retry: { nonRetryableErrorTypes: [...VM_NON_RETRYABLE_ERROR_TYPES], ...retry },
+  };
+}
+
+/** One provisioning job per VM, all at once; each VM ends READY or FAILED (with the reason), never in between. */
+export async function createVms(input: CreateVmsInput): Promise<CreateVmsOutcome> {
+  const deadline = workflowInfo().runStartTime.getTime() + input.deadlineSeconds * 1000;
+  const progress = input.vms.map((name) => ({ name, status: 'REQUESTED' as VmStatus, error: undefined as string | undefined }));
+  setHandler(vmsProgressQuery, () => progress);
+  const vms = await Promise.all(
+    progress.map((row) =>
+      provision(row.name, input, deadline, (status, error) => Object.assign(row, { status, error })),
+    ),
+  );
+  return { requestId: input.requestId, vms };
+}
+
+async function provision(
+  name: string,
+  input: CreateVmsInput,
+  deadline: number,
+  mark: (status: VmStatus, error?: string) => void,
+): Promise<VmOutcome> {
+  let stage = 'submit';
+  try {
+    const submit = proxyActivities<VmActivities>(withinDeadline(remaining(deadline), { initialInterval: '1s', maximumInterval: '30s' }));
+    const { jobName } = await submit.submitProvisioningJob({ name });
+    mark('PROVISIONING');
+    stage = `job ${jobName}`;
+    const poll = proxyActivities<VmActivities>(
+      withinDeadline(remaining(deadline), {
+        initialInterval: input.poll.initialSeconds * 1000,
+        backoffCoefficient: 2,
+        maximumInterval: input.poll.maxSeconds * 1000,
+      }),
+    );
+    await poll.pollProvisioningJob({ name, jobName });
+    stage = 'Chef lookup';
+    const chef = proxyActivities<VmActivities>(withinDeadline(remaining(deadline), { initialInterval: '1s', maximumInterval: '15s' }));
+    const { address } = await chef.locateVm({ name });
+    await db.markVmReady({ name, address });
+    mark('READY');
+    return { name, status: 'READY', address };
+  } catch (err) {
+    const reason = `${stage}: ${reasonOf(err, input.deadlineSeconds)}`;
+    mark('FAILED', reason);
+    await CancellationScope.nonCancellable(() => db.markVmFailed({ name, reason })).catch((saveErr) =>
+      // The outcome still says FAILED; the inventory row is what an operator must fix.
+      log.error('could not save a FAILED VM', { name, reason, error: String(saveErr) }),
+    );
+    return { name, status: 'FAILED', error: reason };
+  }
+}
+
+function remaining(deadline: number): number {
+  const left = deadline - Date.now();
+  if (left <= 0) throw ApplicationFailure.nonRetryable('the deadline passed', VmErrorType.ProvisioningDeadline);
+  return left;
+}
+
+/** The cause in words; a deadline names itself and the job's last answer. */
+function reasonOf(err: unknown, deadlineSeconds: number): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const deadline = `no definitive result within the ${deadlineSeconds}s deadline`;
+  // The server gives up when the next retry would pass schedule-to-close: the
+  // failure is then the last attempt's, with retry state TIMEOUT.
+  if (err instanceof ActivityFailure && err.retryState === RetryState.TIMEOUT) {
+    const last = err.cause instanceof TimeoutFailure ? err.cause.cause?.message : err.cause?.message;
+    return `${deadline}${last ? `; last: ${last}` : ''}`;
+  }
+  if (cause instanceof TimeoutFailure) return deadline;
+  if (cause instanceof ApplicationFailure && cause.type === VmErrorType.ProvisioningDeadline) return deadline;
+  return cause instanceof Error ? cause.message : String(cause);
+}

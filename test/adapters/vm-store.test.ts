@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, openDb } from '../../src/adapters/store/db.ts';
+import { MIGRATIONS, migrate } from '../../src/adapters/store/migrations.ts';
+import { VM_SCHEMA_STATEMENTS } from '../../src/adapters/store/vm-schema.ts';
+import { SqlVmStore } from '../../src/adapters/store/vm-store.ts';
+import type { NewVmRequest } from '../../src/domain/vm.ts';
+
+// The inventory on PGlite in memory, with the VM tables applied as a migration after the deployments'.
+
+const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute, 0, 123));
+let db: Db;
+let store: SqlVmStore;
+
+beforeAll(async () => {
+  db = await openDb();
+  await migrate(db, [...MIGRATIONS, { version: 1000, name: 'vm inventory', statements: VM_SCHEMA_STATEMENTS }]);
+  store = new SqlVmStore(db);
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+function newRequest(overrides: Partial<NewVmRequest> = {}): NewVmRequest {
+  const id = `vr-${randomUUID()}`;
+  return {
+    id,
+    workflowId: `create-vms-${id}`,
+    application: `app${randomUUID().slice(0, 6)}`,
+    environment: 'production',
+    team: 'payments',
+    stack: 'java',
+    osVersion: 'ubuntu-22.04',
+    machineType: 'n2-standard-2',
+    count: 3,
+    requestedBy: 'payments',
+    createdAt: at(0),
+    ...overrides,
+  };
+}
+
+describe('SqlVmStore', () => {
+  it('stores a request with fresh names, each VM REQUESTED with its first transition', async () => {
+    const req = newRequest();
+    const { record, created } = await store.createRequest(req);
+    expect(created).toBe(true);
+    expect(record).toMatchObject({ id: req.id, workflowId: req.workflowId, count: 3, machineType: 'n2-standard-2', createdAt: at(0) });
+    expect(record.vms.map((vm) => vm.name)).toEqual([1, 2, 3].map((n) => `${req.application}-production-java-ubuntu-2204-00${n}`));
+    expect(record.vms[0]).toMatchObject({
+      requestId: req.id,
+      team: 'payments',
+      stack: 'java',
+      osVersion: 'ubuntu-22.04',
+      sequence: 1,
+      status: 'REQUESTED',
+      address: undefined,
+      jobName: undefined,
+      transitions: [{ from: null, to: 'REQUESTED', at: at(0), reason: undefined }],
+    });
+  });
+
+  it('returns the stored request for a repeated id and allocates nothing', async () => {
+    const req = newRequest();
+    const first = await store.createRequest(req);
+    const again = await store.createRequest({ ...req, count: 5 });
+    expect(again.created).toBe(false);
+    expect(again.record.vms.map((vm) => vm.name)).toEqual(first.record.vms.map((vm) => vm.name));
+    const next = await store.createRequest(newRequest({ application: req.application, count: 1 }));
+    expect(next.record.vms.map((vm) => vm.sequence)).toEqual([4]);
+  });
+
+  it('never hands a name out twice, even to concurrent requests or failed VMs', async () => {
+    const application = `app${randomUUID().slice(0, 6)}`;
+    const first = await store.createRequest(newRequest({ application, count: 2 }));
+    for (const vm of first.record.vms) await store.transition(vm.name, 'FAILED', at(1), { reason: 'no capacity' });
+    const racing = await Promise.all([1, 2, 3].map(() => store.createRequest(newRequest({ application, count: 2 }))));
+    const names = [first, ...racing].flatMap((r) => r.record.vms.map((vm) => vm.name));
+    expect(new Set(names).size).toBe(8);
+    expect(names.map((n) => n.slice(-3)).sort()).toEqual(['001', '002', '003', '004', '005', '006', '007', '008']);
+    // another OS is another prefix, with its own counter
+    const debian = await store.createRequest(newRequest({ application, osVersion: 'debian-12', count: 1 }));
+    expect(debian.record.vms[0]?.name).toBe(`${application}-production-java-debian-12-001`);
+  });
+
+  it('saves every transition with its time, job name, address and reason', async () => {
+    const { record } = await store.createRequest(newRequest({ count: 2 }));
+    const [ok, bad] = record.vms.map((vm) => vm.name) as [string, string];
+    await store.transition(ok, 'PROVISIONING', at(1), { jobName: 'proctor-abc' });
+    const ready = await store.transition(ok, 'READY', at(2), { address: '10.0.0.7' });
+    expect(ready).toMatchObject({ status: 'READY', jobName: 'proctor-abc', address: '10.0.0.7', updatedAt: at(2), error: undefined });
+    expect(ready.transitions.map((t) => [t.from, t.to, t.at])).toEqual([
+      [null, 'REQUESTED', at(0)],
+      ['REQUESTED', 'PROVISIONING', at(1)],
+      ['PROVISIONING', 'READY', at(2)],
+    ]);
+    await store.transition(bad, 'PROVISIONING', at(1), { jobName: 'proctor-def' });
+    const failed = await store.transition(bad, 'FAILED', at(3), { reason: 'job FAILED' });
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'job FAILED', jobName: 'proctor-def' });
+    expect(failed.transitions.at(-1)).toEqual({ from: 'PROVISIONING', to: 'FAILED', at: at(3), reason: 'job FAILED' });
+  });
+
+  it('treats a repeated transition as done and refuses the ones the machine forbids', async () => {
+    const { record } = await store.createRequest(newRequest({ count: 1 }));
+    const name = record.vms[0]!.name;
+    await store.transition(name, 'PROVISIONING', at(1), { jobName: 'proctor-1' });
+    const again = await store.transition(name, 'PROVISIONING', at(2), { jobName: 'proctor-2' });
+    expect(again.jobName).toBe('proctor-1');
+    expect(again.transitions).toHaveLength(2);
+    await store.transition(name, 'READY', at(3), { address: '10.0.0.8' });
+    await expect(store.transition(name, 'FAILED', at(4), { reason: 'late' })).rejects.toMatchObject({
+      type: 'InvalidVmTransition',
+      message: `VM ${name} cannot go from READY to FAILED`,
+    });
+    await expect(store.transition('no-such-vm-001', 'READY', at(4))).rejects.toMatchObject({ type: 'VmNotFound' });
+    expect((await store.getVm(name))?.status).toBe('READY');
+  });
+
+  it('lists and counts the inventory by application, environment, status, OS and stack', async () => {
+    const application = `app${randomUUID().slice(0, 6)}`;
+    const java = await store.createRequest(newRequest({ application, count: 2 }));
+    await store.createRequest(newRequest({ application, stack: 'node', osVersion: 'debian-12', count: 3 }));
+    await store.createRequest(newRequest({ application, environment: 'staging', count: 1 }));
+    await store.transition(java.record.vms[0]!.name, 'PROVISIONING', at(1));
+
+    const production = await store.listVms({ application, environment: 'production' });
+    expect(production).toHaveLength(5);
+    expect(production.map((vm) => vm.name)).toEqual([...production.map((vm) => vm.name)].sort());
+    expect(await store.listVms({ application, status: 'PROVISIONING' })).toEqual([
+      expect.objectContaining({ name: java.record.vms[0]!.name, transitions: expect.any(Array) }),
+    ]);
+    expect(await store.listVms({ application, osVersion: 'debian-12', limit: 2 })).toHaveLength(2);
+    expect(await store.countVms({ application, environment: 'production' })).toEqual({
+      total: 5,
+      byStack: { java: 2, node: 3 },
+      byOsVersion: { 'ubuntu-22.04': 2, 'debian-12': 3 },
+      byPlatform: [
+        { stack: 'java', osVersion: 'ubuntu-22.04', count: 2 },
+        { stack: 'node', osVersion: 'debian-12', count: 3 },
+      ],
+    });
+    expect((await store.countVms({ application: 'nobody-here' })).total).toBe(0);
+  });
+
+  it('reads a request back with its VMs in sequence order', async () => {
+    const { record } = await store.createRequest(newRequest({ count: 2 }));
+    expect(await store.getRequest(record.id)).toEqual(record);
+    expect(await store.getRequest('vr-missing')).toBeUndefined();
+    expect(await store.getVm('missing-vm')).toBeUndefined();
+  });
+});

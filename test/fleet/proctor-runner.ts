@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { HttpChefClient } from '../../src/adapters/chef/client.ts';
+import { freePort } from './net.ts';
+
+/** What the VM-creation job needs to bring a VM up; the fleet starts a real one, unit tests fake it. */
+export interface VmSpec {
+  name: string;
+  application: string;
+  environment: string;
+  tags: string[];
+}
+
+/** How one VM's job behaves. @default succeed after the runner's default delay */
+export interface JobBehaviour {
+  /** @default 'succeed' */
+  outcome?: 'succeed' | 'fail' | 'hang';
+  /** Time from submission to the outcome. @default the runner's defaultDelayMs */
+  delayMs?: number;
+  /** Why a `fail` job failed (kept for the test to read). @default 'told to fail' */
+  reason?: string;
+  /** The first N status polls get an ambiguous answer whatever the job's state. @default 0 */
+  ambiguous?: number;
+  /** The ambiguous answer to give. `NOT_FOUND` answers 404. @default alternates between Proctor's two words */
+  ambiguousAnswer?: 'JOB_EXECUTION_STATUS_FETCH_ERROR' | 'NO_DEFINITIVE_JOB_EXECUTION_STATUS_FOUND' | 'NOT_FOUND';
+}
+
+export interface Execution {
+  name: string;
+  job: string;
+  vmName: string;
+  args: Record<string, string>;
+  state: 'WAITING' | 'SUCCEEDED' | 'FAILED';
+  reason?: string;
+  address?: string;
+  statusPolls: number;
+}
+
+export interface ProctorRunnerOptions {
+  /** An admin client: the job registers the new VM as a node. */
+  chef: HttpChefClient;
+  createVm(spec: VmSpec): Promise<{ address: string }>;
+  /** Job definitions it knows. @default ['create-vm'] */
+  jobs?: string[];
+  /** @default 100 */
+  defaultDelayMs?: number;
+}
+
+export interface ProctorRunner {
+  url: string;
+  credentials: { emailId: string; accessToken: string };
+  /** Sets the behaviour of the job for `vmName`: outcome and delay are read at submission, ambiguity at each poll. */
+  behave(vmName: string, behaviour: JobBehaviour): void;
+  /** Executions really started for this VM: a resubmission with the same REQUEST_ID starts none. */
+  jobsCreated(vmName: string): number;
+  /** POSTs received for this VM, resubmissions included. */
+  submissions(vmName: string): number;
+  execution(vmName: string): Execution | undefined;
+  stop(): Promise<void>;
+}
+
+const AMBIGUOUS = ['JOB_EXECUTION_STATUS_FETCH_ERROR', 'NO_DEFINITIVE_JOB_EXECUTION_STATUS_FOUND'] as const;
+
+/**
+ * A Proctor-compatible job runner on 127.0.0.1: `POST /jobs/execute` and
+ * `GET /jobs/execute/{name}/status`, Email-Id/Access-Token checked. Its jobs
+ * really create a VM (through `createVm`) and register it in Chef with the
+ * tags from the `TAGS` arg. Executions are deduplicated by the REQUEST_ID arg.
+ */
+export async function startProctorRunner(options: ProctorRunnerOptions): Promise<ProctorRunner> {
+  const credentials = { emailId: 'vesemir@example.com', accessToken: randomBytes(16).toString('hex') };
+  const jobs = new Set(options.jobs ?? ['create-vm']);
+  const executions = new Map<string, Execution>();
+  const byRequest = new Map<string, Execution>();
+  const behaviours = new Map<string, JobBehaviour>();
+  const created = new Map<string, number>();
+  const posts = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+
+  const run = (e: Execution) => {
+    const b = behaviours.get(e.vmName) ?? {};
+    if (b.outcome === 'hang') return;
+    const timer = setTimeout(async () => {
+      timers.delete(timer);
+      if (b.outcome === 'fail') return Object.assign(e, { state: 'FAILED', reason: b.reason ?? 'told to fail' });
+      try {
+        const tags = (e.args.TAGS ?? '').split(',').filter(Boolean);
+        const spec = { name: e.vmName, application: e.args.APPLICATION ?? '', environment: e.args.ENVIRONMENT ?? '_default', tags };
+        const { address } = await options.createVm(spec);
+        await options.chef.upsertNode({ name: e.vmName, environment: spec.environment, tags, ipaddress: address });
+        Object.assign(e, { state: 'SUCCEEDED', address });
+      } catch (err) {
+        Object.assign(e, { state: 'FAILED', reason: String(err) });
+      }
+    }, b.delayMs ?? options.defaultDelayMs ?? 100);
+    timers.add(timer);
+  };
+
+  const execute = async (req: IncomingMessage, res: ServerResponse) => {
+    let body: { name?: unknown; args?: unknown };
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return answer(res, 400, 'application/json', { error: 'body is not JSON' });
+    }
+    const args = (typeof body.args === 'object' && body.args !== null ? body.args : {}) as Record<string, string>;
+    if (typeof body.name !== 'string' || !jobs.has(body.name)) return answer(res, 404, 'application/json', { error: 'no such job' });
+    if (!args.VM_NAME) return answer(res, 400, 'application/json', { error: 'VM_NAME is required' });
+    bump(posts, args.VM_NAME);
+    const key = args.REQUEST_ID ? `${body.name}\n${args.REQUEST_ID}` : undefined;
+    const known = key ? byRequest.get(key) : undefined;
+    if (known) return answer(res, 201, 'application/json', { name: known.name });
+    const e: Execution = { name: `proctor-${randomBytes(6).toString('hex')}`, job: body.name, vmName: args.VM_NAME, args, state: 'WAITING', statusPolls: 0 };
+    executions.set(e.name, e);
+    if (key) byRequest.set(key, e);
+    bump(created, e.vmName);
+    run(e);
+    return answer(res, 201, 'application/json', { name: e.name });
+  };
+
+  const status = (name: string, res: ServerResponse) => {
+    const e = executions.get(name);
+    if (!e) return answer(res, 404, 'text/plain', 'NOT_FOUND');
+    e.statusPolls++;
+    const b = behaviours.get(e.vmName) ?? {};
+    if (e.statusPolls <= (b.ambiguous ?? 0)) {
+      const word = b.ambiguousAnswer ?? AMBIGUOUS[e.statusPolls % 2]!;
+      return word === 'NOT_FOUND' ? answer(res, 404, 'text/plain', word) : answer(res, 200, 'text/plain', word);
+    }
+    return answer(res, 200, 'text/plain', e.state);
+  };
+
+  const server = createServer((req, res) => {
+    if (req.headers['email-id'] !== credentials.emailId || req.headers['access-token'] !== credentials.accessToken) {
+      return answer(res, 401, 'application/json', { error: 'unauthorized' });
+    }
+    const path = new URL(req.url ?? '/', 'http://runner').pathname;
+    const statusPath = /^\/jobs\/execute\/([^/]+)\/status$/.exec(path);
+    if (req.method === 'POST' && path === '/jobs/execute') {
+      execute(req, res).catch(() => answer(res, 500, 'text/plain', 'internal error'));
+    } else if (req.method === 'GET' && statusPath) {
+      status(decodeURIComponent(statusPath[1]!), res);
+    } else {
+      answer(res, 404, 'application/json', { error: 'not found' });
+    }
+  });
+  const port = await freePort('127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    credentials,
+    behave: (vmName, behaviour) => behaviours.set(vmName, behaviour),
+    jobsCreated: (vmName) => created.get(vmName) ?? 0,
+    submissions: (vmName) => posts.get(vmName) ?? 0,
+    execution: (vmName) => [...executions.values()].find((e) => e.vmName === vmName),
+    async stop() {
+      for (const timer of timers) clearTimeout(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+function answer(res: ServerResponse, status: number, type: string, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': type }).end(text);
+}
