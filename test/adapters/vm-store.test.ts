@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDb } from '../../src/adapters/store/db.ts';
-import { MIGRATIONS, migrate } from '../../src/adapters/store/migrations.ts';
-import { VM_SCHEMA_STATEMENTS } from '../../src/adapters/store/vm-schema.ts';
 import { SqlVmStore } from '../../src/adapters/store/vm-store.ts';
 import type { NewVmRequest } from '../../src/domain/vm.ts';
+import { startPostgres } from '../fleet/postgres.ts';
 
-// The inventory on PGlite in memory, with the VM tables applied as a migration after the deployments'.
+// The inventory on PGlite in memory and on a real Postgres: one SQL dialect.
 
 const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute, 0, 123));
-let db: Db;
-let store: SqlVmStore;
-
-beforeAll(async () => {
-  db = await openDb();
-  await migrate(db, [...MIGRATIONS, { version: 1000, name: 'vm inventory', statements: VM_SCHEMA_STATEMENTS }]);
-  store = new SqlVmStore(db);
-});
-afterAll(async () => {
-  await db?.close();
-});
+const backends = [
+  { name: 'PGlite in memory', start: async () => ({ url: undefined as string | undefined, stop: async () => undefined }) },
+  { name: 'Postgres', start: () => startPostgres() },
+];
 
 function newRequest(overrides: Partial<NewVmRequest> = {}): NewVmRequest {
   const id = `vr-${randomUUID()}`;
@@ -39,7 +31,21 @@ function newRequest(overrides: Partial<NewVmRequest> = {}): NewVmRequest {
   };
 }
 
-describe('SqlVmStore', () => {
+describe.each(backends)('SqlVmStore on $name', (backend) => {
+  let db: Db;
+  let store: SqlVmStore;
+  let server: { stop(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    const started = await backend.start();
+    server = started;
+    db = await openDb(started.url ? { url: started.url } : {});
+    store = new SqlVmStore(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await server?.stop();
+  });
+
   it('stores a request with fresh names, each VM REQUESTED with its first transition', async () => {
     const req = newRequest();
     const { record, created } = await store.createRequest(req);

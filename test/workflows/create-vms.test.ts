@@ -9,8 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVmActivities } from '../../src/activities/vm-activities.ts';
 import { ProctorClient } from '../../src/adapters/proctor/client.ts';
 import { type Db, openDb } from '../../src/adapters/store/db.ts';
-import { MIGRATIONS, migrate } from '../../src/adapters/store/migrations.ts';
-import { VM_SCHEMA_STATEMENTS } from '../../src/adapters/store/vm-schema.ts';
 import { SqlVmStore } from '../../src/adapters/store/vm-store.ts';
 import { installErrorHandler } from '../../src/api/errors.ts';
 import { VmRequestService } from '../../src/api/vm-request-service.ts';
@@ -44,7 +42,6 @@ const losesFirstAnswer = new Set<string>();
 
 async function openInventory(): Promise<Db> {
   const opened = await openDb();
-  await migrate(opened, [...MIGRATIONS, { version: 1000, name: 'vm inventory', statements: VM_SCHEMA_STATEMENTS }]);
   return opened;
 }
 

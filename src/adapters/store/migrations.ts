@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
 
 /**
  * One schema change. Each statement is sent on its own: the extended query
@@ -70,6 +71,7 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE deployment_steps ADD PRIMARY KEY (deployment_id, host, step, round, attempt)',
     ],
   },
+  { version: 3, name: 'vm inventory', statements: VM_SCHEMA_STATEMENTS },
 ];
 
 /**

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { collect, contextOf, type Ctx, int } from '../context.ts';
+import { type DeployFlags, deployBody, readBodyFile } from '../deploy-body.ts';
+import { EXIT_FAILED } from '../errors.ts';
+import { followDeployment } from '../follow.ts';
+import type { CliDeps } from '../io.ts';
+import { failureLines, successLine } from '../render/deployment.ts';
+import { type PlanJson, planLines } from '../render/plan.ts';
+
+interface DeployOptions extends DeployFlags {
+  file?: string;
+  idempotencyKey?: string;
+  follow?: boolean;
+  dryRun?: boolean;
+}
+
+interface Created {
+  id: string;
+  status: string;
+  links: { self: string; temporalUi: string };
+}
+
+export function deployCommand(program: Command, deps: CliDeps, exit: (code: number) => void): void {
+  program
+    .command('deploy')
+    .description('start a deployment from flags and/or a JSON or YAML body file')
+    .option('-f, --file <path>', 'the request body (JSON or YAML); flags override its fields')
+    .option('--application <name>')
+    .option('--environment <name>')
+    .option('--team <name>')
+    .option('--version <version>', 'the release to deploy')
+    .option('--artifact-url <url>')
+    .option('--artifact-sha256 <hex>')
+    .option('--chef-tag <tag>', 'Chef tag of the VMs (repeatable)', collect)
+    .option('--chef-query <query>', 'extra Chef search terms')
+    .option('--backend <name>', 'HAProxy backend')
+    .option('--lb-tag <tag>', 'Chef tag of the HAProxy boxes (repeatable)', collect)
+    .option('--weight <percent>', 'weight a host gets back first', int)
+    .option('--degradation-seconds <s>', 'seconds at that weight before 100%', int)
+    .option('--concurrency <n>', 'hosts at a time', int)
+    .option('--max-failed-hosts <n>', 'failed hosts tolerated', int)
+    .option('--health-port <port>', '', int)
+    .option('--health-path <path>')
+    .option('--health-timeout <s>', 'seconds a restarted host may take to be healthy', int)
+    .option('--no-queue', 'be refused (409) rather than wait behind a running deploy')
+    .option('--idempotency-key <key>', 'the same key answers the same deployment')
+    .option('--follow', 'show live per-host progress until the deploy ends; exit 1 unless it SUCCEEDED')
+    .option('--dry-run', 'print the plan without deploying')
+    .action(async (options: DeployOptions, cmd: Command) => {
+      const ctx = contextOf(cmd, deps);
+      const flags = { ...options, queue: cmd.getOptionValueSource('queue') === 'cli' ? options.queue : undefined };
+      const body = deployBody(options.file ? readBodyFile(options.file) : undefined, flags);
+      const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
+      if (options.dryRun) return printPlan(ctx, await ctx.client.post<PlanJson>('/v1/deployments', body, { dryRun: true }, headers));
+      const created = await ctx.client.post<Created>('/v1/deployments', body, {}, headers);
+      if (!options.follow) {
+        if (ctx.json) return ctx.printJson(created);
+        return ctx.print([`${created.id} ${created.status}`, ctx.style.dim(`  ${created.links.temporalUi}`)]);
+      }
+      if (!ctx.json) ctx.print([ctx.style.bold(`deployment ${created.id}`), ctx.style.dim(`  ${created.links.temporalUi}`)]);
+      const done = await followDeployment(ctx, created.id);
+      if (ctx.json) ctx.printJson(done);
+      else ctx.print(done.status === 'SUCCEEDED' ? successLine(done, ctx.style) : failureLines(done, ctx.style));
+      if (done.status !== 'SUCCEEDED') exit(EXIT_FAILED);
+    });
+}
+
+function printPlan(ctx: Ctx, plan: PlanJson): void {
+  if (ctx.json) ctx.printJson(plan);
+  else ctx.print(planLines(plan, ctx.style));
+}

@@ -1,0 +1,57 @@
+import type { Style } from './style.ts';
+
+/** Exit codes: 1 the thing ran and failed (a deploy, a replay), 2 the CLI could not do what was asked. */
+export const EXIT_FAILED = 1;
+export const EXIT_ERROR = 2;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_ERROR,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiErrorBody {
+  error?: string;
+  message?: string;
+  issues?: { field: string; message: string }[];
+  runningDeploymentId?: string;
+  [key: string]: unknown;
+}
+
+/** The API answered with an error status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly url: string,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message ?? `HTTP ${status}`);
+  }
+}
+
+/** The API could not be reached at all. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
+    super(`cannot reach the Vesemir API at ${url}: ${reason} (set --api or VESEMIR_API_URL)`);
+  }
+}
+
+/** How an error reads on stderr, and the exit code it ends with. */
+export function describeError(err: unknown, style: Style): { lines: string[]; exitCode: number } {
+  if (err instanceof ApiError) {
+    const kind = err.body.error ? `${err.body.error}, ` : '';
+    const lines = [style.red(`error: ${err.message}`) + style.dim(` (${kind}HTTP ${err.status})`)];
+    for (const i of err.body.issues ?? []) lines.push(`  ${style.bold(i.field)}: ${i.message}`);
+    if (err.body.runningDeploymentId) lines.push(`  running deployment: ${err.body.runningDeploymentId}`);
+    return { lines, exitCode: EXIT_ERROR };
+  }
+  if (err instanceof CliError) return { lines: [style.red(`error: ${err.message}`)], exitCode: err.exitCode };
+  const message = err instanceof Error ? err.message : String(err);
+  return { lines: [style.red(`error: ${message}`)], exitCode: EXIT_ERROR };
+}

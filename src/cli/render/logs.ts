@@ -1,0 +1,49 @@
+import type { Style } from '../style.ts';
+import { colorStatus } from './deployment.ts';
+import { elapsed, formatDuration } from './format.ts';
+
+/** One attempt of one step with its full output, as `GET /v1/deployments/:id/logs` answers. */
+export interface LogStep {
+  host: string;
+  step: string;
+  /** Retry round: `retry` runs a failed host again as round 2, 3, … @default 1 */
+  round?: number;
+  attempt: number;
+  status: string;
+  command?: string | null;
+  exitCode?: number | null;
+  stdout?: string | null;
+  stderr?: string | null;
+  error?: string | null;
+  startedAt: string;
+  finishedAt?: string | null;
+}
+
+export const logKey = (s: LogStep) => `${s.host}/${s.step}/${s.round ?? 1}/${s.attempt}`;
+
+const indent = (text: string, mark: string) =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `  ${mark}${l}`);
+
+/** A step attempt as a block: a header, the command, stdout, stderr (marked), the error. */
+export function logLines(s: LogStep, style: Style): string[] {
+  const took = s.finishedAt ? formatDuration(elapsed(s.startedAt, s.finishedAt, 0) ?? 0) : 'running';
+  const exit = s.exitCode === null || s.exitCode === undefined ? '' : ` · exit ${s.exitCode}`;
+  const round = (s.round ?? 1) > 1 ? ` · round ${s.round}` : '';
+  const lines = [style.bold(`── ${s.host} · ${s.step}${round} · attempt ${s.attempt} · `) + colorStatus(s.status, style) + style.dim(`${exit} · ${took}`)];
+  if (s.command) lines.push(style.dim(`  $ ${s.command}`));
+  if (s.stdout) lines.push(...indent(s.stdout, ''));
+  if (s.stderr) lines.push(...indent(s.stderr, '').map((l) => style.yellow(l)));
+  if (s.error) lines.push(style.red(`  error: ${s.error}`));
+  return lines;
+}
+
+/**
+ * The finished attempts not printed yet, for `logs --follow`: an attempt is
+ * printed once, when it has finished, so its output is whole.
+ */
+export function newlyFinished(steps: LogStep[], printed: ReadonlySet<string>): LogStep[] {
+  return steps.filter((s) => s.status !== 'RUNNING' && !printed.has(logKey(s)));
+}

@@ -1,0 +1,32 @@
+import type { DeploymentView } from '../../api/schemas.ts';
+import type { Style } from '../style.ts';
+import { colorStatus } from './deployment.ts';
+import { formatDuration, formatTime } from './format.ts';
+import { table } from './table.ts';
+
+export type DeploymentSummary = Omit<DeploymentView, 'hosts'> & { hostCounts: Record<string, number> };
+
+/** `done/total`, then any bad counts: `3/4 1 failed`. */
+export function hostCountsCell(counts: Record<string, number>, style: Style): string {
+  const done = `${counts.DONE ?? 0}/${counts.total ?? 0}`;
+  const bad = ['FAILED', 'ROLLED_BACK', 'QUARANTINED'].filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase().replace('_', ' ')}`);
+  return bad.length ? `${done} ${style.red(bad.join(', '))}` : done;
+}
+
+export function deploymentTable(rows: DeploymentSummary[], style: Style): string[] {
+  if (rows.length === 0) return [style.dim('no deployments')];
+  return table(
+    ['ID', 'APPLICATION', 'ENVIRONMENT', 'VERSION', 'STATUS', 'HOSTS', 'CREATED', 'DURATION'],
+    rows.map((d) => [
+      d.id,
+      d.application,
+      d.environment,
+      d.version,
+      colorStatus(d.status, style),
+      hostCountsCell(d.hostCounts, style),
+      formatTime(d.createdAt),
+      d.durationMs === null ? '-' : formatDuration(d.durationMs),
+    ]),
+    style,
+  );
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { deploymentLines, failureLines, hostRows, plannedSteps, successLine } from '../../src/cli/render/deployment.ts';
+import { progressEvents } from '../../src/cli/render/events.ts';
+import { formatDuration } from '../../src/cli/render/format.ts';
+import { logLines, newlyFinished } from '../../src/cli/render/logs.ts';
+import { deploymentTable } from '../../src/cli/render/summaries.ts';
+import { vmDetail, vmTable } from '../../src/cli/render/vms.ts';
+import { createStyle, stripAnsi, truncate, visibleLength, wantsColor } from '../../src/cli/style.ts';
+import { failedDeployment, runningDeployment, step, T0 } from './support/fixtures.ts';
+
+const plain = createStyle(false);
+const color = createStyle(true);
+
+describe('deployment view', () => {
+  it('draws a header and a row per host: status, a mark per step, duration, current step', () => {
+    expect(deploymentLines(runningDeployment(), { style: plain, now: T0 + 1500, tick: 3 })).toEqual([
+      'shop v2 → production  RUNNING  1.5s  1/3 hosts done  d-0123456789abcdef',
+      '  shop-vm1  DONE         ■■■■■■■    700ms  full ok 100ms',
+      '  shop-vm2  RUNNING      ■■■⠸···    800ms  restart 500ms',
+      '  shop-vm3  PENDING      ·······           waiting',
+    ]);
+  });
+
+  it('animates the running step between frames and counts its time up to now', () => {
+    const [, , a] = deploymentLines(runningDeployment(), { style: plain, now: T0 + 1500, tick: 0 });
+    const [, , b] = deploymentLines(runningDeployment(), { style: plain, now: T0 + 2600, tick: 1 });
+    expect(a).toContain('■■■⠋···');
+    expect(b).toContain('■■■⠙···');
+    expect(b).toContain('restart 1.6s');
+  });
+
+  it('shows the failed step, the rollback marks aligned, and the error on a failed host', () => {
+    expect(deploymentLines(failedDeployment(), { style: plain, now: T0 + 9999 })).toEqual([
+      'shop v2 → production  FAILED  3.6s  1/3 hosts done, 1 rolled back  d-0123456789abcdef',
+      '  shop-vm1  DONE         ■■■■■■■          700ms  full ok 100ms',
+      '  shop-vm2  ROLLED_BACK  ■■■■✗·· ↺■■■■     2.8s  health failed: not healthy after 2s: HTTP 500',
+      '  shop-vm3  SKIPPED      ·······                 skipped',
+    ]);
+  });
+
+  it('adds the bake step only once a host bakes', () => {
+    const d = runningDeployment();
+    expect(plannedSteps(d)).not.toContain('bake');
+    d.hosts[0]!.steps.push(step('bake', 'SUCCEEDED', 0, 50));
+    expect(plannedSteps(d)).toContain('bake');
+    expect(hostRows(d, { style: plain, now: T0 })[2]).toContain('········');
+  });
+
+  it('ends a failed deploy with the failing host, its step, its error and the output tail', () => {
+    expect(failureLines(failedDeployment(), plain)).toEqual([
+      '✗ deployment FAILED: shop-vm2 failed: health',
+      '  shop-vm2 ROLLED_BACK: step health failed (attempt 1): not healthy after 2s: HTTP 500',
+      '    │ GET /health -> HTTP 500',
+      '    │ GET /health -> HTTP 500',
+      '    │ broken release',
+    ]);
+    const noHosts = { ...failedDeployment(), hosts: [], error: 'artifact sha256 mismatch' };
+    expect(failureLines(noHosts, plain)).toEqual(['✗ deployment FAILED: artifact sha256 mismatch']);
+  });
+
+  it('says how a successful deploy went', () => {
+    const d = { ...runningDeployment(), status: 'SUCCEEDED' as const, durationMs: 4200, hosts: runningDeployment().hosts.slice(0, 1) };
+    expect(successLine(d, plain)).toBe('✓ deployment SUCCEEDED in 4.2s: 1/1 hosts done');
+  });
+
+  it('colors statuses only with a colored style, and the text stays the same', () => {
+    const lines = deploymentLines(failedDeployment(), { style: color, now: T0 });
+    expect(lines.join('\n')).toContain('\x1b[31mFAILED\x1b[39m');
+    expect(lines.map(stripAnsi)).toEqual(deploymentLines(failedDeployment(), { style: plain, now: T0 }));
+  });
+});
+
+describe('appended progress (not a terminal)', () => {
+  it('prints only what changed between two polls', () => {
+    expect(progressEvents(runningDeployment(), failedDeployment(), plain)).toEqual([
+      'deployment FAILED',
+      'shop-vm2  restart ok 100ms',
+      'shop-vm2  health FAILED 2.0s: health: not healthy after 2s: HTTP 500',
+      'shop-vm2  rollback-activate ok 100ms',
+      'shop-vm2  rollback-restart ok 100ms',
+      'shop-vm2  rollback-health ok 100ms',
+      'shop-vm2  rollback-enable ok 100ms',
+      'shop-vm2  ROLLED_BACK',
+      'shop-vm3  SKIPPED',
+    ]);
+    expect(progressEvents(failedDeployment(), failedDeployment(), plain)).toEqual([]);
+  });
+
+  it('starts with the status and the host list', () => {
+    const lines = progressEvents(undefined, runningDeployment(), plain);
+    expect(lines.slice(0, 3)).toEqual(['deployment RUNNING', 'hosts: shop-vm1, shop-vm2, shop-vm3', 'shop-vm1  stage ok 100ms']);
+    expect(lines.at(-1)).toBe('shop-vm2  restart started');
+  });
+});
+
+describe('lists, logs and VMs', () => {
+  it('tabulates deployments with host counts', () => {
+    const { hosts: _hosts, ...rest } = failedDeployment();
+    const lines = deploymentTable([{ ...rest, hostCounts: { total: 3, DONE: 1, ROLLED_BACK: 1, SKIPPED: 1 } }], plain);
+    expect(lines).toEqual([
+      'ID                  APPLICATION  ENVIRONMENT  VERSION  STATUS  HOSTS              CREATED              DURATION',
+      'd-0123456789abcdef  shop         production   v2       FAILED  1/3 1 rolled back  2024-06-01 12:00:00  3.6s',
+    ]);
+    expect(deploymentTable([], plain)).toEqual(['no deployments']);
+  });
+
+  it('prints a step attempt with its command, exit code, output and error', () => {
+    const lines = logLines(
+      { host: 'shop-vm2', step: 'restart', round: 2, attempt: 2, status: 'FAILED', command: 'svc restart', exitCode: 1, stdout: 'stopping\nstarting\n', stderr: 'boom', error: 'restart: exit 1', startedAt: '2024-06-01T12:00:00.000Z', finishedAt: '2024-06-01T12:00:01.500Z' },
+      plain,
+    );
+    expect(lines).toEqual(['── shop-vm2 · restart · round 2 · attempt 2 · FAILED · exit 1 · 1.5s', '  $ svc restart', '  stopping', '  starting', '  boom', '  error: restart: exit 1']);
+    const s = { host: 'a', step: 'drain', attempt: 1, status: 'SUCCEEDED', startedAt: '', finishedAt: '' };
+    expect(newlyFinished([s, { ...s, step: 'stage', status: 'RUNNING' }], new Set())).toEqual([s]);
+    expect(newlyFinished([s], new Set(['a/drain/1/1']))).toEqual([]);
+    expect(newlyFinished([{ ...s, round: 2 }], new Set(['a/drain/1/1']))).toHaveLength(1);
+  });
+
+  it('shows VMs as a table and one VM with its transitions', () => {
+    const vm = {
+      name: 'shop-prod-py-u22-001', requestId: 'vr-1', application: 'shop', environment: 'prod', team: 'payments', stack: 'python', osVersion: 'ubuntu-22.04',
+      machineType: 'n2-standard-2', status: 'READY', address: '10.0.0.5', error: null, createdAt: '2024-06-01T12:00:00.000Z',
+      transitions: [{ from: null, to: 'REQUESTED', at: '2024-06-01T12:00:00.000Z', reason: null }, { from: 'REQUESTED', to: 'PROVISIONING', at: '2024-06-01T12:00:01.000Z', reason: 'job submitted' }],
+    };
+    expect(vmTable([vm], plain)[1]).toBe('shop-prod-py-u22-001  shop         prod         python  ubuntu-22.04  n2-standard-2  READY   10.0.0.5');
+    expect(vmDetail(vm, plain).slice(-2)).toEqual(['  2024-06-01 12:00:00  · → REQUESTED', '  2024-06-01 12:00:01  REQUESTED → PROVISIONING: job submitted']);
+  });
+});
+
+describe('terminal helpers', () => {
+  it('cuts lines to a visible width without breaking escape sequences', () => {
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('abc', 4)).toBe('abc');
+    const cut = truncate(color.red('abcdef'), 4);
+    expect(visibleLength(cut)).toBe(4);
+    expect(cut).toBe('\x1b[31mabc…\x1b[0m');
+  });
+
+  it('uses colors only on a terminal, without NO_COLOR, unless --no-color', () => {
+    expect(wantsColor(true, {}, true)).toBe(true);
+    expect(wantsColor(false, {}, true)).toBe(false);
+    expect(wantsColor(true, { NO_COLOR: '1' }, true)).toBe(false);
+    expect(wantsColor(true, { NO_COLOR: '' }, true)).toBe(true);
+    expect(wantsColor(true, {}, false)).toBe(false);
+  });
+
+  it('formats durations', () => {
+    expect([850, 4200, 65_000, 7_380_000].map(formatDuration)).toEqual(['850ms', '4.2s', '1m05s', '2h03m']);
+  });
+});

@@ -1,0 +1,63 @@
+import type { Deployment, Host, Step } from '../../../src/cli/render/deployment.ts';
+
+export const T0 = Date.parse('2024-06-01T12:00:00.000Z');
+export const at = (ms: number) => new Date(T0 + ms).toISOString();
+
+export function step(name: string, status: Step['status'], startMs: number, endMs?: number, extra: Partial<Step> = {}): Step {
+  return { name, status, attempts: 1, startedAt: at(startMs), finishedAt: endMs === undefined ? null : at(endMs), error: null, outputTail: '', ...extra };
+}
+
+const ok = (names: string[], from = 0) => names.map((n, i) => step(n, 'SUCCEEDED', from + i * 100, from + i * 100 + 100));
+
+export function host(name: string, status: Host['status'], steps: Step[] = [], error: string | null = null): Host {
+  return { name, address: '127.0.0.1', status, error, steps };
+}
+
+export const ALL_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'];
+
+/** A deploy of shop v2 mid-way: vm1 done, vm2 restarting, vm3 waiting. */
+export function runningDeployment(overrides: Partial<Deployment> = {}): Deployment {
+  return {
+    id: 'd-0123456789abcdef',
+    application: 'shop',
+    environment: 'production',
+    team: 'payments',
+    version: 'v2',
+    status: 'RUNNING',
+    requestedBy: 'payments',
+    chefQuery: 'tags:app-shop AND chef_environment:production',
+    loadBalancers: ['shop-lb1'],
+    createdAt: at(0),
+    startedAt: at(0),
+    finishedAt: null,
+    durationMs: null,
+    error: null,
+    hosts: [
+      host('shop-vm1', 'DONE', ok(ALL_STEPS)),
+      host('shop-vm2', 'RUNNING', [...ok(['stage', 'drain', 'activate'], 700), step('restart', 'RUNNING', 1000)]),
+      host('shop-vm3', 'PENDING'),
+    ],
+    links: { self: 'http://api/v1/deployments/d-0123456789abcdef', temporalUi: 'http://ui/namespaces/default/workflows/deploy-d-0123456789abcdef' },
+    ...overrides,
+  };
+}
+
+/** The same deploy ended: vm2's health check failed and it was rolled back, vm3 skipped. */
+export function failedDeployment(): Deployment {
+  const health = step('health', 'FAILED', 1100, 3100, {
+    error: 'health: not healthy after 2s: HTTP 500',
+    outputTail: 'GET /health -> HTTP 500\nGET /health -> HTTP 500\nbroken release\n',
+  });
+  const rollback = ok(['rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'], 3100);
+  return runningDeployment({
+    status: 'FAILED',
+    finishedAt: at(3600),
+    durationMs: 3600,
+    error: 'shop-vm2 failed: health',
+    hosts: [
+      host('shop-vm1', 'DONE', ok(ALL_STEPS)),
+      host('shop-vm2', 'ROLLED_BACK', [...ok(['stage', 'drain', 'activate', 'restart'], 700), health, ...rollback], 'health: not healthy after 2s: HTTP 500'),
+      host('shop-vm3', 'SKIPPED'),
+    ],
+  });
+}
