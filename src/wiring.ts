@@ -10,7 +10,7 @@ import { SshLbRuntime } from './adapters/haproxy/ssh-runtime.ts';
 import { TcpLbRuntime } from './adapters/haproxy/tcp-runtime.ts';
 import { HttpHealthProbe } from './adapters/health/http-health-probe.ts';
 import { Ssh2RemoteHosts } from './adapters/ssh/remote-hosts.ts';
-import { parseKnownHosts } from './adapters/ssh/known-hosts.ts';
+import { knownHostsFile } from './adapters/ssh/known-hosts-file.ts';
 import { TemporalLockRequester } from './adapters/temporal/lock-requester.ts';
 import type { Config } from './config.ts';
 import type { ApplicationCatalog } from './domain/applications.ts';
@@ -57,7 +57,8 @@ export function remoteHostsFromConfig(config: Config): RemoteHosts {
     username: config.SSH_USER,
     port: config.SSH_PORT,
     privateKey: secretFile('SSH_KEY_PATH', config.SSH_KEY_PATH),
-    knownHosts: parseKnownHosts(secretFile('SSH_KNOWN_HOSTS_PATH', config.SSH_KNOWN_HOSTS_PATH)),
+    // Read once here so that a missing file is an error naming the variable.
+    knownHosts: (secretFile('SSH_KNOWN_HOSTS_PATH', config.SSH_KNOWN_HOSTS_PATH), knownHostsFile(config.SSH_KNOWN_HOSTS_PATH)),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { DeploymentStatus, HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
+import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
 import type { ActivityDeps, LockRequest } from './deps.ts';
 import { mapFailures } from './failures.ts';
@@ -9,6 +10,25 @@ export interface DiscoverInput {
   hostQuery: string;
   loadBalancerQuery: string;
 }
+
+/**
+ * What Chef says is data from outside: node names become HAProxy server
+ * names and workflow IDs, addresses become SSH targets. Both are checked.
+ */
+function checkNode(deps: ActivityDeps, node: Host): void {
+  if (!NODE_NAME.test(node.name)) {
+    throw new VesemirError(ErrorType.AddressNotAllowed, `Chef node name '${node.name.slice(0, 80)}' is not a valid host name`);
+  }
+  const networks = deps.allowedNetworks ?? parseAllowedNetworks(undefined);
+  if (!networks.allows(node.address)) {
+    throw new VesemirError(
+      ErrorType.AddressNotAllowed,
+      `Chef node ${node.name} has address ${node.address.slice(0, 64)}, outside the allowed networks (${networks.describe()})`,
+    );
+  }
+}
+
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function createDeploymentActivities(deps: ActivityDeps) {
   return {
@@ -34,6 +54,7 @@ export function createDeploymentActivities(deps: ActivityDeps) {
         if (loadBalancers.length === 0) {
           throw new VesemirError(ErrorType.NoHostsFound, `Chef found no HAProxy boxes for ${input.loadBalancerQuery}`);
         }
+        for (const node of [...hosts, ...loadBalancers]) checkNode(deps, node);
         await deps.store.setHosts(
           input.deploymentId,
           input.hostQuery,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
+import type { AllowedNetworks } from '../domain/networks.ts';
 import type { ArtifactSource, ChefClient, HealthProbe, LoadBalancer, RemoteHosts } from '../domain/ports.ts';
 
 /** Grants a deploy its turn on (application, environment); see workflows/deployment-lock.ts. */
@@ -30,4 +31,6 @@ export interface ActivityDeps {
   drainTimeoutMs?: number;
   /** Interval between health probes. @default 250 */
   healthIntervalMs?: number;
+  /** Networks deploy targets may be in (VESEMIR_ALLOWED_NETWORKS). @default any valid IP */
+  allowedNetworks?: AllowedNetworks;
 }

@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseKnownHosts } from '../../src/adapters/ssh/known-hosts.ts';
+import { TcpLbRuntime } from '../../src/adapters/haproxy/tcp-runtime.ts';
+import { knownHostsFile } from '../../src/adapters/ssh/known-hosts-file.ts';
 import { Ssh2RemoteHosts } from '../../src/adapters/ssh/remote-hosts.ts';
 import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
 import type { ExecResult } from '../../src/domain/ports.ts';
 import { buildRelease, type ReleaseBehaviour, startArtifactServer, type ArtifactServer } from './artifacts.ts';
 import { startGoiardi, type Goiardi } from './goiardi.ts';
 import { startHaproxy, type RunningHaproxy } from './haproxy.ts';
-import { clientKey, writeKnownHosts } from './keys.ts';
+import { clientKey, knownHostsText, writeKnownHosts } from './keys.ts';
 import { startLbBox, type LbBox } from './lb-box.ts';
 import { allocateSubnet, freePort } from './net.ts';
 import { SERVICE_COMMAND, startVm, type FakeVm } from './vm.ts';
@@ -38,6 +39,12 @@ export interface Fleet {
   env: Record<string, string>;
   /** Builds a release and serves it: what a deploy request names. */
   release(version: string, behaviour?: ReleaseBehaviour): Promise<{ url: string; sha256: string }>;
+  /**
+   * Boots one more VM, pins its host key in known_hosts and adds it to every
+   * HAProxy backend (dynamic server, ready) — what a provisioning job does.
+   * Chef registration is the caller's (the Proctor runner's) business.
+   */
+  addVm(name: string): Promise<FakeVm>;
   /** Runs argv on a VM or LB box over SSH (pinned keys), as the deployer would. */
   exec(hostName: string, argv: string[]): Promise<ExecResult>;
   /** A valid deploy body for this fleet. */
@@ -117,8 +124,9 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       `applications:\n  ${app}:\n    team: ${team}\n    installDir: /opt/${app}\n    restartCommand: ["${SERVICE_COMMAND}", "restart"]\n    keepReleases: 3\n`,
     );
 
-    const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: parseKnownHosts(knownHosts.contents) });
+    const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: knownHostsFile(knownHosts.path) });
     const boxes = [...vms, ...lbBoxes];
+    let nextAddress = 10 + vmCount;
     return {
       dir,
       chef,
@@ -142,6 +150,26 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       async release(version, behaviour = 'healthy') {
         const built = await buildRelease({ version, behaviour, appName: app, dir: artifactsDir });
         return { url: artifacts.url(built.fileName), sha256: built.sha256 };
+      },
+      async addVm(name) {
+        const vm = await startVm({ name, address: ip(nextAddress++), sshPort, app: { name: app, port: appPort }, authorizedKey: key.publicKey });
+        stops.push(vm.stop);
+        vms.push(vm);
+        boxes.push(vm);
+        appendFileSync(knownHosts.path, knownHostsText([{ address: vm.address, port: sshPort, publicKey: vm.hostPublicKey }]));
+        for (const [i, h] of haproxies.entries()) {
+          const runtime = new TcpLbRuntime({ port: h.adminPort });
+          const lb = { name: lbBoxes[i]!.name, address: h.bindAddress };
+          for (const command of [
+            `add server ${backend}/${name} ${vm.address}:${appPort} check inter 200 fall 2 rise 1 weight 100`,
+            `enable health ${backend}/${name}`,
+            `set server ${backend}/${name} state ready`,
+          ]) {
+            const answer = (await runtime.send(lb, command)).trim();
+            if (answer && !/New server registered/.test(answer)) throw new Error(`${lb.name}: ${command}: ${answer}`);
+          }
+        }
+        return vm;
       },
       async exec(hostName, argv) {
         const box = boxes.find((b) => b.name === hostName);

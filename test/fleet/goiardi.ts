@@ -61,7 +61,7 @@ export async function startGoiardi(): Promise<Goiardi> {
           const answer = await fetch(`${url}/nodes`, { signal: AbortSignal.timeout(1_000) });
           return answer.status === 401;
         },
-        5_000,
+        20_000,
       ),
     ]);
   } catch (error) {

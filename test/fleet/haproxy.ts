@@ -109,7 +109,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
     const ready = waitFor(
       `haproxy admin socket ${full.bindAddress}:${full.adminPort}`,
       async () => (await askTcp(full.bindAddress, full.adminPort, 'show info')).includes('Name: HAProxy'),
-      5_000,
+      20_000,
     );
     const died = exited.then(() => {
       throw new Error(`haproxy exited (${child.exitCode ?? child.signalCode})`);

@@ -161,7 +161,7 @@ export async function startSshBox(options: SshBoxOptions): Promise<SshBox> {
 
 /** sshd writes its pid file once it listens; the box's script dying ends the wait early. */
 async function waitForSshd(child: ChildProcess, pidFile: string, stderr: () => string, name: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   while (!existsSync(pidFile)) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`box ${name} exited (${child.exitCode ?? child.signalCode}) before sshd was up:\n${stderr()}`);
