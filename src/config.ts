@@ -8,6 +8,9 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const optional = z.string().min(1).optional();
 
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
 const schema = z.object({
   VESEMIR_DATA_DIR: z.string().min(1).default('.data'),
   /** When unset, `main` spawns a local Temporal dev server. */
@@ -39,7 +42,36 @@ const schema = z.object({
   HAPROXY_SOCKET: z.string().min(1).default('/run/haproxy/admin.sock'),
   HAPROXY_ADMIN_PORT: port.default(9999),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /**
+   * What `src/main.ts` runs: `all` (worker + API, the embedded default), `api`
+   * or `worker` (API_HOST:API_PORT then serves only /healthz and /metrics).
+   */
+  VESEMIR_ROLE: z.enum(ROLES).default('all'),
+  /** YAML file of bearer tokens (see README, Auth). Unset: auth is OFF and every caller is admin. */
+  VESEMIR_TOKENS_FILE: optional,
+  /** `host:port` where the Temporal SDK's Prometheus exporter listens; /metrics appends what it serves. Unset: off. */
+  TEMPORAL_METRICS_BIND_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')
+    .optional(),
 });
+
+/**
+ * Variables without a default that a split role cannot do without: a
+ * per-process dev server or PGlite would silently be a different world from
+ * the other role's.
+ */
+export const REQUIRED_BY_ROLE: Readonly<Record<Role, readonly string[]>> = {
+  all: [],
+  api: ['TEMPORAL_ADDRESS', 'DATABASE_URL'],
+  worker: ['TEMPORAL_ADDRESS', 'DATABASE_URL'],
+};
+
+/** Variables without a default a role uses; unset, the feature is off or fails when used (see wiring.ts). */
+export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string[]>> = {
+  api: ['VESEMIR_APPS_FILE', 'VESEMIR_TOKENS_FILE', 'TEMPORAL_UI_URL', 'API_PUBLIC_URL'],
+  worker: ['VESEMIR_APPS_FILE', 'CHEF_SERVER_URL', 'CHEF_CLIENT_NAME', 'CHEF_KEY_PATH', 'SSH_KEY_PATH', 'SSH_KNOWN_HOSTS_PATH'],
+};
 
 export type Config = Readonly<z.infer<typeof schema>>;
 
@@ -62,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const config = parsed.data;
+  const missing = REQUIRED_BY_ROLE[config.VESEMIR_ROLE].filter((key) => picked[key] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((key) => `${key}: required when VESEMIR_ROLE=${config.VESEMIR_ROLE}`));
+  }
   return Object.freeze({ ...config, VESEMIR_DATA_DIR: resolve(config.VESEMIR_DATA_DIR) });
 }
 

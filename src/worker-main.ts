@@ -6,12 +6,16 @@ import { installTemporalRuntime } from './temporal/runtime.ts';
 import { createWorker } from './worker.ts';
 import { activityDepsFromConfig } from './wiring.ts';
 
-/** A worker on its own, for deployments that run the API and workers apart. Needs TEMPORAL_ADDRESS. */
+/**
+ * A bare worker on its own (tests kill it with SIGKILL). Needs TEMPORAL_ADDRESS.
+ * It serves no HTTP; for containers use `VESEMIR_ROLE=worker tsx src/main.ts`,
+ * which adds /healthz and /metrics.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { role: 'worker' });
   if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set (the worker does not start a server)');
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { prometheusBindAddress: config.TEMPORAL_METRICS_BIND_ADDRESS });
   const ctx = await openContext(config, logger, config.TEMPORAL_ADDRESS);
   const worker = await createWorker({
     connection: ctx.native,

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
+import { activityInterceptors } from './metrics/activity-interceptor.ts';
+import type { Metrics } from './metrics/registry.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -13,15 +15,22 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle | undefined;
   /** @default 100 */
   maxConcurrentActivityTaskExecutions?: number;
+  /** Where the worker counts deployments, host steps and provisioning jobs; none when absent. */
+  metrics?: Metrics | undefined;
 }
 
-/** The worker runs both workflows and activities on one task queue. */
+/**
+ * The worker runs both workflows and activities on one task queue. Its logs
+ * go to the Runtime's logger (installTemporalRuntime); an interceptor adds
+ * each activity's deployment, host and step to them and feeds the metrics.
+ */
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    interceptors: { activity: [activityInterceptors(options.metrics)] },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     // A deploy is mostly waiting on hosts; keep shutdown quick so restarts are too.

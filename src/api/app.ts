@@ -4,6 +4,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { DeploymentStore } from '../domain/deployment.ts';
+import { METRICS_CONTENT_TYPE, metricsText } from '../metrics/exposition.ts';
+import { installHttpMetrics } from '../metrics/http-metrics.ts';
+import type { Metrics } from '../metrics/registry.ts';
+import { auth, type TokenTable } from './auth.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import type { LinkBuilder } from './deployment-views.ts';
 import { deploymentsRoutes } from './deployments-routes.ts';
@@ -14,6 +18,12 @@ export interface AppDeps {
   store: DeploymentStore;
   deployments: DeploymentService;
   links: LinkBuilder;
+  /** Bearer tokens (loadTokens); absent: auth is off and every caller is an admin. */
+  tokens?: TokenTable | undefined;
+  /** Served open at /metrics and fed by every answer; absent: no /metrics route. */
+  metrics?: Metrics | undefined;
+  /** TEMPORAL_METRICS_BIND_ADDRESS: the SDK's exporter, appended to /metrics. */
+  sdkMetricsBindAddress?: string | undefined;
 }
 
 /** The HTTP API, ready to `listen()` or to `inject()` in tests. */
@@ -22,17 +32,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  if (deps.metrics) installHttpMetrics(app as unknown as FastifyInstance, deps.metrics);
+  await app.register(auth, { tokens: deps.tokens });
 
   await app.register(swagger, {
     openapi: {
       info: { title: 'Vesemir', version: '0.1.0', description: 'Durable VM deployments and VM creation on Temporal' },
       tags: [{ name: 'deployments' }, { name: 'health' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness', security: [] } }, async () => ({ status: 'ok' }));
+  const { metrics } = deps;
+  if (metrics) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(METRICS_CONTENT_TYPE).send(await metricsText(metrics, { sdkBindAddress: deps.sdkMetricsBindAddress })),
+    );
+  }
   await app.register(deploymentsRoutes({ service: deps.deployments, store: deps.store, links: deps.links }));
   return app as unknown as FastifyInstance;
 }

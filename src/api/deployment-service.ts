@@ -111,7 +111,7 @@ export class DeploymentService {
 
   /** `queue: false`: refuse when another deploy of the same application/environment holds or waits for the lock. */
   private async refuseIfBusy(request: DeployRequest): Promise<void> {
-    const handle = this.deps.client.workflow.getHandle(lockWorkflowId(request.application, request.environment));
+    const handle = this.deps.client.workflow.getHandle(lockWorkflowId(this.deps.taskQueue, request.application, request.environment));
     let busy: string | undefined;
     try {
       const state = await handle.query(lockStateQuery);

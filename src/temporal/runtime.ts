@@ -9,24 +9,36 @@ const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
+/** The SDK's threshold follows our logger's, so LOG_LEVEL=debug shows its "Activity completed" lines too. */
+function sdkLevel(level: string): LogLevel {
+  if (level === 'trace' || level === 'debug') return level.toUpperCase() as LogLevel;
+  return level === 'info' ? 'INFO' : level === 'warn' ? 'WARN' : 'ERROR';
+}
+
 /**
  * Forwards the SDK's own logs (worker, core) into our pino logger, so every
- * line is JSON with the same fields. Must run before any connection is made;
- * a second call in one process is a no-op.
+ * line is JSON with the same fields (activity lines also get the deployment,
+ * host and step: see metrics/activity-interceptor.ts), and starts the SDK's
+ * Prometheus exporter on `prometheusBindAddress`. Must run before any
+ * connection is made; a second call in one process is a no-op (false).
  */
-export function installTemporalRuntime(logger: Logger, options: { prometheusBindAddress?: string | undefined } = {}): void {
+export function installTemporalRuntime(logger: Logger, options: { prometheusBindAddress?: string | undefined } = {}): boolean {
   const sdk = logger.child({ component: 'temporal-sdk' });
   try {
     Runtime.install({
-      logger: new DefaultLogger('INFO', (entry) => {
-        sdk[levels[entry.level]]({ ...entry.meta }, entry.message);
+      logger: new DefaultLogger(sdkLevel(logger.level), (entry) => {
+        // pino serializes errors only under `err`; the SDK puts them under `error`.
+        const { error, ...meta } = entry.meta ?? {};
+        sdk[levels[entry.level]](error instanceof Error ? { ...meta, err: error } : { ...entry.meta }, entry.message);
       }),
       telemetryOptions: {
         logging: { forward: {}, filter: { core: 'WARN', other: 'WARN' } },
         ...(options.prometheusBindAddress ? { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } } : {}),
       },
     });
+    return true;
   } catch (err) {
     if (!/already/i.test((err as Error).message)) throw err;
+    return false;
   }
 }

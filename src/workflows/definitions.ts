@@ -29,4 +29,6 @@ export const retryUpdate = defineUpdate<ControlAnswer>('retry');
 /** Workflow IDs are deterministic, so every repeat of a request is harmless. */
 export const deployWorkflowId = (deploymentId: string) => `deploy-${deploymentId}`;
 export const hostWorkflowId = (deployWorkflowId: string, host: string) => `${deployWorkflowId}/host/${host}`;
-export const lockWorkflowId = (application: string, environment: string) => `deploy-lock/${application}/${environment}`;
+/** Per task queue too: two Vesemir installations (or test runs) sharing a namespace never share a lock. */
+export const lockWorkflowId = (taskQueue: string, application: string, environment: string) =>
+  `deploy-lock/${taskQueue}/${application}/${environment}`;

@@ -2,6 +2,7 @@ import {
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -51,6 +52,11 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   const controls = installControls({ deploymentId, progress, control, setStatus, rollout: () => rollout });
 
   const lock = { application: request.application, environment: request.environment, workflowId, deploymentId };
+  // Deploys started before locks were per task queue release the lock they took.
+  // Asked once, at the start, so that a run in flight keeps the answer it replays with.
+  const lockId = patched('lock-per-task-queue')
+    ? lockWorkflowId(workflowInfo().taskQueue, lock.application, lock.environment)
+    : `deploy-lock/${lock.application}/${lock.environment}`;
   const round = input.retry?.round ?? 1;
   let outcome: DeployOutcome = { status: 'FAILED', hosts: [] };
   try {
@@ -74,7 +80,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     controls.finishing();
     await CancellationScope.nonCancellable(async () => {
       await setStatus(outcome.status, outcome.error);
-      if (granted) await getExternalWorkflowHandle(lockWorkflowId(lock.application, lock.environment)).signal(releaseLockSignal, { workflowId });
+      if (granted) await getExternalWorkflowHandle(lockId).signal(releaseLockSignal, { workflowId });
     });
   }
   return outcome;

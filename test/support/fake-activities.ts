@@ -57,7 +57,7 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     async drainHost(input) {
       world.drained.add(input.host.name);
       world.maxDrained = Math.max(world.maxDrained, world.drained.size);
-      await step(input.host, 'drain');
+      await step(input.host, input.rollback ? 'rollback-drain' : 'drain');
     },
     async activateRelease(input) {
       await step(input.host, input.rollback ? 'rollback-activate' : 'activate');

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.ts';
 import { DeploymentService } from '../../src/api/deployment-service.ts';
 import { buildApp, linkBuilder } from '../../src/api/app.ts';
+import type { TokenTable } from '../../src/api/auth.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Context, openContext } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { Metrics } from '../../src/metrics/registry.ts';
 import type { Worker } from '@temporalio/worker';
 import { createWorker } from '../../src/worker.ts';
 import { activityDepsFromConfig, chefFromConfig } from '../../src/wiring.ts';
@@ -24,12 +27,24 @@ export interface Vesemir {
   close(): Promise<void>;
 }
 
+/** Optional parts a test brings its own of; everything else is as in production. */
+export interface VesemirOptions {
+  /** Serves /metrics and is fed by the API and the worker. */
+  metrics?: Metrics;
+  /** Replaces the LOG_LEVEL logger, e.g. to capture the JSON lines. */
+  logger?: Logger;
+  /** Turns auth on. */
+  tokens?: TokenTable;
+  /** TEMPORAL_METRICS_BIND_ADDRESS of the process's Runtime, appended to /metrics. */
+  sdkMetricsBindAddress?: string;
+}
+
 /**
  * Vesemir in the test process, configured for a fleet: the API (driven with
  * `inject`), an in-process worker with the real activities, the run's shared
  * Temporal dev server, and PGlite or the given DATABASE_URL.
  */
-export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string> = {}): Promise<Vesemir> {
+export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string> = {}, options: VesemirOptions = {}): Promise<Vesemir> {
   const address = inject('temporalAddress');
   const config = loadConfig({
     ...fleet.env,
@@ -39,7 +54,7 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...extraEnv,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const ctx = await openContext(config, logger, address);
   const links = linkBuilder('http://vesemir.test', 'http://temporal-ui.test', config.TEMPORAL_NAMESPACE);
   const deployments = new DeploymentService({
@@ -49,7 +64,8 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
     applications: ctx.applications,
     chef: chefFromConfig(config),
   });
-  const api = await buildApp({ logger, store: ctx.store, deployments, links });
+  const { metrics, tokens, sdkMetricsBindAddress } = options;
+  const api = await buildApp({ logger, store: ctx.store, deployments, links, metrics, tokens, sdkMetricsBindAddress });
   let worker: { worker: Worker; run: Promise<void> } | undefined;
 
   const stopWorker = async () => {
@@ -71,6 +87,7 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         activities: createActivities({ ...activityDepsFromConfig(ctx), healthIntervalMs: 100 }),
         workflowBundle: await workflowBundle(),
+        metrics,
       });
       worker = { worker: w, run: w.run() };
     },

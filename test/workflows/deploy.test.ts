@@ -4,7 +4,7 @@ import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import { deployRequestSchema } from '../../src/domain/deploy-request.ts';
 import { collectHistories, saveFixture } from '../../src/replay.ts';
-import { deployWorkflowId } from '../../src/workflows/definitions.ts';
+import { cancelUpdate, deployWorkflowId } from '../../src/workflows/definitions.ts';
 import { fakeActivities, newWorld, type FakeWorld } from '../support/fake-activities.ts';
 import { temporalHarness, type TemporalHarness } from '../support/temporal.ts';
 
@@ -98,6 +98,34 @@ describe('deploy workflow', () => {
     expect(world.drained).toEqual(new Set(['vm1']));
     expect(world.hostStatus.get('vm1')).toBe('QUARANTINED');
     expect(world.hostStatus.get('vm2')).toBe('DONE');
+  });
+
+  it('cancels with rollback: in-flight hosts finish, done hosts go back, nothing else starts', async () => {
+    const world = newWorld(4);
+    const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world, 150));
+    try {
+      const id = `d-${randomUUID()}`;
+      const handle = await t.client.workflow.start('deploy', {
+        workflowId: deployWorkflowId(id),
+        taskQueue: t.taskQueue,
+        args: [{ deploymentId: id, request: request({ concurrency: 1 }) }],
+      });
+      // Cancel once the first host is done.
+      while (!world.calls.includes('vm1:full')) await new Promise((r) => setTimeout(r, 20));
+      const answer = await handle.executeUpdate(cancelUpdate, { args: [{ rollback: true }] });
+      expect(answer.message).toMatch(/rolled back/);
+      const outcome = (await handle.result()) as DeployOutcome;
+      if (recordDir) await saveFixture(recordDir, 'cancelled', await collectHistories(t.client, id));
+      expect(outcome.status).toBe('CANCELLED');
+      expect(world.current.get('vm1')).toBe('v1');
+      expect(world.calls.filter((c) => c.startsWith('vm1:rollback-'))).toEqual(['vm1:rollback-drain', 'vm1:rollback-activate', 'vm1:rollback-restart', 'vm1:rollback-health', 'vm1:rollback-enable']);
+      expect(world.calls.some((c) => c.startsWith('vm3:'))).toBe(false);
+      expect(world.drained.size).toBe(0);
+      expect(world.hostStatus.get('vm4')).toBe('SKIPPED');
+      expect(world.statuses.at(-1)).toBe('CANCELLED');
+    } finally {
+      await stop();
+    }
   });
 
   it('never drains a host whose staging fails', async () => {

@@ -11,7 +11,7 @@ export class TemporalLockRequester implements LockRequester {
 
   async request(req: LockRequest): Promise<void> {
     await this.client.workflow.signalWithStart('deploymentLock', {
-      workflowId: lockWorkflowId(req.application, req.environment),
+      workflowId: lockWorkflowId(this.taskQueue, req.application, req.environment),
       taskQueue: this.taskQueue,
       args: [],
       signal: acquireLockSignal,

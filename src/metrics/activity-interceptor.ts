@@ -1,0 +1,84 @@
+import type { Context } from '@temporalio/activity';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { type LogFields, withLogFields } from '../logger.ts';
+import { activityLogFields, hostStepOf } from './activity-labels.ts';
+import type { Metrics } from './registry.ts';
+
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * Observes every activity from the worker's side, so the activities stay
+ * free of metrics and logging plumbing:
+ * - their pino lines (and the SDK's own "Activity completed/failed" lines)
+ *   carry deploymentId, host, step (or vm) taken from the input;
+ * - host steps feed the step-duration histogram; setDeploymentStatus and the
+ *   VM state changes feed the deployment and provisioning counters, counted
+ *   only once the activity succeeded (a failed write is retried, not counted).
+ */
+export function activityInterceptors(metrics?: Metrics): ActivityInterceptorsFactory {
+  const started = new RecentIds(10_000);
+  return (ctx: Context) => {
+    const activityType = ctx.info.activityType;
+    let fields: LogFields = { activity: activityType };
+    return {
+      inbound: {
+        async execute(input, next) {
+          fields = activityLogFields(activityType, input.args[0]);
+          const begin = process.hrtime.bigint();
+          let ok = false;
+          try {
+            const result = await withLogFields(fields, () => next(input));
+            ok = true;
+            return result;
+          } finally {
+            const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
+            if (metrics) record(metrics, started, activityType, input.args[0], ok, seconds);
+          }
+        },
+      },
+      outbound: {
+        getLogAttributes: (attributes, next) => next({ ...attributes, ...fields }),
+      },
+    };
+  };
+}
+
+/** Deployment ids already counted as started: a resumed deployment is RUNNING again, not started again. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+  /** True the first time `id` is seen (within the last `max`). */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    if (this.ids.size >= this.max) this.ids.delete(this.ids.values().next().value as string);
+    this.ids.add(id);
+    return true;
+  }
+}
+
+function record(metrics: Metrics, started: RecentIds, activityType: string, input: unknown, ok: boolean, seconds: number): void {
+  const step = hostStepOf(activityType, input);
+  if (step) {
+    metrics.hostStepDuration.observe({ step, outcome: ok ? 'success' : 'failure' }, seconds);
+    return;
+  }
+  if (!ok) return;
+  const args = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  switch (activityType) {
+    case 'setDeploymentStatus':
+      if (args.status === 'RUNNING' && started.add(String(args.deploymentId))) metrics.deploymentsStarted.inc();
+      else if (typeof args.status === 'string' && FINAL_STATUSES.has(args.status)) {
+        metrics.deploymentsFinished.inc({ outcome: args.status });
+      }
+      return;
+    case 'submitProvisioningJob':
+      metrics.provisioningJobsSubmitted.inc();
+      return;
+    case 'markVmReady':
+      metrics.provisioningJobsFinished.inc({ outcome: 'READY' });
+      return;
+    case 'markVmFailed':
+      metrics.provisioningJobsFinished.inc({ outcome: 'FAILED' });
+      return;
+  }
+}
