@@ -41,6 +41,15 @@ const schema = z.object({
   HAPROXY_TRANSPORT: z.enum(['ssh', 'tcp']).default('ssh'),
   HAPROXY_SOCKET: z.string().min(1).default('/run/haproxy/admin.sock'),
   HAPROXY_ADMIN_PORT: port.default(9999),
+  /** Proctor (the job runner that provisions VMs). Unset: VM creation fails with an error naming these. */
+  PROCTOR_URL: optional,
+  PROCTOR_EMAIL_ID: optional,
+  /** File holding Proctor's access token (a secret: never in payloads or logs). */
+  PROCTOR_ACCESS_TOKEN_PATH: optional,
+  /** Networks deploy targets may be in, e.g. `10.0.0.0/8,192.168.0.0/16`. Unset: any valid IP. */
+  VESEMIR_ALLOWED_NETWORKS: optional,
+  /** File with a 32-byte key: encrypts every Temporal payload (see README). Unset: payloads are plain JSON. */
+  VESEMIR_PAYLOAD_KEY_PATH: optional,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /**
    * What `src/main.ts` runs: `all` (worker + API, the embedded default), `api`
@@ -69,8 +78,20 @@ export const REQUIRED_BY_ROLE: Readonly<Record<Role, readonly string[]>> = {
 
 /** Variables without a default a role uses; unset, the feature is off or fails when used (see wiring.ts). */
 export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string[]>> = {
-  api: ['VESEMIR_APPS_FILE', 'VESEMIR_TOKENS_FILE', 'TEMPORAL_UI_URL', 'API_PUBLIC_URL'],
-  worker: ['VESEMIR_APPS_FILE', 'CHEF_SERVER_URL', 'CHEF_CLIENT_NAME', 'CHEF_KEY_PATH', 'SSH_KEY_PATH', 'SSH_KNOWN_HOSTS_PATH'],
+  api: ['VESEMIR_APPS_FILE', 'VESEMIR_TOKENS_FILE', 'TEMPORAL_UI_URL', 'API_PUBLIC_URL', 'CHEF_SERVER_URL', 'CHEF_CLIENT_NAME', 'CHEF_KEY_PATH', 'VESEMIR_PAYLOAD_KEY_PATH'],
+  worker: [
+    'VESEMIR_APPS_FILE',
+    'CHEF_SERVER_URL',
+    'CHEF_CLIENT_NAME',
+    'CHEF_KEY_PATH',
+    'SSH_KEY_PATH',
+    'SSH_KNOWN_HOSTS_PATH',
+    'PROCTOR_URL',
+    'PROCTOR_EMAIL_ID',
+    'PROCTOR_ACCESS_TOKEN_PATH',
+    'VESEMIR_ALLOWED_NETWORKS',
+    'VESEMIR_PAYLOAD_KEY_PATH',
+  ],
 };
 
 export type Config = Readonly<z.infer<typeof schema>>;

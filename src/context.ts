@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { loadApplications } from './adapters/applications-file.ts';
+import type { DataConverter } from '@temporalio/common';
+import { loadApplications, loadProvisioningCatalog } from './adapters/applications-file.ts';
+import { SqlVmStore } from './adapters/store/vm-store.ts';
+import type { ProvisioningCatalog } from './domain/provisioning-catalog.ts';
+import type { VmStore } from './domain/vm.ts';
+import { dataConverterFromConfig } from './wiring.ts';
 import { type Db, openDb, redactUrl } from './adapters/store/db.ts';
 import { SqlDeploymentStore } from './adapters/store/deployment-store.ts';
 import type { Config } from './config.ts';
@@ -15,7 +20,11 @@ export interface Context {
   logger: Logger;
   db: Db;
   store: DeploymentStore;
+  vmStore: VmStore;
   applications: ApplicationCatalog;
+  provisioningCatalog: ProvisioningCatalog;
+  /** Encrypts payloads when VESEMIR_PAYLOAD_KEY_PATH is set; workers must use the same. */
+  dataConverter: DataConverter | undefined;
   client: Client;
   native: NativeConnection;
   close(): Promise<void>;
@@ -23,17 +32,22 @@ export interface Context {
 
 export async function openContext(config: Config, logger: Logger, temporalAddress: string): Promise<Context> {
   const applications = loadApplications(config.VESEMIR_APPS_FILE);
+  const provisioningCatalog = loadProvisioningCatalog(config.VESEMIR_APPS_FILE);
+  const dataConverter = dataConverterFromConfig(config);
   const db = await openDb(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(config.VESEMIR_DATA_DIR, 'pglite') });
   logger.info({ database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'pglite', applications: [...applications.keys()] }, 'database open');
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
   const native = await NativeConnection.connect({ address: temporalAddress });
   return {
     config,
     logger,
     db,
     store: new SqlDeploymentStore(db),
+    vmStore: new SqlVmStore(db),
     applications,
+    provisioningCatalog,
+    dataConverter,
     client,
     native,
     async close() {

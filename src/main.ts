@@ -1,8 +1,5 @@
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from './activities/index.ts';
-import { buildApp, linkBuilder } from './api/app.ts';
 import { loadTokens } from './api/auth.ts';
-import { DeploymentService } from './api/deployment-service.ts';
 import { type Config, loadConfig } from './config.ts';
 import { openContext } from './context.ts';
 import { temporalEndpoint } from './embedded-temporal.ts';
@@ -10,8 +7,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { startMetricsServer } from './metrics/server.ts';
 import { installTemporalRuntime } from './temporal/runtime.ts';
-import { createWorker } from './worker.ts';
-import { activityDepsFromConfig } from './wiring.ts';
+import { apiFromContext, workerFromContext } from './services.ts';
 
 /**
  * VESEMIR_ROLE=all (default): everything in one process — Temporal (embedded
@@ -47,8 +43,7 @@ async function main(argv: string[]): Promise<void> {
   cleanups.push(ctx.close);
   let worker: Worker | undefined;
   if (role !== 'api') {
-    const activities = createActivities(activityDepsFromConfig(ctx));
-    worker = await createWorker({ connection: ctx.native, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, metrics });
+    worker = await workerFromContext(ctx, { metrics });
   }
   const workerRun = worker?.run();
 
@@ -61,9 +56,7 @@ async function main(argv: string[]): Promise<void> {
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `${server.url}/metrics` }, 'worker running');
   } else {
     const uiUrl = temporal.uiUrl ?? 'http://localhost:8233';
-    const deployments = new DeploymentService({ store: ctx.store, client: ctx.client, taskQueue: config.TEMPORAL_TASK_QUEUE, applications: ctx.applications });
-    const links = linkBuilder(apiUrl, uiUrl, config.TEMPORAL_NAMESPACE);
-    const app = await buildApp({ logger, store: ctx.store, deployments, links, tokens, metrics, sdkMetricsBindAddress });
+    const app = await apiFromContext(ctx, { apiUrl, temporalUiUrl: uiUrl, tokens, metrics, sdkMetricsBindAddress });
     await app.listen(listen);
     closeHttp = () => app.close();
     printUrls(config, apiUrl, temporal.uiUrl);

@@ -16,6 +16,12 @@ import type { Config } from './config.ts';
 import type { ApplicationCatalog } from './domain/applications.ts';
 import type { DeploymentStore } from './domain/deployment.ts';
 import type { ChefClient, RemoteHosts } from './domain/ports.ts';
+import { parseAllowedNetworks } from './domain/networks.ts';
+import type { ProvisioningCatalog } from './domain/provisioning-catalog.ts';
+import type { Provisioner, VmStore } from './domain/vm.ts';
+import { AesGcmPayloadCodec } from './temporal/codec.ts';
+import { ProctorClient } from './adapters/proctor/client.ts';
+import type { DataConverter } from '@temporalio/common';
 
 /** Reads a secret file named by a variable; the error names the variable, never the content. */
 function secretFile(variable: string, path: string | undefined): string {
@@ -62,16 +68,36 @@ export function remoteHostsFromConfig(config: Config): RemoteHosts {
   });
 }
 
+export function provisionerFromConfig(config: Config): Provisioner {
+  if (!config.PROCTOR_URL || !config.PROCTOR_EMAIL_ID) {
+    return unconfigured<Provisioner>('Proctor (VM provisioning)', 'PROCTOR_URL, PROCTOR_EMAIL_ID and PROCTOR_ACCESS_TOKEN_PATH');
+  }
+  return new ProctorClient({
+    baseUrl: config.PROCTOR_URL,
+    emailId: config.PROCTOR_EMAIL_ID,
+    accessToken: secretFile('PROCTOR_ACCESS_TOKEN_PATH', config.PROCTOR_ACCESS_TOKEN_PATH).trim(),
+  });
+}
+
+/** The payload codec, when a key is configured: every process (API, worker, CLI replay) needs the same. */
+export function dataConverterFromConfig(config: Config): DataConverter | undefined {
+  if (!config.VESEMIR_PAYLOAD_KEY_PATH) return undefined;
+  const key = readFileSync(config.VESEMIR_PAYLOAD_KEY_PATH);
+  return { payloadCodecs: [new AesGcmPayloadCodec(key)] };
+}
+
 export interface WiringInput {
   config: Config;
   store: DeploymentStore;
+  vmStore: VmStore;
+  provisioningCatalog: ProvisioningCatalog;
   client: Client;
   applications: ApplicationCatalog;
   logger: Logger;
 }
 
 /** The composition root of the activities: real adapters from configuration. */
-export function activityDepsFromConfig({ config, store, client, applications, logger }: WiringInput): ActivityDeps {
+export function activityDepsFromConfig({ config, store, vmStore, provisioningCatalog, client, applications, logger }: WiringInput): ActivityDeps {
   const remote = remoteHostsFromConfig(config);
   const runtime =
     config.HAPROXY_TRANSPORT === 'tcp'
@@ -87,5 +113,9 @@ export function activityDepsFromConfig({ config, store, client, applications, lo
     applications,
     lock: new TemporalLockRequester(client, config.TEMPORAL_TASK_QUEUE),
     logger,
+    allowedNetworks: parseAllowedNetworks(config.VESEMIR_ALLOWED_NETWORKS),
+    vmStore,
+    provisioner: provisionerFromConfig(config),
+    provisioningCatalog,
   };
 }

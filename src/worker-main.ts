@@ -1,10 +1,8 @@
-import { createActivities } from './activities/index.ts';
 import { loadConfig } from './config.ts';
 import { openContext } from './context.ts';
 import { createLogger } from './logger.ts';
 import { installTemporalRuntime } from './temporal/runtime.ts';
-import { createWorker } from './worker.ts';
-import { activityDepsFromConfig } from './wiring.ts';
+import { workerFromContext } from './services.ts';
 
 /**
  * A bare worker on its own (tests kill it with SIGKILL). Needs TEMPORAL_ADDRESS.
@@ -17,12 +15,7 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set (the worker does not start a server)');
   installTemporalRuntime(logger, { prometheusBindAddress: config.TEMPORAL_METRICS_BIND_ADDRESS });
   const ctx = await openContext(config, logger, config.TEMPORAL_ADDRESS);
-  const worker = await createWorker({
-    connection: ctx.native,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities(activityDepsFromConfig({ ...ctx })),
-  });
+  const worker = await workerFromContext(ctx);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   await worker.run();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { Activities } from './activities/index.ts';
 import { activityInterceptors } from './metrics/activity-interceptor.ts';
 import type { Metrics } from './metrics/registry.ts';
 
@@ -10,13 +10,16 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: Activities;
+  /** Activities by name: createActivities(deps) in production, object literals in tests. */
+  activities: object;
   /** A prebuilt bundle (tests bundle once); otherwise the worker bundles `workflowsPath`. */
   workflowBundle?: WorkflowBundle | undefined;
   /** @default 100 */
   maxConcurrentActivityTaskExecutions?: number;
   /** Where the worker counts deployments, host steps and provisioning jobs; none when absent. */
   metrics?: Metrics | undefined;
+  /** The payload codec (VESEMIR_PAYLOAD_KEY_PATH): the same as the clients'. */
+  dataConverter?: DataConverter | undefined;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     interceptors: { activity: [activityInterceptors(options.metrics)] },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     // A deploy is mostly waiting on hosts; keep shutdown quick so restarts are too.
     shutdownGraceTime: '5s',
   });

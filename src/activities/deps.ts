@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import type { AllowedNetworks } from '../domain/networks.ts';
+import type { ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
+import type { Provisioner, VmStore } from '../domain/vm.ts';
 import type { ArtifactSource, ChefClient, HealthProbe, LoadBalancer, RemoteHosts } from '../domain/ports.ts';
 
 /** Grants a deploy its turn on (application, environment); see workflows/deployment-lock.ts. */
@@ -27,6 +29,10 @@ export interface ActivityDeps {
   applications: ApplicationCatalog;
   lock: LockRequester;
   logger: Logger;
+  /** VM creation: the inventory, the job runner and which job builds which (stack, OS). */
+  vmStore: VmStore;
+  provisioner: Provisioner;
+  provisioningCatalog: ProvisioningCatalog;
   /** How long a drain waits for open sessions to finish. @default 5000 */
   drainTimeoutMs?: number;
   /** Interval between health probes. @default 250 */

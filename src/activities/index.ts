@@ -1,15 +1,31 @@
 import type { ActivityDeps } from './deps.ts';
 import { createDeploymentActivities } from './deployment-activities.ts';
 import { createHostActivities } from './host-activities.ts';
+import { createVmActivities, type VmActivities } from './vm-activities.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
-/** All activities, bound to their dependencies. Workflows import only this type. */
-export function createActivities(deps: ActivityDeps) {
+/** The deploy activities alone (workflow tests swap them for object literals). */
+export function createDeployActivities(deps: ActivityDeps) {
   return {
     ...createDeploymentActivities(deps),
     ...createHostActivities(deps),
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** All activities, bound to their dependencies. Workflows import only the types. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDeployActivities(deps),
+    ...createVmActivities({
+      vmStore: deps.vmStore,
+      provisioner: deps.provisioner,
+      chef: deps.chef,
+      catalog: deps.provisioningCatalog,
+      logger: deps.logger,
+    }),
+  };
+}
+
+export type DeployActivities = ReturnType<typeof createDeployActivities>;
+export type Activities = DeployActivities & VmActivities;

@@ -12,6 +12,7 @@ import type { DeploymentService } from './deployment-service.ts';
 import type { LinkBuilder } from './deployment-views.ts';
 import { deploymentsRoutes } from './deployments-routes.ts';
 import { installErrorHandler } from './errors.ts';
+import { type VmRoutesDeps, vmsRoutes } from './vms-routes.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -24,6 +25,8 @@ export interface AppDeps {
   metrics?: Metrics | undefined;
   /** TEMPORAL_METRICS_BIND_ADDRESS: the SDK's exporter, appended to /metrics. */
   sdkMetricsBindAddress?: string | undefined;
+  /** VM creation and the inventory; absent: no /v1/vms routes. */
+  vms?: VmRoutesDeps | undefined;
 }
 
 /** The HTTP API, ready to `listen()` or to `inject()` in tests. */
@@ -38,7 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Vesemir', version: '0.1.0', description: 'Durable VM deployments and VM creation on Temporal' },
-      tags: [{ name: 'deployments' }, { name: 'health' }],
+      tags: [{ name: 'deployments' }, { name: 'vms' }, { name: 'health' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -54,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   }
   await app.register(deploymentsRoutes({ service: deps.deployments, store: deps.store, links: deps.links }));
+  if (deps.vms) await app.register(vmsRoutes(deps.vms));
   return app as unknown as FastifyInstance;
 }
 

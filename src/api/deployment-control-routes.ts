@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
@@ -30,7 +31,7 @@ const logEntry = z.object({
 
 /** Operators' controls and the full step logs of a deployment. */
 export const deploymentControlRoutes =
-  (deps: { service: DeploymentService; store: DeploymentStore; authorize?: (request: unknown, team: string) => void }): FastifyPluginAsyncZod =>
+  (deps: { service: DeploymentService; store: DeploymentStore; authorize: (request: FastifyRequest, team: string) => void }): FastifyPluginAsyncZod =>
   async (app) => {
     for (const action of CONTROL_ACTIONS) {
       app.post(
@@ -46,7 +47,7 @@ export const deploymentControlRoutes =
         },
         async (request, reply) => {
           const record = await deps.service.get(request.params.id);
-          deps.authorize?.(request, record.team);
+          deps.authorize(request, record.team);
           const body = (request.body ?? {}) as { rollback?: boolean };
           const answer = await deps.service.control(record.id, action, { rollback: body.rollback });
           return reply.code(answer.status === 'QUEUED' ? 202 : 200).send(answer);
@@ -67,7 +68,7 @@ export const deploymentControlRoutes =
       },
       async (request) => {
         const record = await deps.service.get(request.params.id);
-        deps.authorize?.(request, record.team);
+        deps.authorize(request, record.team);
         const steps = await deps.store.getLogs(record.id, request.query);
         return {
           steps: steps.map((s) => ({

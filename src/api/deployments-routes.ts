@@ -4,6 +4,7 @@ import { deployRequestSchema } from '../domain/deploy-request.ts';
 import { DEPLOYMENT_STATUSES, type DeploymentStore } from '../domain/deployment.ts';
 import { slug } from '../domain/names.ts';
 import { deploymentControlRoutes, deploymentIdParam } from './deployment-control-routes.ts';
+import { authorize } from './auth.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { deploymentView, hostCounts, type LinkBuilder } from './deployment-views.ts';
 import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorResponse } from './schemas.ts';
@@ -38,7 +39,7 @@ const dryRunResponse = z.object({
 export const deploymentsRoutes =
   (deps: DeploymentRoutesDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    await app.register(deploymentControlRoutes({ service: deps.service, store: deps.store }));
+    await app.register(deploymentControlRoutes({ service: deps.service, store: deps.store, authorize }));
 
     app.post(
       '/v1/deployments',
@@ -53,10 +54,11 @@ export const deploymentsRoutes =
         },
       },
       async (request, reply) => {
+        authorize(request, request.body.team);
         if (request.query.dryRun === 'true') return reply.code(200).send(await deps.service.dryRun(request.body));
         const { record, created } = await deps.service.create(request.body, {
           idempotencyKey: request.headers['idempotency-key'],
-          requestedBy: request.body.team,
+          requestedBy: request.principal.name,
         });
         return reply.code(created ? 202 : 200).send({
           id: record.id,
@@ -78,6 +80,7 @@ export const deploymentsRoutes =
       },
       async (request) => {
         const record = await deps.service.get(request.params.id);
+        authorize(request, record.team);
         return deploymentView(record, await deps.store.listSteps(record.id), deps.links);
       },
     );
@@ -99,7 +102,9 @@ export const deploymentsRoutes =
       },
       async (request) => {
         const { application, environment, status, limit } = request.query;
-        const records = await deps.store.listDeployments({ application, environment, status: status ? [status] : undefined, limit });
+        // A team's token sees its own team's deployments only.
+        const team = request.principal.admin ? undefined : request.principal.team;
+        const records = await deps.store.listDeployments({ application, environment, team, status: status ? [status] : undefined, limit });
         return {
           deployments: records.map((r) => {
             const { hosts: _hosts, ...view } = deploymentView(r, [], deps.links);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { slug } from '../domain/names.ts';
 import { osVersion, VM_STATUSES, type VmRecord, type VmRequestRecord, type VmStore, vmRequestSchema } from '../domain/vm.ts';
+import { authorize } from './auth.ts';
 import { HttpError } from './errors.ts';
 import { errorResponse } from './schemas.ts';
 import type { VmRequestService } from './vm-request-service.ts';
@@ -102,9 +103,10 @@ export const vmsRoutes =
         },
       },
       async (request, reply) => {
+        authorize(request, request.body.team);
         const { record, created } = await deps.service.create(request.body, {
           idempotencyKey: request.headers['idempotency-key'],
-          requestedBy: request.body.team,
+          requestedBy: request.principal.name,
         });
         return reply.code(created ? 202 : 200).send({
           id: record.id,
@@ -127,6 +129,7 @@ export const vmsRoutes =
       async (request) => {
         const vm = await deps.store.getVm(request.params.name);
         if (!vm) throw new HttpError(404, 'NotFound', `VM ${request.params.name} not found`);
+        authorize(request, vm.team);
         return toView(vm, deps.links);
       },
     );
@@ -149,7 +152,9 @@ export const vmsRoutes =
         },
       },
       async (request) => {
-        const { limit, ...filter } = request.query;
+        const { limit, ...query } = request.query;
+        // A team's token sees its own team's VMs only.
+        const filter = request.principal.admin ? query : { ...query, team: request.principal.team };
         const [vms, counts] = await Promise.all([deps.store.listVms({ ...filter, limit }), deps.store.countVms(filter)]);
         return { vms: vms.map((vm) => toView(vm, deps.links)), counts };
       },
@@ -168,6 +173,7 @@ export const vmsRoutes =
       async (request) => {
         const record = await deps.store.getRequest(request.params.id);
         if (!record) throw new HttpError(404, 'NotFound', `VM request ${request.params.id} not found`);
+        authorize(request, record.team);
         const { workflowId: _workflowId, ...rest } = record;
         return {
           ...rest,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { slug } from './names.ts';
+import { provisioningSectionSchema } from './provisioning-catalog.ts';
 
 /**
  * Server-side facts about each application: where it lives on its hosts and
@@ -21,7 +22,13 @@ const applicationSchema = z
   })
   .strict();
 
-export const applicationsFileSchema = z.object({ applications: z.record(slug, applicationSchema) }).strict();
+export const applicationsFileSchema = z
+  .object({
+    applications: z.record(slug, applicationSchema),
+    /** Which provisioning job runs for each (stack, OS); absent: the default catalog. */
+    provisioning: provisioningSectionSchema.optional(),
+  })
+  .strict();
 
 export interface Application {
   name: string;

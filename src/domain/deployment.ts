@@ -89,6 +89,7 @@ export interface DeploymentRecord extends NewDeployment {
 
 export interface DeploymentFilter {
   application?: string | undefined;
+  team?: string | undefined;
   environment?: string | undefined;
   status?: DeploymentStatus[] | undefined;
   limit?: number | undefined;

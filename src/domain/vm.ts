@@ -103,6 +103,7 @@ export interface VmRequestRecord extends NewVmRequest {
 
 export interface VmFilter {
   application?: string | undefined;
+  team?: string | undefined;
   environment?: string | undefined;
   status?: VmStatus | undefined;
   osVersion?: string | undefined;

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
+import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
 import type { StepName } from '../domain/deployment.ts';
 import { bookkeeping, healthWait, quickRpc, sshWork } from './activity-options.ts';

@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
+import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
 import { hostQuery, loadBalancerQuery } from '../domain/deploy-request.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';

@@ -1,5 +1,5 @@
 import { condition, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
+import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { HostStatus } from '../domain/deployment.ts';

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import type { Activities } from '../../src/activities/index.ts';
+import type { DeployActivities } from '../../src/activities/index.ts';
 import type { DeploymentStatus, HostStatus } from '../../src/domain/deployment.ts';
 import type { Host } from '../../src/domain/ports.ts';
 import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
@@ -24,7 +24,7 @@ export interface FakeWorld {
  * Activities as object literals over an in-memory world: the workflow's
  * orchestration is tested on a real Temporal server without real hosts.
  */
-export function fakeActivities(client: Client, taskQueue: string, world: FakeWorld, stepDelayMs = 20): Activities {
+export function fakeActivities(client: Client, taskQueue: string, world: FakeWorld, stepDelayMs = 20): DeployActivities {
   const lock = new TemporalLockRequester(client, taskQueue);
   const step = async (host: Host, name: string) => {
     world.calls.push(`${host.name}:${name}`);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Activities } from '../../src/activities/index.ts';
 import { createWorker, workflowsPath } from '../../src/worker.ts';
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -36,7 +35,7 @@ export interface TemporalHarness {
   address: string;
   client: Client;
   taskQueue: string;
-  startWorker(activities: Activities): Promise<{ worker: Worker; run: Promise<void>; stop(): Promise<void> }>;
+  startWorker(activities: object): Promise<{ worker: Worker; run: Promise<void>; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 

@@ -3,17 +3,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
-import { createActivities } from '../../src/activities/index.ts';
-import { DeploymentService } from '../../src/api/deployment-service.ts';
-import { buildApp, linkBuilder } from '../../src/api/app.ts';
 import type { TokenTable } from '../../src/api/auth.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Context, openContext } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
+import { apiFromContext, workerFromContext } from '../../src/services.ts';
 import type { Metrics } from '../../src/metrics/registry.ts';
 import type { Worker } from '@temporalio/worker';
-import { createWorker } from '../../src/worker.ts';
-import { activityDepsFromConfig, chefFromConfig } from '../../src/wiring.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { workflowBundle } from './temporal.ts';
 
@@ -56,16 +52,8 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
   });
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const ctx = await openContext(config, logger, address);
-  const links = linkBuilder('http://vesemir.test', 'http://temporal-ui.test', config.TEMPORAL_NAMESPACE);
-  const deployments = new DeploymentService({
-    store: ctx.store,
-    client: ctx.client,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    applications: ctx.applications,
-    chef: chefFromConfig(config),
-  });
   const { metrics, tokens, sdkMetricsBindAddress } = options;
-  const api = await buildApp({ logger, store: ctx.store, deployments, links, metrics, tokens, sdkMetricsBindAddress });
+  const api = await apiFromContext(ctx, { apiUrl: 'http://vesemir.test', temporalUiUrl: 'http://temporal-ui.test', metrics, tokens, sdkMetricsBindAddress });
   let worker: { worker: Worker; run: Promise<void> } | undefined;
 
   const stopWorker = async () => {
@@ -81,14 +69,7 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
     api,
     async startWorker() {
       await stopWorker();
-      const w = await createWorker({
-        connection: ctx.native,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        activities: createActivities({ ...activityDepsFromConfig(ctx), healthIntervalMs: 100 }),
-        workflowBundle: await workflowBundle(),
-        metrics,
-      });
+      const w = await workerFromContext(ctx, { metrics, workflowBundle: await workflowBundle(), tune: { healthIntervalMs: 100 } });
       worker = { worker: w, run: w.run() };
     },
     stopWorker,

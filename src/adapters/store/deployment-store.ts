@@ -145,6 +145,7 @@ export class SqlDeploymentStore implements DeploymentStore {
     const params: unknown[] = [];
     if (filter.application !== undefined) where.push(`application = $${params.push(filter.application)}`);
     if (filter.environment !== undefined) where.push(`environment = $${params.push(filter.environment)}`);
+    if (filter.team !== undefined) where.push(`team = $${params.push(filter.team)}`);
     if (filter.status !== undefined) {
       if (filter.status.length === 0) return [];
       where.push(`status IN (${placeholders(params.length + 1, filter.status.length)})`);

@@ -120,7 +120,7 @@ export class SqlVmStore implements VmStore {
 function whereOf(filter: Omit<VmFilter, 'limit'>): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const terms: string[] = [];
-  const columns = { application: 'application', environment: 'environment', status: 'status', osVersion: 'os_version', stack: 'stack' } as const;
+  const columns = { application: 'application', team: 'team', environment: 'environment', status: 'status', osVersion: 'os_version', stack: 'stack' } as const;
   for (const [key, column] of Object.entries(columns)) {
     const value = filter[key as keyof typeof columns];
     if (value !== undefined) terms.push(`${column} = $${params.push(value)}`);

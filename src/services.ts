@@ -1,0 +1,50 @@
+import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from './activities/index.ts';
+import type { ActivityDeps } from './activities/deps.ts';
+import { buildApp, linkBuilder } from './api/app.ts';
+import type { TokenTable } from './api/auth.ts';
+import { DeploymentService } from './api/deployment-service.ts';
+import { VmRequestService } from './api/vm-request-service.ts';
+import { vmLinkBuilder } from './api/vms-routes.ts';
+import type { Context } from './context.ts';
+import type { Metrics } from './metrics/registry.ts';
+import { createWorker } from './worker.ts';
+import { activityDepsFromConfig, chefFromConfig } from './wiring.ts';
+
+/** The API over a context: one place that wires the services, for main, tests and benchmarks. */
+export async function apiFromContext(
+  ctx: Context,
+  options: { apiUrl: string; temporalUiUrl: string; tokens?: TokenTable | undefined; metrics?: Metrics | undefined; sdkMetricsBindAddress?: string | undefined },
+): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const deployments = new DeploymentService({ store: ctx.store, client: ctx.client, taskQueue, applications: ctx.applications, chef: chefFromConfig(config) });
+  const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
+  return buildApp({
+    logger: ctx.logger,
+    store: ctx.store,
+    deployments,
+    links: linkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE),
+    vms: { service: vms, store: ctx.vmStore, links: vmLinkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE) },
+    tokens: options.tokens,
+    metrics: options.metrics,
+    sdkMetricsBindAddress: options.sdkMetricsBindAddress,
+  });
+}
+
+/** The worker over a context, with the real activities (optionally tuned, e.g. a faster health poll in tests). */
+export async function workerFromContext(
+  ctx: Context,
+  options: { metrics?: Metrics | undefined; workflowBundle?: WorkflowBundle | undefined; tune?: Partial<ActivityDeps> } = {},
+): Promise<Worker> {
+  return createWorker({
+    connection: ctx.native,
+    namespace: ctx.config.TEMPORAL_NAMESPACE,
+    taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ ...activityDepsFromConfig(ctx), ...options.tune }),
+    metrics: options.metrics,
+    workflowBundle: options.workflowBundle,
+    dataConverter: ctx.dataConverter,
+  });
+}
