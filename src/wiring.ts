@@ -59,12 +59,13 @@ export function remoteHostsFromConfig(config: Config): RemoteHosts {
   if (!config.SSH_KEY_PATH || !config.SSH_KNOWN_HOSTS_PATH) {
     return unconfigured<RemoteHosts>('SSH', 'SSH_KEY_PATH and SSH_KNOWN_HOSTS_PATH');
   }
+  // Read once here so that a missing file is an error naming the variable.
+  secretFile('SSH_KNOWN_HOSTS_PATH', config.SSH_KNOWN_HOSTS_PATH);
   return new Ssh2RemoteHosts({
     username: config.SSH_USER,
     port: config.SSH_PORT,
     privateKey: secretFile('SSH_KEY_PATH', config.SSH_KEY_PATH),
-    // Read once here so that a missing file is an error naming the variable.
-    knownHosts: (secretFile('SSH_KNOWN_HOSTS_PATH', config.SSH_KNOWN_HOSTS_PATH), knownHostsFile(config.SSH_KNOWN_HOSTS_PATH)),
+    knownHosts: knownHostsFile(config.SSH_KNOWN_HOSTS_PATH),
   });
 }
 

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { describe, expect, it } from 'vitest';
+import type { Fleet } from '../fleet/fleet.ts';
 import { lbStates, watchOutOfReady } from '../support/fleet-probes.ts';
-import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+import { useStack } from '../support/stack.ts';
+import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // What goes wrong on real hosts: a release that fails its health check on one
 // VM, and an artifact whose checksum does not match.
 
 let fleet: Fleet;
 let v: Vesemir;
-beforeAll(async () => {
-  fleet = await startFleet({ vms: 3 });
-  v = await startVesemir(fleet);
-  await v.startWorker();
-}, 120_000);
-afterAll(async () => {
-  await v?.close();
-  await fleet?.stop();
-});
+useStack({ vms: 3 }, (s) => ({ fleet, v } = s));
 
 const current = async (vm: string) => (await fleet.exec(vm, ['readlink', '/opt/shop/current'])).stdout.trim();
 const version = async (url: string) => ((await (await fetch(`${url}/health`)).json()) as { version: string }).version;

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { describe, expect, it } from 'vitest';
+import type { Fleet } from '../fleet/fleet.ts';
 import { clientLoop, lbStates, watchOutOfReady } from '../support/fleet-probes.ts';
-import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+import { useStack } from '../support/stack.ts';
+import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // A deploy end to end: the API, the real Temporal dev server, goiardi,
 // HAProxy, and four fake VMs over SSH.
 
 let fleet: Fleet;
 let v: Vesemir;
-beforeAll(async () => {
-  fleet = await startFleet({ vms: 4 });
-  v = await startVesemir(fleet);
-  await v.startWorker();
-}, 120_000);
-afterAll(async () => {
-  await v?.close();
-  await fleet?.stop();
-});
+useStack({ vms: 4 }, (s) => ({ fleet, v } = s));
 
 
 describe('deploy through the API', () => {

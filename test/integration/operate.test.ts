@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { replayDeployment } from '../../src/replay.ts';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import type { Fleet } from '../fleet/fleet.ts';
 import { lbStates } from '../support/fleet-probes.ts';
-import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+import { useStack } from '../support/stack.ts';
+import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // Operators steering real deploys: pause/resume, cancel with rollback, a
 // canary with approval, retry of a fixed host, replay, logs and dry runs.
 
 let fleet: Fleet;
 let v: Vesemir;
-beforeAll(async () => {
-  fleet = await startFleet({ vms: 3 });
-  v = await startVesemir(fleet);
-  await v.startWorker();
-}, 120_000);
-afterAll(async () => {
-  await v?.close();
-  await fleet?.stop();
-});
+useStack({ vms: 3 }, (s) => ({ fleet, v } = s));
 
 type Host = { name: string; status: string; steps: { name: string; status: string; attempts: number; outputTail: string }[] };
 const get = async (id: string) => (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+import { describe, expect, it } from 'vitest';
+import type { Fleet } from '../fleet/fleet.ts';
+import { useStack } from '../support/stack.ts';
+import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // Shell metacharacters and path traversal in every string of every body and
 // path parameter: refused with 400 naming the field — and a canary file that
@@ -23,15 +24,7 @@ const evil = [
   "x' ; touch '",
 ];
 
-beforeAll(async () => {
-  fleet = await startFleet({ vms: 2 });
-  v = await startVesemir(fleet);
-  await v.startWorker();
-}, 120_000);
-afterAll(async () => {
-  await v?.close();
-  await fleet?.stop();
-});
+useStack({ vms: 2 }, (s) => ({ fleet, v } = s));
 
 /** Every path to a string in `value`, e.g. `haproxy.chefTags.0`. */
 function stringPaths(value: unknown, prefix: string[] = []): string[][] {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+import { describe, expect, it } from 'vitest';
+import type { Fleet } from '../fleet/fleet.ts';
+import { useStack } from '../support/stack.ts';
+import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // Secrets live in files the worker reads (Chef key, SSH key, tokens), never in
 // workflow payloads: every history on the run's Temporal server is dumped as
@@ -10,15 +11,7 @@ import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemi
 
 let fleet: Fleet;
 let v: Vesemir;
-beforeAll(async () => {
-  fleet = await startFleet({ vms: 2 });
-  v = await startVesemir(fleet);
-  await v.startWorker();
-}, 120_000);
-afterAll(async () => {
-  await v?.close();
-  await fleet?.stop();
-});
+useStack({ vms: 2 }, (s) => ({ fleet, v } = s));
 
 /** The distinctive middle of a PEM/OpenSSH key: a base64 line no payload would hold by chance. */
 function keyMaterial(text: string): string[] {
@@ -32,7 +25,10 @@ function keyMaterial(text: string): string[] {
 function readable(json: string): string {
   const decoded: string[] = [json];
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     if (node && typeof node === 'object') {
       const o = node as Record<string, unknown>;
       if (typeof o.data === 'string' && o.metadata) decoded.push(Buffer.from(o.data, 'base64').toString('utf8'));
