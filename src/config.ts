@@ -46,6 +46,8 @@ const schema = z.object({
   PROCTOR_EMAIL_ID: optional,
   /** File holding Proctor's access token (a secret: never in payloads or logs). */
   PROCTOR_ACCESS_TOKEN_PATH: optional,
+  /** A prebuilt workflow bundle (scripts/bundle-workflows.ts) so a worker starts without webpack. Unset: bundle at start. */
+  VESEMIR_WORKFLOW_BUNDLE: optional,
   /** Networks deploy targets may be in, e.g. `10.0.0.0/8,192.168.0.0/16`. Unset: any valid IP. */
   VESEMIR_ALLOWED_NETWORKS: optional,
   /** File with a 32-byte key: encrypts every Temporal payload (see README). Unset: payloads are plain JSON. */

@@ -1,4 +1,4 @@
-import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from './activities/index.ts';
 import type { ActivityDeps } from './activities/deps.ts';
@@ -9,7 +9,7 @@ import { VmRequestService } from './api/vm-request-service.ts';
 import { vmLinkBuilder } from './api/vms-routes.ts';
 import type { Context } from './context.ts';
 import type { Metrics } from './metrics/registry.ts';
-import { createWorker } from './worker.ts';
+import { createWorker, type WorkerOptions } from './worker.ts';
 import { activityDepsFromConfig, chefFromConfig } from './wiring.ts';
 
 /** The API over a context: one place that wires the services, for main, tests and benchmarks. */
@@ -36,7 +36,7 @@ export async function apiFromContext(
 /** The worker over a context, with the real activities (optionally tuned, e.g. a faster health poll in tests). */
 export async function workerFromContext(
   ctx: Context,
-  options: { metrics?: Metrics | undefined; workflowBundle?: WorkflowBundle | undefined; tune?: Partial<ActivityDeps> } = {},
+  options: { metrics?: Metrics | undefined; workflowBundle?: WorkerOptions['workflowBundle']; tune?: Partial<ActivityDeps> } = {},
 ): Promise<Worker> {
   return createWorker({
     connection: ctx.native,
@@ -44,7 +44,7 @@ export async function workerFromContext(
     taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
     activities: createActivities({ ...activityDepsFromConfig(ctx), ...options.tune }),
     metrics: options.metrics,
-    workflowBundle: options.workflowBundle,
+    workflowBundle: options.workflowBundle ?? (ctx.config.VESEMIR_WORKFLOW_BUNDLE ? { codePath: ctx.config.VESEMIR_WORKFLOW_BUNDLE } : undefined),
     dataConverter: ctx.dataConverter,
   });
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { type NativeConnection, type WorkerOptions as SdkWorkerOptions, Worker } from '@temporalio/worker';
 import { activityInterceptors } from './metrics/activity-interceptor.ts';
 import type { Metrics } from './metrics/registry.ts';
 
@@ -13,7 +13,7 @@ export interface WorkerOptions {
   /** Activities by name: createActivities(deps) in production, object literals in tests. */
   activities: object;
   /** A prebuilt bundle (tests bundle once); otherwise the worker bundles `workflowsPath`. */
-  workflowBundle?: WorkflowBundle | undefined;
+  workflowBundle?: SdkWorkerOptions['workflowBundle'];
   /** @default 100 */
   maxConcurrentActivityTaskExecutions?: number;
   /** Where the worker counts deployments, host steps and provisioning jobs; none when absent. */
@@ -39,5 +39,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     // A deploy is mostly waiting on hosts; keep shutdown quick so restarts are too.
     shutdownGraceTime: '5s',
+    // After a worker dies, its workflows' tasks wait this long on its sticky queue
+    // before any other worker takes them (default 10 s): a crash costs seconds, not tens.
+    stickyQueueScheduleToStartTimeout: '3s',
   });
 }

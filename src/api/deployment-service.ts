@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
 import { stableJson } from '../domain/stable-json.ts';
+import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
 import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { deployWorkflowId, lockStateQuery, lockWorkflowId } from '../workflows/definitions.ts';
 import type { ControlAnswer } from '../domain/deploy-types.ts';
@@ -70,7 +71,8 @@ export class DeploymentService {
       if (stableJson(existing.request) !== stableJson(request)) {
         throw new HttpError(422, 'IdempotencyKeyReused', `Idempotency-Key was already used for deployment ${id} with a different request`);
       }
-      await this.startWorkflow(id, request);
+      // A repeat of a request whose start may have been cut short (API died after the insert).
+      if (existing.status === 'QUEUED') await this.startWorkflow(id, request);
       return { record: existing, created: false };
     }
     if (!request.queue) await this.refuseIfBusy(request);
@@ -100,12 +102,29 @@ export class DeploymentService {
   }
 
   private async startWorkflow(id: string, request: DeployRequest): Promise<void> {
-    await this.deps.client.workflow.start('deploy', {
-      workflowId: deployWorkflowId(id),
-      taskQueue: this.deps.taskQueue,
-      args: [{ deploymentId: id, request }],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: deploySearchAttributes(request, 'QUEUED'),
+    let handle: { workflowId: string };
+    try {
+      handle = await this.deps.client.workflow.start('deploy', {
+        workflowId: deployWorkflowId(id),
+        taskQueue: this.deps.taskQueue,
+        args: [{ deploymentId: id, request }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        // A finished deployment is never started again by a repeated request (a retry is explicit).
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: deploySearchAttributes(request, 'QUEUED'),
+      });
+    } catch (err) {
+      // It ran already (and finished): nothing to start, no place to take in the queue.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+    // Take the place in the (application, environment) queue now, so deploys run in
+    // the order they were accepted; the workflow's own request is then a no-op.
+    await new TemporalLockRequester(this.deps.client, this.deps.taskQueue).request({
+      application: request.application,
+      environment: request.environment,
+      workflowId: handle.workflowId,
+      deploymentId: id,
     });
   }
 

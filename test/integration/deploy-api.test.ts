@@ -35,6 +35,10 @@ describe('idempotency and the per-application queue', () => {
     expect(reused.statusCode).toBe(422);
     expect(reused.json().error).toBe('IdempotencyKeyReused');
     await waitForDeployment(v.api, first.json().id);
+    // A repeat after the deployment finished answers it again and starts nothing.
+    const late = await post(body, { 'idempotency-key': 'release-42' });
+    expect(late.statusCode).toBe(200);
+    expect(late.json().status).toBe('SUCCEEDED');
     const runs = [];
     for await (const wf of v.ctx.client.workflow.list({ query: `WorkflowId = 'deploy-${first.json().id}'` })) runs.push(wf);
     expect(runs).toHaveLength(1);

@@ -75,7 +75,9 @@ export class Ssh2RemoteHosts implements RemoteHosts {
     try {
       await new Promise<void>((resolve, reject) => {
         client.once('ready', resolve);
-        client.once('error', (err) => reject(refusal ?? failure(err.message, err)));
+        // `on`, not `once`: ssh2 can emit a second error after a failed handshake
+        // ("Connection lost before handshake"); unheard, it would crash the worker.
+        client.on('error', (err) => reject(refusal ?? failure(err.message, err)));
         client.once('close', () => reject(refusal ?? failure('connection closed during handshake')));
         client.connect({
           sock,
@@ -88,6 +90,7 @@ export class Ssh2RemoteHosts implements RemoteHosts {
         });
       });
     } catch (err) {
+      client.on('error', () => undefined);
       client.end();
       sock.destroy();
       throw err;
