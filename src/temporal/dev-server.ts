@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from './search-attributes.ts';
+import { dieWithParent } from './die-with-parent.ts';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -35,7 +36,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
   else args.push('--headless');
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The embedded server lives and dies with the process that started it.
+  const child = spawn(...dieWithParent(options.cliPath, args), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { HttpChefClient } from '../../src/adapters/chef/client.ts';
 import { requireExecutable } from '../support/peers.ts';
 import { freePort, waitFor } from './net.ts';
+import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 
 export interface Goiardi {
   /** Base URL; goiardi speaks the Chef 11 paths, so no API prefix. */
@@ -28,8 +29,7 @@ export async function startGoiardi(): Promise<Goiardi> {
   const keyPath = join(dir, 'admin.pem');
 
   const child = spawn(
-    binary,
-    ['-A', '-I', '127.0.0.1', '-P', String(port), '-H', '127.0.0.1', `--conf-root=${dir}`, '-g', 'info'],
+    ...dieWithParent(binary, ['-A', '-I', '127.0.0.1', '-P', String(port), '-H', '127.0.0.1', `--conf-root=${dir}`, '-g', 'info']),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

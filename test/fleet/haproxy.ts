@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { requireExecutable } from '../support/peers.ts';
+import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 import { freePort, waitFor } from './net.ts';
 
 export interface HaproxyServerSpec {
@@ -92,7 +93,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
   const configPath = join(dir, 'haproxy.cfg');
   writeFileSync(configPath, haproxyConfig(full));
 
-  const child = spawn(binary, ['-db', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(...dieWithParent(binary, ['-db', '-f', configPath]), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     // keep the tail only: enough to explain a failed start

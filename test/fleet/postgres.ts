@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { requireExecutable } from '../support/peers.ts';
+import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 import { freePort, waitFor } from './net.ts';
 
 export interface RunningPostgres {
@@ -49,8 +50,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const port = await freePort('127.0.0.1');
   const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=50'];
   const child = spawn(
-    postgres,
-    ['-D', dataDir, '-k', root, '-h', '127.0.0.1', '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
+    ...dieWithParent(postgres, ['-D', dataDir, '-k', root, '-h', '127.0.0.1', '-p', String(port), ...settings.flatMap((s) => ['-c', s])]),
     { ...asUser, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
