@@ -11,6 +11,7 @@ import { ProctorClient } from '../../src/adapters/proctor/client.ts';
 import { type Db, openDb } from '../../src/adapters/store/db.ts';
 import { SqlVmStore } from '../../src/adapters/store/vm-store.ts';
 import { installErrorHandler } from '../../src/api/errors.ts';
+import { auth } from '../../src/api/auth.ts';
 import { VmRequestService } from '../../src/api/vm-request-service.ts';
 import { vmLinkBuilder, vmsRoutes } from '../../src/api/vms-routes.ts';
 import { buildProvisioningCatalog, DEFAULT_PROVISIONING_SECTION } from '../../src/domain/provisioning-catalog.ts';
@@ -74,6 +75,8 @@ beforeAll(async () => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // Auth off: every caller is an admin (the 401/403 matrix is tested in test/api).
+  await app.register(auth, {});
   await app.register(vmsRoutes({ service, store, links: vmLinkBuilder('http://api', 'http://ui', 'default') }));
 });
 
