@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { ArtifactSource, ChefClient, HealthProbe, Host, LoadBalancer, RemoteHosts, RemoteSession } from '../src/domain/ports.ts';
+
+/**
+ * Ports that do no I/O, so a deploy of 1,000 hosts measures only the
+ * orchestrator (Temporal, workflows, activities' bookkeeping, the store).
+ * They answer just enough for every step to succeed as on a real host.
+ */
+export const SCALE_ARTIFACT = Buffer.from('a release that never leaves the process\n');
+export const SCALE_SHA256 = createHash('sha256').update(SCALE_ARTIFACT).digest('hex');
+
+export function scaleHosts(count: number): Host[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `scale-vm${String(i + 1).padStart(4, '0')}`,
+    address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+  }));
+}
+
+export function noopChef(hosts: Host[]): ChefClient {
+  const lbs: Host[] = [{ name: 'scale-lb1', address: '10.255.0.1' }];
+  return { searchNodes: async (query) => (query.includes('tags:lb-') ? lbs : hosts) };
+}
+
+export const noopRemote: RemoteHosts = {
+  async connect(): Promise<RemoteSession> {
+    let uploaded: Buffer | undefined;
+    return {
+      async exec(argv) {
+        const ok = { exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
+        if (argv[0] === 'readlink') return { ...ok, stdout: 'releases/v1\n' };
+        // The release is never already there: every host takes the full stage path.
+        if (argv[0] === 'test') return { ...ok, exitCode: 1 };
+        if (argv[0] === 'sha256sum') {
+          const sum = uploaded ? createHash('sha256').update(uploaded).digest('hex') : '';
+          return { ...ok, stdout: `${sum}  ${argv[1]}\n` };
+        }
+        return ok;
+      },
+      async upload(data) {
+        uploaded = data;
+      },
+      async close() {},
+    };
+  },
+};
+
+export const noopLoadBalancer: LoadBalancer = {
+  drain: async (lbs) => lbs.map((lb) => ({ lb: lb.name, sessionsLeft: 0, waitedMs: 0 })),
+  enable: async () => undefined,
+};
+
+export const noopHealth: HealthProbe = { get: async () => ({ status: 200, body: '{"status":"ok"}' }) };
+
+export const noopArtifacts: ArtifactSource = {
+  async get(_url, sha256) {
+    if (sha256 !== SCALE_SHA256) throw new Error(`scale artifact: unexpected sha256 ${sha256}`);
+    return SCALE_ARTIFACT;
+  },
+};

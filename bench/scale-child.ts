@@ -1,0 +1,114 @@
+/**
+ * The scale bench, in a process of its own so that its peak RSS is the
+ * worker's (all in one like `main`: worker + API + PGlite), not the
+ * bench's. Prints one JSON line prefixed with SCALE_RESULT on stdout.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDb } from '../src/adapters/store/db.ts';
+import { createLogger } from '../src/logger.ts';
+import { installTemporalRuntime } from '../src/temporal/runtime.ts';
+import { deployWorkflowId, hostWorkflowId, lockWorkflowId } from '../src/workflows/definitions.ts';
+import { noopArtifacts, noopChef, noopHealth, noopLoadBalancer, noopRemote, SCALE_SHA256, scaleHosts } from './noop-ports.ts';
+import { deployThroughApi } from './ours.ts';
+import { SCALE_MARKER, type ScaleResult } from './scale.ts';
+import { benchBundle } from './temporal.ts';
+import { startBenchVesemir } from './vesemir.ts';
+
+const { values } = parseArgs({
+  options: {
+    address: { type: 'string' },
+    hosts: { type: 'string' },
+    concurrency: { type: 'string' },
+    bundle: { type: 'string' },
+    'database-url': { type: 'string' },
+    'pglite-probe': { type: 'boolean', default: false },
+  },
+});
+
+/** RSS that an in-memory PGlite adds to a process (the embedded default's database), in MB. */
+async function pgliteProbe(): Promise<number> {
+  const before = process.memoryUsage().rss;
+  const db = await openDb({});
+  await db.query('SELECT 1');
+  const after = process.memoryUsage().rss;
+  await db.close();
+  return (after - before) / 2 ** 20;
+}
+
+function vmHwmMb(): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  return kb ? Number(kb) / 1024 : Number.NaN;
+}
+
+async function main(): Promise<ScaleResult> {
+  const address = values.address!;
+  const count = Number(values.hosts);
+  const concurrency = Number(values.concurrency);
+  installTemporalRuntime(createLogger('error'));
+  const dir = mkdtempSync(join(tmpdir(), 'vesemir-scale-'));
+  const appsFile = join(dir, 'applications.yaml');
+  writeFileSync(appsFile, 'applications:\n  scale:\n    team: bench\n    installDir: /opt/scale\n    restartCommand: ["/etc/vesemir/service", "restart"]\n');
+  const hosts = scaleHosts(count);
+  const v = await startBenchVesemir({
+    temporalAddress: address,
+    // A prebuilt bundle (as a deployment should ship it); without one the worker bundles here, as src/worker-main.ts does.
+    bundle: values.bundle ? { code: readFileSync(values.bundle, 'utf8') } : await benchBundle(),
+    env: { VESEMIR_APPS_FILE: appsFile },
+    dataDir: join(dir, 'data'),
+    databaseUrl: values['database-url'],
+    tune: { chef: noopChef(hosts), remote: noopRemote, loadBalancer: noopLoadBalancer, health: noopHealth, artifacts: noopArtifacts },
+  });
+  try {
+    const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
+    const run = await deployThroughApi(v, {
+      application: 'scale',
+      environment: 'production',
+      team: 'bench',
+      version: 'v2',
+      artifact: { url: 'http://artifacts.invalid/scale-v2.tar.gz', sha256: SCALE_SHA256 },
+      chef: { tags: ['app-scale'] },
+      haproxy: { backend: 'scale', chefTags: ['lb-scale'], weight: 50, degradationSeconds: 0 },
+      concurrency,
+      healthCheck: { port: 8080, path: '/health', timeoutSeconds: 10 },
+    });
+    const peakRssMb = vmHwmMb();
+    const parentId = deployWorkflowId(run.id);
+    const length = async (id: string) => (await v.client.workflow.getHandle(id).describe()).historyLength;
+    // Every host workflow, a few at a time: one slow describe must not hide a big history.
+    const queue = hosts.map((h) => hostWorkflowId(parentId, h.name));
+    let largestHostHistoryEvents = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let id = queue.shift(); id; id = queue.shift()) largestHostHistoryEvents = Math.max(largestHostHistoryEvents, await length(id));
+      }),
+    );
+    return {
+      hosts: count,
+      concurrency,
+      wallMs: run.ms,
+      parentHistoryEvents: await length(parentId),
+      largestHostHistoryEvents,
+      lockHistoryEvents: await length(lockWorkflowId(v.config.TEMPORAL_TASK_QUEUE, 'scale', 'production')),
+      peakRssMb,
+      baselineRssMb,
+      database: values['database-url'] ? 'postgres' : 'pglite',
+    };
+  } finally {
+    await v.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+(values['pglite-probe'] ? pgliteProbe() : main()).then(
+  (result) => {
+    process.stdout.write(`${SCALE_MARKER}${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (err) => {
+    process.stderr.write(`scale bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);
