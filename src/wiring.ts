@@ -9,6 +9,7 @@ import { HaproxyLoadBalancer } from './adapters/haproxy/load-balancer.ts';
 import { SshLbRuntime } from './adapters/haproxy/ssh-runtime.ts';
 import { TcpLbRuntime } from './adapters/haproxy/tcp-runtime.ts';
 import { HttpHealthProbe } from './adapters/health/http-health-probe.ts';
+import { PooledRemoteHosts } from './adapters/ssh/pooled-remote-hosts.ts';
 import { Ssh2RemoteHosts } from './adapters/ssh/remote-hosts.ts';
 import { knownHostsFile } from './adapters/ssh/known-hosts-file.ts';
 import { TemporalLockRequester } from './adapters/temporal/lock-requester.ts';
@@ -55,18 +56,21 @@ export function chefFromConfig(config: Config): ChefClient {
   });
 }
 
+const pooled = (inner: RemoteHosts) => new PooledRemoteHosts(inner);
+
 export function remoteHostsFromConfig(config: Config): RemoteHosts {
   if (!config.SSH_KEY_PATH || !config.SSH_KNOWN_HOSTS_PATH) {
     return unconfigured<RemoteHosts>('SSH', 'SSH_KEY_PATH and SSH_KNOWN_HOSTS_PATH');
   }
   // Read once here so that a missing file is an error naming the variable.
   secretFile('SSH_KNOWN_HOSTS_PATH', config.SSH_KNOWN_HOSTS_PATH);
-  return new Ssh2RemoteHosts({
+  // Connections stay open between steps and carry concurrent steps as channels.
+  return pooled(new Ssh2RemoteHosts({
     username: config.SSH_USER,
     port: config.SSH_PORT,
     privateKey: secretFile('SSH_KEY_PATH', config.SSH_KEY_PATH),
     knownHosts: knownHostsFile(config.SSH_KNOWN_HOSTS_PATH),
-  });
+  }));
 }
 
 export function provisionerFromConfig(config: Config): Provisioner {

@@ -1,5 +1,5 @@
 import type { DeployRequest } from '../domain/deploy-request.ts';
-import { hostQuery, loadBalancerQuery } from '../domain/deploy-request.ts';
+import { hostQuery, loadBalancerQuery } from '../domain/chef-queries.ts';
 import { type Concurrency, type Phase, planPhases } from '../domain/plan.ts';
 import type { ChefClient, Host } from '../domain/ports.ts';
 

@@ -59,18 +59,7 @@ export const deployRequestSchema = z
 export type DeployRequest = z.infer<typeof deployRequestSchema>;
 export type DeployRequestInput = z.input<typeof deployRequestSchema>;
 
-/** The Chef query that finds the VMs of a deploy; recorded with it. */
-export function hostQuery(req: Pick<DeployRequest, 'environment' | 'chef'>): string {
-  const terms = req.chef.tags.map((t) => `tags:${t}`);
-  terms.push(`chef_environment:${req.environment}`);
-  if (req.chef.query) terms.push(`(${req.chef.query})`);
-  return terms.join(' AND ');
-}
-
-/** The Chef query that finds the HAProxy boxes in front of those VMs. */
-export function loadBalancerQuery(req: Pick<DeployRequest, 'environment' | 'haproxy'>): string {
-  return [...req.haproxy.chefTags.map((t) => `tags:${t}`), `chef_environment:${req.environment}`].join(' AND ');
-}
+export { hostQuery, loadBalancerQuery } from './chef-queries.ts';
 
 /** Formats zod issues as `field.path: message` lines for 400 answers. */
 export function describeIssues(error: z.ZodError): { field: string; message: string }[] {

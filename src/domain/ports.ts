@@ -41,6 +41,8 @@ export interface RemoteSession {
   /** Uploads bytes over SFTP to an absolute path on the host. */
   upload(data: Buffer, remotePath: string, mode?: number): Promise<void>;
   close(): Promise<void>;
+  /** False once the connection is gone; pools use it to drop dead connections. */
+  isOpen?(): boolean;
 }
 
 export interface RemoteHosts {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slug } from './names.ts';
 import { MAX_VM_NAME_LENGTH, prefixFits } from './vm-naming.ts';
+import type { VmStatus } from './vm-status.ts';
 
 /** An OS version as the catalog names it, e.g. `ubuntu-22.04`, `debian-12`. */
 export const osVersion = z
@@ -42,24 +43,6 @@ export type VmRequest = z.infer<typeof vmRequestSchema>;
  * REQUESTED → PROVISIONING → READY | FAILED. REQUESTED → FAILED covers a job
  * that could not even be submitted. READY and FAILED are final.
  */
-export const VM_STATUSES = ['REQUESTED', 'PROVISIONING', 'READY', 'FAILED'] as const;
-export type VmStatus = (typeof VM_STATUSES)[number];
-
-const NEXT: Record<VmStatus, readonly VmStatus[]> = {
-  REQUESTED: ['PROVISIONING', 'FAILED'],
-  PROVISIONING: ['READY', 'FAILED'],
-  READY: [],
-  FAILED: [],
-};
-
-export function canTransition(from: VmStatus, to: VmStatus): boolean {
-  return NEXT[from].includes(to);
-}
-
-export function isFinal(status: VmStatus): boolean {
-  return NEXT[status].length === 0;
-}
-
 export interface VmTransition {
   from: VmStatus | null;
   to: VmStatus;
@@ -168,39 +151,5 @@ export interface Provisioner {
   status(executionName: string): Promise<JobStatus>;
 }
 
-export const VmErrorType = {
-  UnsupportedPlatform: 'UnsupportedPlatform',
-  ProvisionerUnavailable: 'ProvisionerUnavailable',
-  ProvisionerRejected: 'ProvisionerRejected',
-  ProvisioningPending: 'ProvisioningPending',
-  ProvisioningFailed: 'ProvisioningFailed',
-  ProvisioningDeadline: 'ProvisioningDeadline',
-  VmNotRegistered: 'VmNotRegistered',
-  InvalidVmTransition: 'InvalidVmTransition',
-  VmNotFound: 'VmNotFound',
-} as const;
-export type VmErrorTypeName = (typeof VmErrorType)[keyof typeof VmErrorType];
-
-/** Retrying these cannot help. Pending, unavailable and not-yet-registered are retried up to the deadline. */
-export const VM_NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
-  VmErrorType.UnsupportedPlatform,
-  VmErrorType.ProvisionerRejected,
-  VmErrorType.ProvisioningFailed,
-  VmErrorType.ProvisioningDeadline,
-  VmErrorType.InvalidVmTransition,
-  VmErrorType.VmNotFound,
-];
-
-export class VmError extends Error {
-  constructor(
-    readonly type: VmErrorTypeName,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'VmError';
-  }
-}
-
-/** Workflow ids are deterministic: a repeated start finds the running one. */
-export const createVmsWorkflowId = (requestId: string) => `create-vms-${requestId}`;
+export { VM_STATUSES, canTransition, isFinal, VmErrorType, VM_NON_RETRYABLE_ERROR_TYPES, VmError, createVmsWorkflowId } from './vm-status.ts';
+export type { VmStatus, VmErrorTypeName } from './vm-status.ts';

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { VmActivities } from '../activities/vm-activities.ts';
-import { VM_NON_RETRYABLE_ERROR_TYPES, VmErrorType, type VmStatus } from '../domain/vm.ts';
+import { VM_NON_RETRYABLE_ERROR_TYPES, VmErrorType, type VmStatus } from '../domain/vm-status.ts';
 import { bookkeeping } from './activity-options.ts';
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
-import { hostQuery, loadBalancerQuery } from '../domain/deploy-request.ts';
+import { hostQuery, loadBalancerQuery } from '../domain/chef-queries.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';

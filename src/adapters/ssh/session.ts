@@ -126,6 +126,11 @@ export class Ssh2Session implements RemoteSession {
     return this.sftp;
   }
 
+  /** False once the connection is gone (closed by either side, or lost). */
+  isOpen(): boolean {
+    return !this.closed;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await new Promise<void>((resolve) => {
