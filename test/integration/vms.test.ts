@@ -79,4 +79,28 @@ describe('VM creation', () => {
       expect((await fleet.exec(vm.name, ['readlink', '/opt/shop/current'])).stdout.trim()).toBe('releases/v2');
     }
   });
+
+  it('resumes polling after the worker is restarted mid-poll, with exactly one job for the VM', async () => {
+    // Names are deterministic: the first VM of this prefix, so its job can be slowed before it is submitted.
+    const name = 'shop-staging-node-debian-12-001';
+    runner.behave(name, { delayMs: 4000 });
+    const res = await v.api.inject({
+      method: 'POST',
+      url: '/v1/vms',
+      payload: { application: 'shop', environment: 'staging', team: 'payments', stack: 'node', osVersion: 'debian-12', count: 1 },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const { id, vms } = res.json() as { id: string; vms: { name: string }[] };
+    expect(vms.map((vm) => vm.name)).toEqual([name]);
+    const status = async () => (await v.api.inject({ method: 'GET', url: `/v1/vms/${name}` })).json().status as string;
+    await expect.poll(status, { timeout: 20_000, interval: 50 }).toBe('PROVISIONING');
+    await v.stopWorker();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await status()).toBe('PROVISIONING');
+    await v.startWorker();
+    await expect.poll(status, { timeout: 60_000, interval: 200 }).toBe('READY');
+    expect(runner.jobsCreated(name)).toBe(1);
+    const request = (await v.api.inject({ method: 'GET', url: `/v1/vm-requests/${id}` })).json();
+    expect(request.vms[0].address).toMatch(/^127\./);
+  });
 });
