@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { replayDeployment } from '../../src/replay.ts';
+import { run } from '../cli/support/harness.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { lbStates } from '../support/fleet-probes.ts';
 import { useStack } from '../support/stack.ts';
@@ -107,6 +108,12 @@ describe('operating a deploy', () => {
     expect(logs.steps[0].exitCode).not.toBe(0);
     expect(logs.steps[0].command).toContain('/etc/vesemir/service restart');
     expect(logs.steps[0].stderr).toMatch(/died right after start/);
+    // …and through the CLI, against the same API on a real port.
+    const url = await v.api.listen({ port: 0, host: '127.0.0.1' });
+    const cli = await run(['logs', id, '--step', 'restart'], { env: { VESEMIR_API_URL: url } });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('/etc/vesemir/service restart');
+    expect(cli.stdout).toMatch(/died right after start/);
     await allOn('v5');
   });
 

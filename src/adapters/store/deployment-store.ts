@@ -13,6 +13,7 @@ import {
   TERMINAL_DEPLOYMENT_STATUSES,
 } from '../../domain/deployment.ts';
 import type { Db } from './db.ts';
+import { date, type Row, text } from './rows.ts';
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
@@ -34,9 +35,6 @@ const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(
 const TERMINAL = sqlList(TERMINAL_DEPLOYMENT_STATUSES);
 const STEP_ORDER = `array_position(ARRAY[${sqlList([...HOST_STEPS, ...ROLLBACK_STEPS])}]::text[], s.step)`;
 
-type Row = Record<string, unknown>;
-const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-const date = (v: unknown) => (v === null || v === undefined ? undefined : new Date(v as Date | string));
 const placeholders = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 

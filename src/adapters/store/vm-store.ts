@@ -14,12 +14,11 @@ import {
   type VmTransition,
 } from '../../domain/vm.ts';
 import type { Db } from './db.ts';
+import { type Row, text } from './rows.ts';
 
 export const DEFAULT_VM_LIST_LIMIT = 100;
 export const MAX_VM_LIST_LIMIT = 1000;
 
-type Row = Record<string, unknown>;
-const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 
 /** The VM inventory on Postgres or PGlite (tables in vm-schema.ts). */
