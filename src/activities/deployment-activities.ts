@@ -73,6 +73,10 @@ export function createDeploymentActivities(deps: ActivityDeps) {
       await deps.store.setHostStatus(input.deploymentId, input.host, input.status, input.error);
     },
 
+    async isDeployRunning(input: { workflowId: string }): Promise<boolean> {
+      return deps.lock.isRunning(input.workflowId);
+    },
+
     /** Asks the (application, environment) lock for a turn; the grant arrives as a signal. */
     async requestDeployLock(input: LockRequest): Promise<void> {
       await deps.lock.request(input);

@@ -9,6 +9,8 @@ import type { ArtifactSource, ChefClient, HealthProbe, LoadBalancer, RemoteHosts
 /** Grants a deploy its turn on (application, environment); see workflows/deployment-lock.ts. */
 export interface LockRequester {
   request(input: LockRequest): Promise<void>;
+  /** Whether the deploy workflow still runs (the lock frees the turn of one that was terminated). */
+  isRunning(workflowId: string): Promise<boolean>;
 }
 
 export interface LockRequest {

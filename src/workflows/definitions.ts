@@ -10,6 +10,8 @@ export interface LockHolder {
 export interface LockState {
   holder: LockHolder | undefined;
   queue: LockHolder[];
+  /** How often the lock checks that its holder still runs (a terminated deploy never releases). @default 30 */
+  livenessCheckSeconds?: number | undefined;
 }
 
 export const acquireLockSignal = defineSignal<[LockHolder]>('acquireLock');

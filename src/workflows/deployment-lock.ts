@@ -1,4 +1,15 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DeployActivities } from '../activities/index.ts';
+import { bookkeeping } from './activity-options.ts';
 import { acquireLockSignal, type LockState, lockGrantedSignal, lockStateQuery, releaseLockSignal } from './definitions.ts';
 
 /**
@@ -8,6 +19,9 @@ import { acquireLockSignal, type LockState, lockGrantedSignal, lockStateQuery, r
  */
 export async function deploymentLock(initial?: LockState): Promise<void> {
   const state: LockState = initial ?? { holder: undefined, queue: [] };
+  // Locks started before this check existed keep waiting as they did.
+  const checksHolder = patched('lock-holder-liveness');
+  const checks = proxyActivities<DeployActivities>(bookkeeping);
   setHandler(lockStateQuery, () => state);
   setHandler(acquireLockSignal, (req) => {
     const known = state.holder?.workflowId === req.workflowId || state.queue.some((q) => q.workflowId === req.workflowId);
@@ -19,9 +33,15 @@ export async function deploymentLock(initial?: LockState): Promise<void> {
   });
 
   for (;;) {
-    const ready = await condition(() => state.holder === undefined && state.queue.length > 0, '1 hour');
+    const wait = checksHolder && state.holder ? `${state.livenessCheckSeconds ?? 30}s` : '1 hour';
+    const ready = await condition(() => state.holder === undefined && state.queue.length > 0, wait);
     if (!ready) {
       if (state.holder === undefined && state.queue.length === 0) return;
+      // A deploy terminated by hand never releases: its turn ends when it is gone.
+      const holder = state.holder;
+      if (checksHolder && holder && !(await checks.isDeployRunning({ workflowId: holder.workflowId }))) {
+        if (state.holder === holder) state.holder = undefined;
+      }
       continue;
     }
     const next = state.queue.shift()!;

@@ -25,7 +25,8 @@ export interface FakeWorld {
  * orchestration is tested on a real Temporal server without real hosts.
  */
 export function fakeActivities(client: Client, taskQueue: string, world: FakeWorld, stepDelayMs = 20): DeployActivities {
-  const lock = new TemporalLockRequester(client, taskQueue);
+  // Checks a lock's holder each second, so a terminated deploy frees its turn fast.
+  const lock = new TemporalLockRequester(client, taskQueue, 1);
   const step = async (host: Host, name: string) => {
     world.calls.push(`${host.name}:${name}`);
     await new Promise((r) => setTimeout(r, stepDelayMs));
@@ -48,6 +49,9 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     },
     async requestDeployLock(req) {
       await lock.request(req);
+    },
+    async isDeployRunning({ workflowId }) {
+      return lock.isRunning(workflowId);
     },
     async stageRelease(input) {
       await step(input.host, 'stage');

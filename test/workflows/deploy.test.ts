@@ -128,6 +128,23 @@ describe('deploy workflow', () => {
     }
   });
 
+  it('frees the lock of a deploy terminated by hand, so the next one runs', async () => {
+    const world = newWorld(2);
+    const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world, 300));
+    try {
+      const start = (id: string) =>
+        t.client.workflow.start('deploy', { workflowId: deployWorkflowId(id), taskQueue: t.taskQueue, args: [{ deploymentId: id, request: request({ concurrency: 1 }) }] });
+      const first = await start(`d-${randomUUID()}`);
+      while (!world.calls.includes('vm1:stage')) await new Promise((r) => setTimeout(r, 20));
+      await first.terminate('operator gave up on it');
+      const second = await start(`d-${randomUUID()}`);
+      const outcome = (await second.result()) as DeployOutcome;
+      expect(outcome.status).toBe('SUCCEEDED');
+    } finally {
+      await stop();
+    }
+  });
+
   it('never drains a host whose staging fails', async () => {
     const world = newWorld(1);
     world.failing.add('vm1:stage');
