@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { DataConverter } from '@temporalio/common';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { type History, historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { AesGcmPayloadCodec } from './temporal/codec.ts';
 import { workflowsPath } from './worker.ts';
 import { deployWorkflowId } from './workflows/definitions.ts';
 
@@ -18,6 +21,8 @@ export interface ReplayOptions {
   deploymentId: string;
   /** Writes the histories as one JSON fixture into this directory. */
   saveDir?: string | undefined;
+  /** A file with the payload key (VESEMIR_PAYLOAD_KEY_PATH) when payloads are encrypted. */
+  payloadKeyPath?: string | undefined;
 }
 
 export interface ReplayReport {
@@ -38,7 +43,8 @@ export async function replayDeployment(options: ReplayOptions): Promise<ReplayRe
     const workflows = await collectHistories(client, options.deploymentId);
     if (workflows.length === 0) throw new Error(`no workflow found for deployment ${options.deploymentId}`);
     if (options.saveDir) await saveFixture(options.saveDir, options.deploymentId, workflows);
-    return await replayWorkflows(workflows);
+    const dataConverter = options.payloadKeyPath ? { payloadCodecs: [new AesGcmPayloadCodec(readFileSync(options.payloadKeyPath))] } : undefined;
+    return await replayWorkflows(workflows, { workflowsPath }, dataConverter);
   } finally {
     await connection.close();
   }
@@ -66,10 +72,12 @@ export async function collectHistories(client: Client, deploymentId: string): Pr
 export async function replayWorkflows(
   workflows: RecordedWorkflow[],
   code: { workflowBundle: WorkflowBundle } | { workflowsPath: string } = { workflowsPath },
+  dataConverter?: DataConverter,
 ): Promise<ReplayReport[]> {
   const reports: ReplayReport[] = [];
   const histories = workflows.map(({ workflowId, history }) => ({ workflowId, history }));
-  for await (const result of Worker.runReplayHistories({ ...code, replayName: 'vesemir-replay' }, histories)) {
+  const options = { ...code, replayName: 'vesemir-replay', ...(dataConverter ? { dataConverter } : {}) };
+  for await (const result of Worker.runReplayHistories(options, histories)) {
     reports.push({ workflowId: result.workflowId, ok: !result.error, error: result.error ? `${result.error.name}: ${result.error.message}` : undefined });
   }
   return reports;

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { replayDeployment } from '../../src/replay.ts';
 import { startFleet, type Fleet } from '../fleet/fleet.ts';
 import { knownHostsText } from '../fleet/keys.ts';
 import { lbStates } from '../support/fleet-probes.ts';
@@ -60,5 +63,24 @@ describe('deploy targets', () => {
     const subnet = fleet.vms[0]!.address.split('.').slice(0, 3).join('.');
     const done = await deployWith({ VESEMIR_ALLOWED_NETWORKS: `${subnet}.0/24` }, 'v4');
     expect(done.status).toBe('SUCCEEDED');
+  });
+
+  it('runs a deploy with every payload encrypted, and replays it with the key', async () => {
+    const keyPath = `${fleet.dir}/payload.key`;
+    writeFileSync(keyPath, randomBytes(32), { mode: 0o600 });
+    const done = await deployWith({ VESEMIR_PAYLOAD_KEY_PATH: keyPath }, 'v5');
+    expect(done.status).toBe('SUCCEEDED');
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const history = await new Client({ connection }).workflow.getHandle(`deploy-${done.id}`).fetchHistory();
+      const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+      expect(Buffer.from(input?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
+      expect(Buffer.from(input?.data ?? []).toString('latin1')).not.toContain('shop');
+    } finally {
+      await connection.close();
+    }
+    const withKey = await replayDeployment({ address: inject('temporalAddress'), namespace: 'default', deploymentId: done.id, payloadKeyPath: keyPath });
+    expect(withKey.filter((r) => !r.ok)).toEqual([]);
+    expect(withKey.length).toBe(1 + fleet.vms.length);
   });
 });

@@ -20,7 +20,9 @@ export function replayCommand(program: Command, deps: CliDeps, exit: (code: numb
       const ctx = contextOf(cmd, deps);
       const address = options.temporalAddress ?? deps.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
       const namespace = options.namespace ?? deps.env.TEMPORAL_NAMESPACE ?? 'default';
-      const reports = await deps.replay({ address, namespace, deploymentId: id, saveDir: options.save }).catch((err: Error) => {
+      // Encrypted payloads (VESEMIR_PAYLOAD_KEY_PATH) need the same key to be replayed.
+      const payloadKeyPath = deps.env.VESEMIR_PAYLOAD_KEY_PATH || undefined;
+      const reports = await deps.replay({ address, namespace, deploymentId: id, saveDir: options.save, payloadKeyPath }).catch((err: Error) => {
         throw new CliError(`replay of ${id} against Temporal at ${address} (namespace ${namespace}): ${err.message}`);
       });
       const failed = reports.length === 0 || reports.some((r) => !r.ok);
