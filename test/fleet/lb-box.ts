@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { startSshBox } from './ssh-box.ts';
+import { type SshBox, startSshBox } from './ssh-box.ts';
 
 export interface LbBoxOptions {
   name: string;
@@ -12,16 +12,8 @@ export interface LbBoxOptions {
   hostKeyDir?: string;
 }
 
-export interface LbBox {
-  name: string;
-  address: string;
-  sshPort: number;
-  hostPublicKey: string;
-  hostKeyFingerprint: string;
-  rootDir: string;
-  logTail(): string;
-  stop(): Promise<void>;
-}
+/** An LB box is an SSH box whose /run/haproxy is the host's HAProxy socket dir. */
+export type LbBox = SshBox;
 
 /**
  * The HAProxy box as the deployer sees it: SSH in, then
@@ -40,6 +32,5 @@ export async function startLbBox(options: LbBoxOptions): Promise<LbBox> {
     ...(options.hostKeyDir ? { hostKeyDir: options.hostKeyDir } : {}),
     binds: [{ source: options.haproxySocketDir, target: '/run/haproxy' }],
   });
-  const { name, address, sshPort, hostPublicKey, hostKeyFingerprint, rootDir, logTail, stop } = box;
-  return { name, address, sshPort, hostPublicKey, hostKeyFingerprint, rootDir, logTail, stop };
+  return box;
 }

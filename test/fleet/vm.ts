@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ReleaseBehaviour, writeRelease } from './artifacts.ts';
-import { startSshBox } from './ssh-box.ts';
+import { type SshBox, startSshBox } from './ssh-box.ts';
 import { SERVICE_COMMAND, serviceScript } from './vm-scripts.ts';
 
 export { SERVICE_COMMAND } from './vm-scripts.ts';
@@ -26,23 +26,12 @@ export interface VmOptions {
   hostKeyDir?: string;
 }
 
-export interface FakeVm {
-  name: string;
-  address: string;
-  sshPort: number;
-  /** `ssh-ed25519 AAAA… comment`, for known_hosts. */
-  hostPublicKey: string;
-  hostKeyFingerprint: string;
-  /** Host-side dir of the VM (overlay upper dirs, home, sshd files). */
-  rootDir: string;
+/** A VM is an SSH box with the app installed. */
+export interface FakeVm extends SshBox {
   /** `/opt/<app>` inside the VM. */
   installDir: string;
   /** `http://address:port` of the app. */
   appUrl: string;
-  /** The last few KiB of sshd's log. */
-  logTail(): string;
-  /** Stops sshd, the app and every session; undoes the mounts; removes rootDir. */
-  stop(): Promise<void>;
 }
 
 /**
@@ -77,15 +66,8 @@ export async function startVm(options: VmOptions): Promise<FakeVm> {
     boot: [`${SERVICE_COMMAND} start || true`],
   });
   return {
-    name,
-    address,
-    sshPort,
-    hostPublicKey: box.hostPublicKey,
-    hostKeyFingerprint: box.hostKeyFingerprint,
-    rootDir: box.rootDir,
+    ...box,
     installDir: `/opt/${app.name}`,
     appUrl: `http://${address}:${app.port}`,
-    logTail: box.logTail,
-    stop: box.stop,
   };
 }
