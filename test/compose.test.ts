@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { loadApplications } from '../src/adapters/applications-file.ts';
 import { loadTokens } from '../src/api/auth.ts';
 import { CONFIG_VARIABLES, loadConfig, REQUIRED_BY_ROLE, type Role, USED_BY_ROLE } from '../src/config.ts';
+import { LATENCY_DYNAMIC_CONFIG } from '../src/temporal/dev-server.ts';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.ts';
 import { requireExecutable } from './support/peers.ts';
 
@@ -124,6 +125,16 @@ describe('docker-compose.yml', () => {
     const command = service('temporal-setup').command?.join(' ') ?? '';
     expect(command).toContain(`for name in ${SEARCH_ATTRIBUTES.map((k) => k.name).join(' ')};`);
     expect(command).toContain(`--namespace ${envOf('vesemir-worker').TEMPORAL_NAMESPACE}`);
+  });
+
+  it('gives Temporal the same per-step latency settings as the embedded dev server', () => {
+    // auto-setup runs in /etc/temporal and reads DYNAMIC_CONFIG_FILE_PATH relative to it.
+    const inContainer = join('/etc/temporal', envOf('temporal').DYNAMIC_CONFIG_FILE_PATH ?? '(unset)');
+    const mount = (service('temporal').volumes ?? []).map((v) => v.split(':')).find(([, container]) => container === inContainer);
+    expect(mount, `a file mounted at ${inContainer}`).toBeDefined();
+    const file = parse(readFileSync(mount![0]!, 'utf8')) as Record<string, { value: unknown }[]>;
+    const values = Object.fromEntries(Object.entries(file).map(([key, [first]]) => [key, first?.value]));
+    expect(values).toEqual(LATENCY_DYNAMIC_CONFIG);
   });
 
   it('lets Prometheus scrape both Vesemir processes on their ports', () => {

@@ -26,12 +26,27 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The history service reads new transfer tasks (a workflow task after an
+ * activity completes, an activity without eager dispatch, a child start) at
+ * most `MaxPollRPS` times a second per shard; the default of 20 puts a 50 ms
+ * wait on every step of a sequential workflow, ~0.5 s per host deploy on the
+ * single-shard dev server. Raised here; docs/operations and the compose
+ * file's dynamic config do the same for a real cluster.
+ */
+export const LATENCY_DYNAMIC_CONFIG: Record<string, number> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+  'history.visibilityProcessorMaxPollRPS': 1000,
+  'history.timerProcessorMaxPollRPS': 1000,
+};
+
 /** Spawns `temporal server start-dev` and waits until its frontend answers. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port)];
   args.push('--namespace', options.namespace ?? 'default', '--log-level', 'warn');
   args.push(...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS);
+  for (const [key, value] of Object.entries(LATENCY_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
   else args.push('--headless');
