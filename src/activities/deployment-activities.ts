@@ -4,6 +4,7 @@ import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
 import type { ActivityDeps, LockRequest } from './deps.ts';
 import { mapFailures } from './failures.ts';
+import { whileHeartbeating } from './heartbeat.ts';
 
 export interface DiscoverInput {
   deploymentId: string;
@@ -34,7 +35,7 @@ export function createDeploymentActivities(deps: ActivityDeps) {
   return {
     /** Fetches the artifact once and checks its sha256 before any host is touched. */
     async verifyArtifact(input: { url: string; sha256: string }): Promise<{ bytes: number }> {
-      return mapFailures(async () => ({ bytes: (await deps.artifacts.get(input.url, input.sha256)).length }));
+      return mapFailures(() => whileHeartbeating(async () => ({ bytes: (await deps.artifacts.get(input.url, input.sha256)).length })));
     },
 
     /**
@@ -43,7 +44,7 @@ export function createDeploymentActivities(deps: ActivityDeps) {
      * queried again mid-deploy.
      */
     async discover(input: DiscoverInput): Promise<{ hosts: Host[]; loadBalancers: Host[] }> {
-      return mapFailures(async () => {
+      return mapFailures(() => whileHeartbeating(async () => {
         const [hosts, loadBalancers] = await Promise.all([
           deps.chef.searchNodes(input.hostQuery),
           deps.chef.searchNodes(input.loadBalancerQuery),
@@ -62,7 +63,7 @@ export function createDeploymentActivities(deps: ActivityDeps) {
           hosts.map((h) => ({ ...h, status: 'PENDING' as const })),
         );
         return { hosts, loadBalancers };
-      });
+      }));
     },
 
     async setDeploymentStatus(input: { deploymentId: string; status: DeploymentStatus; error?: string }): Promise<void> {

@@ -5,6 +5,7 @@ import type { ExecResult, RemoteSession } from '../domain/ports.ts';
 import { shellLine } from '../domain/shell.ts';
 import type { ActivityDeps } from './deps.ts';
 import { toFailure } from './failures.ts';
+import { whileHeartbeating } from './heartbeat.ts';
 
 const TAIL_BYTES = 4096;
 
@@ -72,7 +73,6 @@ export async function recordedStep<T>(
   };
   await deps.store.saveStep(base);
   const log = new StepLog(input.host.name);
-  const beat = setInterval(() => ctx.heartbeat(), 1000);
   const finish = (status: StepRecord['status'], error?: string) =>
     deps.store.saveStep({
       ...base,
@@ -84,17 +84,17 @@ export async function recordedStep<T>(
       stderr: log.stderr,
       error,
     });
-  try {
-    const result = await body(log);
-    await finish('SUCCEEDED');
-    return result;
-  } catch (err) {
-    const failure = toFailure(err);
-    await finish('FAILED', failure.message).catch((saveErr) =>
-      deps.logger.error({ err: saveErr, step }, 'could not record a failed step'),
-    );
-    throw failure;
-  } finally {
-    clearInterval(beat);
-  }
+  return whileHeartbeating(async () => {
+    try {
+      const result = await body(log);
+      await finish('SUCCEEDED');
+      return result;
+    } catch (err) {
+      const failure = toFailure(err);
+      await finish('FAILED', failure.message).catch((saveErr) =>
+        deps.logger.error({ err: saveErr, step }, 'could not record a failed step'),
+      );
+      throw failure;
+    }
+  });
 }

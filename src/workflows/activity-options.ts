@@ -35,8 +35,9 @@ export function healthWait(timeoutSeconds: number): ActivityOptions {
   };
 }
 
-/** Fetching the artifact into the worker's cache. */
+/** Fetching the artifact into the worker's cache; heartbeats so that a killed worker is noticed in seconds. */
 export const artifactFetch: ActivityOptions = {
   startToCloseTimeout: '10m',
+  heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
 };

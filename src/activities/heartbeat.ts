@@ -1,0 +1,16 @@
+import { Context } from '@temporalio/activity';
+
+/**
+ * Heartbeats every second while `work` runs. With a heartbeat timeout on the
+ * activity, a worker killed in the middle is noticed within seconds and the
+ * work retried elsewhere, instead of after the whole start-to-close timeout.
+ */
+export async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  const beat = setInterval(() => ctx.heartbeat(), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beat);
+  }
+}
