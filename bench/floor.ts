@@ -42,15 +42,11 @@ export function prepareFloor(fleet: Fleet): FloorScript {
     const layout = { installDir, version };
     const s = await remote.connect(host);
     try {
-      await s.exec(release.readCurrentCommand(installDir));
-      await s.exec(release.releaseExistsCommand(layout));
-      await run(s, release.prepareDirsCommand(layout));
+      await run(s, release.inspectAndPrepareCommand(layout));
       await s.upload(bytes, release.incomingArchive(layout), 0o600);
-      const sum = release.parseChecksum((await run(s, release.checksumCommand(layout))).stdout);
-      if (sum !== sha256) throw new Error(`${host.name}: checksum ${sum}`);
-      for (const argv of release.unpackCommands(layout)) await run(s, argv);
+      await run(s, release.verifyAndUnpackCommand(layout, sha256));
       await lb.drain(lbs, backend, host.name, { drainTimeoutMs: 5000 });
-      for (const argv of release.activateCommands(layout)) await run(s, argv);
+      await run(s, release.activateCommand(layout));
       await run(s, [SERVICE_COMMAND, 'restart']);
       for (let probe = 0; ; probe++) {
         const answer = await health.get(`http://${host.address}:${port}/health`, 2000).catch(() => undefined);

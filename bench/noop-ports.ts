@@ -27,17 +27,21 @@ export const noopRemote: RemoteHosts = {
     return {
       async exec(argv) {
         const ok = { exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
-        if (argv[0] === 'readlink') return { ...ok, stdout: 'releases/v1\n' };
+        // Answers the stage scripts (named by their $0) as a real host would.
         // The release is never already there: every host takes the full stage path.
-        if (argv[0] === 'test') return { ...ok, exitCode: 1 };
-        if (argv[0] === 'sha256sum') {
+        if (argv[3] === 'vesemir-stage-inspect') return { ...ok, stdout: 'current=releases/v1\nrelease=absent\n' };
+        if (argv[3] === 'vesemir-stage-unpack') {
           const sum = uploaded ? createHash('sha256').update(uploaded).digest('hex') : '';
-          return { ...ok, stdout: `${sum}  ${argv[1]}\n` };
+          if (sum === argv[5]) return ok;
+          return { ...ok, exitCode: 65, stderr: `uploaded artifact has sha256 ${sum}, expected ${argv[5]}\n` };
         }
         return ok;
       },
       async upload(data) {
         uploaded = data;
+      },
+      async spawn() {
+        throw new Error('the scale bench has no LB boxes to talk to');
       },
       async close() {},
     };

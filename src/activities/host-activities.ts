@@ -2,10 +2,11 @@ import { Context } from '@temporalio/activity';
 import type { Application } from '../domain/applications.ts';
 import type { HostStepInput } from '../domain/deploy-types.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
-import type { Host } from '../domain/ports.ts';
+import type { Host, RemoteSession } from '../domain/ports.ts';
 import * as release from '../domain/release-commands.ts';
 import type { ActivityDeps } from './deps.ts';
-import { recordedStep } from './step-log.ts';
+import { whileHeartbeating } from './heartbeat.ts';
+import { recordedStep, type StepLog } from './step-log.ts';
 
 export interface StageInput extends HostStepInput {
   artifact: { url: string; sha256: string };
@@ -22,6 +23,28 @@ export function application(deps: ActivityDeps, name: string): Application {
   const app = deps.applications.get(name);
   if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${name}' is not configured on this server`);
   return app;
+}
+
+/** The checksum and the tar ran with 60 s each when they were separate execs. */
+const VERIFY_AND_UNPACK_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs the remote verify + unpack; the script's checksum-mismatch exit becomes
+ * ArtifactChecksumMismatch, any other failure stays RemoteCommandFailed.
+ */
+async function verifyAndUnpack(log: StepLog, session: RemoteSession, input: StageInput, layout: release.ReleaseLayout) {
+  const expected = input.artifact.sha256;
+  try {
+    await log.run(session, release.verifyAndUnpackCommand(layout, expected), VERIFY_AND_UNPACK_TIMEOUT_MS);
+  } catch (err) {
+    const mismatch = err instanceof VesemirError && err.type === ErrorType.RemoteCommandFailed && err.details.exitCode === release.CHECKSUM_MISMATCH_EXIT;
+    if (!mismatch) throw err;
+    const actual = release.parseActualChecksum(String(err.details.stderrTail ?? ''));
+    throw new VesemirError(
+      ErrorType.ArtifactChecksumMismatch,
+      `${input.host.name}: uploaded artifact has sha256 ${actual ?? '(none)'}, expected ${expected}`,
+    );
+  }
 }
 
 export function createHostActivities(deps: ActivityDeps) {
@@ -47,22 +70,13 @@ export function createHostActivities(deps: ActivityDeps) {
         const layout = { installDir: app.installDir, version: input.version };
         const bytes = await deps.artifacts.get(input.artifact.url, input.artifact.sha256);
         return onHost(input.host, async (session) => {
-          const current = await log.runAllowingFailure(session, release.readCurrentCommand(app.installDir));
-          const currentVersion = current.exitCode === 0 ? release.versionFromLink(current.stdout) : undefined;
-          const exists = await log.runAllowingFailure(session, release.releaseExistsCommand(layout));
-          if (exists.exitCode === 0 && currentVersion === input.version) {
+          const inspected = release.parseInspection((await log.run(session, release.inspectAndPrepareCommand(layout))).stdout);
+          const currentVersion = inspected.currentTarget === undefined ? undefined : release.versionFromLink(inspected.currentTarget);
+          if (inspected.releaseExists && currentVersion === input.version) {
             log.note(`release ${input.version} is already current`);
           } else {
-            await log.run(session, release.prepareDirsCommand(layout));
             await session.upload(bytes, release.incomingArchive(layout), 0o600);
-            const sum = release.parseChecksum((await log.run(session, release.checksumCommand(layout))).stdout);
-            if (sum !== input.artifact.sha256) {
-              throw new VesemirError(
-                ErrorType.ArtifactChecksumMismatch,
-                `${input.host.name}: uploaded artifact has sha256 ${sum ?? '(none)'}, expected ${input.artifact.sha256}`,
-              );
-            }
-            for (const argv of release.unpackCommands(layout)) await log.run(session, argv);
+            await verifyAndUnpack(log, session, input, layout);
           }
           const previousVersion = currentVersion === input.version ? undefined : currentVersion;
           log.note(`previous release: ${previousVersion ?? '(none)'}`);
@@ -87,9 +101,7 @@ export function createHostActivities(deps: ActivityDeps) {
       return recordedStep(deps, input, input.rollback ? 'rollback-activate' : 'activate', async (log) => {
         const app = application(deps, input.application);
         await onHost(input.host, async (session) => {
-          for (const argv of release.activateCommands({ installDir: app.installDir, version: input.version })) {
-            await log.run(session, argv);
-          }
+          await log.run(session, release.activateCommand({ installDir: app.installDir, version: input.version }));
         });
       });
     },
@@ -144,14 +156,14 @@ export function createHostActivities(deps: ActivityDeps) {
     /** Deletes old releases, keeping the current and the previous one. Best effort. */
     async pruneReleases(input: HostStepInput & { previousVersion?: string | undefined }): Promise<string[]> {
       const app = application(deps, input.application);
-      return onHost(input.host, async (session) => {
+      return whileHeartbeating(() => onHost(input.host, async (session) => {
         const listed = await session.exec(release.listReleasesCommand(app.installDir));
         if (listed.exitCode !== 0) return [];
         const protect = [input.version, ...(input.previousVersion ? [input.previousVersion] : [])];
         const doomed = release.releasesToPrune(listed.stdout.split('\n'), app.keepReleases, protect);
         if (doomed.length > 0) await session.exec(release.removeReleasesCommand(app.installDir, doomed));
         return doomed;
-      });
+      }));
     },
   };
 }

@@ -40,9 +40,22 @@ export interface RemoteSession {
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Uploads bytes over SFTP to an absolute path on the host. */
   upload(data: Buffer, remotePath: string, mode?: number): Promise<void>;
+  /** Starts argv and leaves its stdin open: a conversation with a long-lived command. */
+  spawn(argv: readonly string[]): Promise<RemoteProcess>;
   close(): Promise<void>;
   /** False once the connection is gone; pools use it to drop dead connections. */
   isOpen?(): boolean;
+}
+
+/** A remote command left running with its stdin open (HAProxy's interactive CLI through socat). */
+export interface RemoteProcess {
+  write(text: string): void;
+  /** Every stdout chunk as it arrives. */
+  onOutput(listener: (chunk: string) => void): void;
+  /** Once, when the command exits or its channel or connection goes away; says how (exit status, stderr tail). */
+  onEnd(listener: (reason: string) => void): void;
+  /** Ends stdin and closes the channel. */
+  close(): void;
 }
 
 export interface RemoteHosts {

@@ -15,6 +15,9 @@ function fakeHosts() {
           return { exitCode: 0, stdout: '', stderr: '', durationMs: 1 };
         },
         async upload() {},
+        async spawn() {
+          throw new Error('not used');
+        },
         async close() {
           state.open = false;
           state.closed++;

@@ -7,7 +7,7 @@ import { parseKnownHosts } from '../../src/adapters/ssh/known-hosts.ts';
 import { Ssh2RemoteHosts } from '../../src/adapters/ssh/remote-hosts.ts';
 import type { Host, RemoteSession } from '../../src/domain/ports.ts';
 import { clientKey, type KeyPair, knownHostsText } from '../fleet/keys.ts';
-import { allocateSubnet, freePort } from '../fleet/net.ts';
+import { allocateSubnet, freePort, waitFor } from '../fleet/net.ts';
 import { type FakeVm, startVm } from '../fleet/vm.ts';
 
 const ip = allocateSubnet();
@@ -98,6 +98,35 @@ describe('Ssh2RemoteHosts exec', () => {
     times.sort((a, b) => a - b);
     // With Nagle on each exec waits ≈44 ms for delayed ACKs.
     expect(times[7]).toBeLessThan(30);
+  });
+});
+
+describe('Ssh2RemoteHosts spawn', () => {
+  it('keeps a command running with stdin open: a conversation of many lines on one channel', async () => {
+    const session = await open(vms[0]!);
+    const process = await session.spawn(['cat']);
+    let output = '';
+    process.onOutput((chunk) => {
+      output += chunk;
+    });
+    const ended = new Promise<string>((resolve) => process.onEnd(resolve));
+    for (const line of ['first', 'second', 'third']) {
+      process.write(`${line}\n`);
+      await waitFor(`cat to echo ${line}`, () => output.endsWith(`${line}\n`), 5_000);
+    }
+    expect(output).toBe('first\nsecond\nthird\n');
+    process.close();
+    expect(await ended).toMatch(/^exit 0|channel closed/);
+    // The connection itself stays usable.
+    expect((await session.exec(['echo', 'after'])).stdout).toBe('after\n');
+  });
+
+  it('reports how the command ended, with its stderr', async () => {
+    const session = await open(vms[1]!);
+    const process = await session.spawn(['sh', '-c', 'echo cannot connect >&2; exit 4']);
+    expect(await new Promise<string>((resolve) => process.onEnd(resolve))).toBe('exit 4: cannot connect');
+    // A late write to the ended command is dropped, not thrown.
+    expect(() => process.write('ignored\n')).not.toThrow();
   });
 });
 

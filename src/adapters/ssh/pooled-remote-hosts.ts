@@ -80,6 +80,7 @@ export class PooledRemoteHosts implements RemoteHosts {
     return {
       exec: (argv: readonly string[], options?: ExecOptions): Promise<ExecResult> => guard(() => session.exec(argv, options)),
       upload: (data: Buffer, remotePath: string, mode?: number) => guard(() => session.upload(data, remotePath, mode)),
+      spawn: (argv: readonly string[]) => guard(() => session.spawn(argv)),
       isOpen: () => !entry.dead && session.isOpen?.() !== false,
       close: async () => {
         if (returned) return;
