@@ -34,20 +34,39 @@ describe('vesemir deploy --follow', () => {
     const file = join(fleet.dir, 'v2.json');
     writeFileSync(file, JSON.stringify(body));
 
-    const { screens, exitCode } = await runInTmux(['deploy', '--file', file, '--follow'], { dir: fleet.dir, env });
+    // vm1 answers its health check with 500 until the terminal has shown it
+    // waiting there: a host takes well under one 500 ms poll now, so without
+    // this hold a poll could miss every running step of it.
+    const hosts = fleet.vms.map((vm) => vm.name);
+    const held = hosts[0]!;
+    expect((await fleet.exec(held, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2'])).exitCode).toBe(0);
+    const atHealth = /RUNNING +■{4}([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏])·+ +\S+ +health \d/;
+    const spinnerFrames = new Set<string>();
+    let releasedAt: string | undefined;
+    const onScreen = async (screen: string) => {
+      const frame = atHealth.exec(rowOf(screen, held)[0] ?? '')?.[1];
+      if (releasedAt || !frame) return;
+      spinnerFrames.add(frame);
+      if (spinnerFrames.size < 2) return;
+      releasedAt = screen;
+      expect((await fleet.exec(held, ['rm', '/etc/vesemir/broken-v2'])).exitCode).toBe(0);
+    };
+
+    const { screens, exitCode } = await runInTmux(['deploy', '--file', file, '--follow'], { dir: fleet.dir, env, onScreen });
     const last = screens.at(-1)!;
+    expect(releasedAt, 'the terminal never showed vm1 waiting at its health step with a turning spinner').toBeDefined();
     expect(exitCode, last).toBe(0);
     expect(last).toMatch(/shop v2 → production {2}SUCCEEDED .* 3\/3 hosts done/);
     expect(last).toContain('✓ deployment SUCCEEDED');
-    const hosts = fleet.vms.map((vm) => vm.name);
     // Redrawn in place: never two rows for one host on screen, however many frames were drawn.
     for (const screen of screens) for (const h of hosts) expect(rowOf(screen, h).length, screen).toBeLessThanOrEqual(1);
     const midway = screens.filter((s) => /production {2}RUNNING/.test(s) && hosts.every((h) => rowOf(s, h).length === 1));
     expect(midway.length, screens.join('\n----\n')).toBeGreaterThan(2);
     // The rows changed while the deploy ran: a running step with its spinner and time, then done.
-    const vm1Rows = new Set(screens.flatMap((s) => rowOf(s, hosts[0]!)));
+    const vm1Rows = new Set(screens.flatMap((s) => rowOf(s, held)));
     expect(vm1Rows.size).toBeGreaterThan(3);
-    expect([...vm1Rows].some((r) => /RUNNING +■*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(r))).toBe(true);
+    // …and while it waited at health the spinner turned (two frames of it seen before the hold ended).
+    expect(spinnerFrames.size).toBe(2);
     for (const h of hosts) expect(rowOf(last, h)[0]).toMatch(/DONE +■{7} +\d/);
   });
 

@@ -12,9 +12,20 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 /**
  * Runs the real `vesemir` bin in a real terminal: a detached tmux session of
  * 160x40 on its own server socket. `screens()` are the pane's text captured
- * every `everyMs` until the command exits; `exitCode` is its status.
+ * every `everyMs` until the command exits (each one handed to `onScreen`);
+ * `exitCode` is its status.
  */
-export async function runInTmux(args: string[], options: { dir: string; env: Record<string, string>; everyMs?: number; timeoutMs?: number }) {
+export async function runInTmux(
+  args: string[],
+  options: {
+    dir: string;
+    env: Record<string, string>;
+    everyMs?: number;
+    timeoutMs?: number;
+    /** Sees each screen as it is captured: a test can act on what the terminal shows. */
+    onScreen?: (screen: string) => void | Promise<void>;
+  },
+) {
   const socket = `vesemir-cli-${process.pid}-${Date.now()}`;
   const exitFile = join(options.dir, `${socket}.exit`);
   const env = Object.entries(options.env).map(([k, v]) => `${k}=${quote(v)}`);
@@ -27,7 +38,9 @@ export async function runInTmux(args: string[], options: { dir: string; env: Rec
   try {
     for (;;) {
       const done = existsSync(exitFile);
-      screens.push((await tmux('capture-pane', '-p', '-t', 'cli')).stdout);
+      const screen = (await tmux('capture-pane', '-p', '-t', 'cli')).stdout;
+      screens.push(screen);
+      await options.onScreen?.(screen);
       if (done) break;
       if (Date.now() > deadline) throw new Error(`vesemir ${args.join(' ')} still running after ${options.timeoutMs} ms:\n${screens.at(-1)}`);
       await new Promise((r) => setTimeout(r, options.everyMs ?? 100));
