@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { percentile } from './stats.ts';
+import { runBenchChild } from './child.ts';
 
 export interface ApiLatency {
   /** What was measured: the dry run, or GET of one deployment when the API has no dry run yet. */
@@ -10,7 +14,24 @@ export interface ApiLatency {
   requests: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
   /** Status code → count; anything but 2xx is reported, not hidden. */
+  statuses: Record<string, number>;
+  /** Who sent the requests: a load generator in a process of its own. */
+  loadGenerator: string;
+  /** Load before the measured requests (on connections of its own). */
+  warmupSeconds: number;
+}
+
+/** The line bench/api-load-child.ts prints its result on. */
+export const API_LOAD_MARKER = 'API_LOAD_RESULT ';
+
+export interface ApiLoadResult {
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Status code → count; requests with no answer at all as `error` and `timeout`. */
   statuses: Record<string, number>;
 }
 
@@ -22,41 +43,34 @@ export function hasDryRun(api: FastifyInstance): boolean {
 }
 
 /**
- * `clients` concurrent clients over real HTTP (keep-alive), each sending
- * `perClient` requests back to back after a warm-up; latency per request
- * from send to the full body.
+ * `clients` concurrent clients over real HTTP (keep-alive), each sending its
+ * next request when the last one answered: `warmupSeconds` of that first,
+ * then `requests` measured on fresh connections (their connects included),
+ * latency per request from send to the full answer. The clients run in a
+ * process of their own (bench/api-load-child.ts): in this one their own work
+ * (fetch, 50 sockets) queued behind the API's and made up most of the time.
  */
 export async function measureApi(
   api: FastifyInstance,
-  options: { clients: number; perClient: number; dryRunBody: unknown; fallbackDeploymentId: string },
+  options: { clients: number; requests: number; warmupSeconds: number; dryRunBody: unknown; fallbackDeploymentId: string },
 ): Promise<ApiLatency> {
-  await api.listen({ host: '127.0.0.1', port: 0 });
+  if (!api.server.listening) await api.listen({ host: '127.0.0.1', port: 0 });
   const { port } = api.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   const dryRunAvailable = hasDryRun(api);
   const endpoint = dryRunAvailable ? 'POST /v1/deployments?dryRun=true' : 'GET /v1/deployments/:id (no dryRun in the API yet)';
-  const body = JSON.stringify(options.dryRunBody);
-  const once = async (): Promise<{ ms: number; status: number }> => {
-    const start = performance.now();
-    const res = dryRunAvailable
-      ? await fetch(`${base}/v1/deployments?dryRun=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      : await fetch(`${base}/v1/deployments/${options.fallbackDeploymentId}`);
-    await res.arrayBuffer();
-    return { ms: performance.now() - start, status: res.status };
-  };
-  const load = async (perClient: number) => {
-    const samples: { ms: number; status: number }[] = [];
-    await Promise.all(
-      Array.from({ length: options.clients }, async () => {
-        for (let i = 0; i < perClient; i++) samples.push(await once());
-      }),
-    );
-    return samples;
-  };
-  await load(2);
-  const samples = await load(options.perClient);
-  const statuses: Record<string, number> = {};
-  for (const s of samples) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
-  const ms = samples.map((s) => s.ms);
-  return { endpoint, dryRunAvailable, clients: options.clients, requests: samples.length, p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), statuses };
+  const dir = mkdtempSync(join(tmpdir(), 'vesemir-api-bench-'));
+  try {
+    const bodyFile = join(dir, 'body.json');
+    writeFileSync(bodyFile, JSON.stringify(options.dryRunBody));
+    const target = dryRunAvailable
+      ? ['--url', `${base}/v1/deployments?dryRun=true`, '--method', 'POST', '--body-file', bodyFile]
+      : ['--url', `${base}/v1/deployments/${options.fallbackDeploymentId}`, '--method', 'GET'];
+    const script = fileURLToPath(new URL('./api-load-child.ts', import.meta.url));
+    const args = [...target, '--clients', String(options.clients), '--requests', String(options.requests), '--warmup-seconds', String(options.warmupSeconds)];
+    const r = await runBenchChild<ApiLoadResult>(script, args, { marker: API_LOAD_MARKER, timeoutMs: 120_000, what: 'API load generator' });
+    return { endpoint, dryRunAvailable, clients: options.clients, ...r, loadGenerator: 'autocannon, own process', warmupSeconds: options.warmupSeconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

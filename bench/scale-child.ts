@@ -63,6 +63,12 @@ async function main(): Promise<ScaleResult> {
   });
   try {
     const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
+    const peak = { heapTotal: 0, external: 0 };
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal / 2 ** 20);
+      peak.external = Math.max(peak.external, m.external / 2 ** 20);
+    }, 100);
     const run = await deployThroughApi(v, {
       application: 'scale',
       environment: 'production',
@@ -75,6 +81,7 @@ async function main(): Promise<ScaleResult> {
       healthCheck: { port: 8080, path: '/health', timeoutSeconds: 10 },
     });
     const peakRssMb = vmHwmMb();
+    clearInterval(sampler);
     const parentId = deployWorkflowId(run.id);
     const length = async (id: string) => (await v.client.workflow.getHandle(id).describe()).historyLength;
     // Every host workflow, a few at a time: one slow describe must not hide a big history.
@@ -94,6 +101,8 @@ async function main(): Promise<ScaleResult> {
       lockHistoryEvents: await length(lockWorkflowId(v.config.TEMPORAL_TASK_QUEUE, 'scale', 'production')),
       peakRssMb,
       baselineRssMb,
+      peakHeapTotalMb: peak.heapTotal,
+      peakExternalMb: peak.external,
       database: values['database-url'] ? 'postgres' : 'pglite',
     };
   } finally {

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runBenchChild } from './child.ts';
 
 /** The line bench/scale-child.ts prints its result on. */
 export const SCALE_MARKER = 'SCALE_RESULT ';
@@ -16,6 +16,9 @@ export interface ScaleResult {
   peakRssMb: number;
   /** RSS once started, before the deploy. */
   baselineRssMb: number;
+  /** Where the peak went, sampled every 100 ms: V8's heap (reserved), and memory outside it (buffers, native). */
+  peakHeapTotalMb: number;
+  peakExternalMb: number;
   database: 'postgres' | 'pglite';
 }
 
@@ -28,6 +31,10 @@ export interface ScaleOptions {
   databaseUrl?: string | undefined;
 }
 
+/** bench/scale-child.ts, in a process of its own. */
+const SCALE_CHILD = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
+const runChild = <T>(args: string[], timeoutMs: number) => runBenchChild<T>(SCALE_CHILD, args, { marker: SCALE_MARKER, timeoutMs, what: 'scale bench' });
+
 export function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const args = ['--address', o.address, '--hosts', String(o.hosts), '--concurrency', String(o.concurrency), '--bundle', o.bundlePath];
   return runChild<ScaleResult>([...args, ...(o.databaseUrl ? ['--database-url', o.databaseUrl] : [])], 480_000);
@@ -36,28 +43,4 @@ export function runScale(o: ScaleOptions): Promise<ScaleResult> {
 /** What an in-memory PGlite adds to a process's RSS, measured in a fresh process. */
 export function probePglite(): Promise<number> {
   return runChild<number>(['--pglite-probe'], 60_000);
-}
-
-/** Runs bench/scale-child.ts in its own node process (tsx as a loader, so node is the only process). */
-function runChild<T>(args: string[], timeoutMs: number): Promise<T> {
-  const script = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr = (stderr + c.toString()).slice(-8192);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith(SCALE_MARKER));
-      if (code === 0 && line) resolve(JSON.parse(line.slice(SCALE_MARKER.length)) as T);
-      else reject(new Error(`scale bench exited ${code ?? signal}:\n${stderr}`));
-    });
-  });
 }
