@@ -3,7 +3,9 @@
 FROM node:20-bookworm-slim
 
 WORKDIR /app
+# NODE_OPTIONS: the service's node flags (src/node-options.ts).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     VESEMIR_DATA_DIR=/app/.data \
     API_HOST=0.0.0.0
 

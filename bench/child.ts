@@ -6,9 +6,14 @@ import { spawn } from 'node:child_process';
  * stdout line. Its own process keeps what it does out of the measured one:
  * the scale deploy's RSS, the API load generator's CPU.
  */
-export function runBenchChild<T>(script: string, args: string[], options: { marker: string; timeoutMs: number; what: string }): Promise<T> {
+export function runBenchChild<T>(
+  script: string,
+  args: string[],
+  options: { marker: string; timeoutMs: number; what: string; nodeOptions?: string },
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = options.nodeOptions ? { ...process.env, NODE_OPTIONS: `${options.nodeOptions} ${process.env.NODE_OPTIONS ?? ''}`.trim() } : process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_OPTIONS } from '../src/node-options.ts';
 import { runBenchChild } from './child.ts';
 
 /** The line bench/scale-child.ts prints its result on. */
@@ -31,9 +32,9 @@ export interface ScaleOptions {
   databaseUrl?: string | undefined;
 }
 
-/** bench/scale-child.ts, in a process of its own. */
+/** bench/scale-child.ts, in a process of its own with the service's node flags. */
 const SCALE_CHILD = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
-const runChild = <T>(args: string[], timeoutMs: number) => runBenchChild<T>(SCALE_CHILD, args, { marker: SCALE_MARKER, timeoutMs, what: 'scale bench' });
+const runChild = <T>(args: string[], timeoutMs: number) => runBenchChild<T>(SCALE_CHILD, args, { marker: SCALE_MARKER, timeoutMs, what: 'scale bench', nodeOptions: SERVICE_NODE_OPTIONS });
 
 export function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const args = ['--address', o.address, '--hosts', String(o.hosts), '--concurrency', String(o.concurrency), '--bundle', o.bundlePath];
