@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * Timeouts and retries per class of work. Every host step heartbeats each
@@ -10,6 +10,17 @@ import type { ActivityOptions } from '@temporalio/workflow';
 export const bookkeeping: ActivityOptions = {
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 },
+};
+
+/**
+ * The same writes as local activities: run by the worker that runs the
+ * workflow task, recorded as a marker in it, with no task of their own on
+ * the server. A worker killed under one fails its workflow task, and the
+ * next worker runs the write again (every write is idempotent).
+ */
+export const localBookkeeping: LocalActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: bookkeeping.retry,
 };
 
 /** Chef, HAProxy runtime API: one round trip per box. */

@@ -1,10 +1,11 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
-import type { StepName } from '../domain/deployment.ts';
-import { bookkeeping, healthWait, quickRpc, sshWork } from './activity-options.ts';
+import type { HostStatus, StepName } from '../domain/deployment.ts';
+import { bookkeeping, healthWait, localBookkeeping, quickRpc, sshWork } from './activity-options.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
+const localDb = proxyLocalActivities<Activities>(localBookkeeping);
 const lb = proxyActivities<Activities>(quickRpc);
 const ssh = proxyActivities<Activities>(sshWork);
 
@@ -21,13 +22,20 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   // Bookkeeping alongside the host's first and last steps instead of before and after them:
   // two workflow round trips fewer per host. Deploys started before run as they began.
   const overlapped = patched('host-bookkeeping-alongside-steps');
-  const running = () => db.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: 'RUNNING' });
+  // Then: the host's status as local activities (no server task each), and
+  // pruning started once the new release is active, alongside restart…full
+  // rather than after them, off the path to the host's end.
+  const localStatusEarlyPrune = overlapped && patched('host-status-local-prune-early');
+  const setStatus = (status: HostStatus, error?: string) =>
+    (localStatusEarlyPrune ? localDb : db).setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status, error });
+  const running = () => setStatus('RUNNING');
   if (!overlapped) await running();
 
   let step: StepName = 'stage';
   let previousVersion: string | undefined;
   let mayBeDrained = false;
   let activated = false;
+  let pruning: Promise<unknown> | undefined;
   let result: HostResult;
   try {
     const staging = ssh.stageRelease({ ...base, artifact: input.artifact });
@@ -39,6 +47,8 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
     step = 'activate';
     activated = true;
     await ssh.activateRelease(base);
+    // The previous release (the rollback target) and this one are kept whatever follows.
+    if (localStatusEarlyPrune) pruning = prune(base, previousVersion);
     step = 'restart';
     await ssh.restartService(base);
     step = 'health';
@@ -63,10 +73,9 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
       );
     }
   }
-  const recorded = CancellationScope.nonCancellable(() =>
-    db.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: result.status, error: result.error }),
-  );
-  await (overlapped && result.status === 'DONE' ? alongside(recorded, prune(base, previousVersion)) : recorded);
+  const recorded = CancellationScope.nonCancellable(() => setStatus(result.status, result.error));
+  if (localStatusEarlyPrune) await alongside(recorded, pruning ?? Promise.resolve());
+  else await (overlapped && result.status === 'DONE' ? alongside(recorded, prune(base, previousVersion)) : recorded);
   return result;
 }
 
