@@ -30,6 +30,18 @@ export const quickRpc: ActivityOptions = {
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
 };
 
+/**
+ * The HAProxy steps of a host (drain, enable, 100%) as local activities: a
+ * runtime-API command per box takes milliseconds, less than the server's own
+ * round trip for an activity task. No heartbeat: a worker killed under one
+ * fails its workflow task, and the next worker runs the step again (each is
+ * idempotent: set a state and weight the server may already have).
+ */
+export const localQuickRpc: LocalActivityOptions = {
+  startToCloseTimeout: quickRpc.startToCloseTimeout,
+  retry: quickRpc.retry,
+};
+
 /** SSH work: uploads, unpacking, restarts. */
 export const sshWork: ActivityOptions = {
   startToCloseTimeout: '10m',

@@ -2,10 +2,11 @@ import { ActivityFailure, ApplicationFailure, CancellationScope, patched, proxyA
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
 import type { HostStatus, StepName } from '../domain/deployment.ts';
-import { bookkeeping, healthWait, localBookkeeping, quickRpc, sshWork } from './activity-options.ts';
+import { bookkeeping, healthWait, localBookkeeping, localQuickRpc, quickRpc, sshWork } from './activity-options.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
+const localLb = proxyLocalActivities<Activities>(localQuickRpc);
 const lb = proxyActivities<Activities>(quickRpc);
 const ssh = proxyActivities<Activities>(sshWork);
 
@@ -30,6 +31,8 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
     (localStatusEarlyPrune ? localDb : db).setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status, error });
   const running = () => setStatus('RUNNING');
   if (!overlapped) await running();
+  // Then: drain, enable and 100% as local activities (see localQuickRpc).
+  const hostLb = localStatusEarlyPrune && patched('lb-steps-local') ? localLb : lb;
 
   let step: StepName = 'stage';
   let previousVersion: string | undefined;
@@ -43,7 +46,7 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
     step = 'drain';
     // Set before the call: a drain that failed half-way may have drained some boxes.
     mayBeDrained = true;
-    await lb.drainHost(lbInput);
+    await hostLb.drainHost(lbInput);
     step = 'activate';
     activated = true;
     await ssh.activateRelease(base);
@@ -54,12 +57,12 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
     step = 'health';
     await health.waitHealthy({ ...base, healthCheck: input.healthCheck });
     step = 'enable';
-    await lb.enableHost({ ...lbInput, weight: input.weight, step: 'enable' });
+    await hostLb.enableHost({ ...lbInput, weight: input.weight, step: 'enable' });
     if (input.weight < 100) {
       step = 'bake';
       if (input.degradationSeconds > 0) await sleep(input.degradationSeconds * 1000);
       step = 'full';
-      await lb.enableHost({ ...lbInput, weight: 100, step: 'full' });
+      await hostLb.enableHost({ ...lbInput, weight: 100, step: 'full' });
     }
     result = { name: input.host.name, status: 'DONE', previousVersion, round: input.round };
     if (!overlapped) await prune(base, previousVersion);

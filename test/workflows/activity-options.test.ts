@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import * as options from '../../src/workflows/activity-options.ts';
@@ -10,17 +11,31 @@ import * as options from '../../src/workflows/activity-options.ts';
 
 const classes = {
   bookkeeping: options.bookkeeping,
-  // A local activity dies with its workflow task; retried after that task's timeout (10 s by default).
-  localBookkeeping: options.localBookkeeping,
   quickRpc: options.quickRpc,
   sshWork: options.sshWork,
   artifactFetch: options.artifactFetch,
   healthWait: options.healthWait(600),
 };
 
+// A local activity runs inside its workflow task: a worker killed under it is
+// noticed when that task times out, and the next worker runs it again.
+const localClasses = { localBookkeeping: options.localBookkeeping, localQuickRpc: options.localQuickRpc };
+
 describe('activity options', () => {
   it.each(Object.entries(classes))('%s: a killed worker is noticed within 10 s', (_name, o) => {
-    const noticedAfterMs = msToNumber(('heartbeatTimeout' in o ? o.heartbeatTimeout : undefined) ?? o.startToCloseTimeout ?? '1h');
+    const noticedAfterMs = msToNumber(o.heartbeatTimeout ?? o.startToCloseTimeout ?? '1h');
     expect(noticedAfterMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it.each(Object.entries(localClasses))('%s: retried when it fails, with a start-to-close timeout', (_name, o) => {
+    expect(o.retry?.maximumAttempts).toBeGreaterThan(1);
+    expect(msToNumber(o.startToCloseTimeout ?? '0')).toBeGreaterThan(0);
+  });
+
+  it('local activities: every workflow of a recorded deploy has a workflow task timeout of at most 10 s', () => {
+    const fixture = new URL('../replay/fixtures/v5-succeeded.json', import.meta.url);
+    const timeouts = [...readFileSync(fixture, 'utf8').matchAll(/"workflowTaskTimeout": "([^"]+)"/g)].map((m) => msToNumber(m[1] as `${number}s`));
+    expect(timeouts.length).toBeGreaterThan(3);
+    for (const ms of timeouts) expect(ms).toBeLessThanOrEqual(10_000);
   });
 });

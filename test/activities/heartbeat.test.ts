@@ -1,0 +1,22 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
+import { whileHeartbeating } from '../../src/activities/heartbeat.ts';
+
+async function beatsDuring(isLocal: boolean, ms: number): Promise<number> {
+  const env = new MockActivityEnvironment({ isLocal });
+  let beats = 0;
+  env.on('heartbeat', () => beats++);
+  const answer = await env.run(() => whileHeartbeating(() => new Promise((r) => setTimeout(() => r('done'), ms))));
+  expect(answer).toBe('done');
+  return beats;
+}
+
+describe('whileHeartbeating', () => {
+  it('heartbeats each second while an activity works', async () => {
+    expect(await beatsDuring(false, 2_100)).toBe(2);
+  });
+
+  it('sends nothing from a local activity, which has no heartbeat', async () => {
+    expect(await beatsDuring(true, 1_100)).toBe(0);
+  });
+});
