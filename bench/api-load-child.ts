@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { API_LOAD_MARKER, type ApiLoadResult } from './api-latency.ts';
+import { answerParent } from './child.ts';
 
 async function load(o: { url: string; method: 'GET' | 'POST'; body?: string | undefined; clients: number; amount?: number; seconds?: number }): Promise<ApiLoadResult> {
   const statuses: Record<string, number> = {};
@@ -43,13 +44,4 @@ async function main(): Promise<ApiLoadResult> {
   return load({ ...target, amount: Number(values.requests) });
 }
 
-main().then(
-  (result) => {
-    process.stdout.write(`${API_LOAD_MARKER}${JSON.stringify(result)}\n`);
-    process.exit(0);
-  },
-  (err) => {
-    process.stderr.write(`API load failed: ${(err as Error).stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+answerParent(API_LOAD_MARKER, 'API load', main());

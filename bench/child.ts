@@ -32,3 +32,17 @@ export function runBenchChild<T>(
     });
   });
 }
+
+/** The child's side: prints `work`'s answer after `marker` for runBenchChild, and exits (1 with the error when it fails). */
+export function answerParent(marker: string, what: string, work: Promise<unknown>): void {
+  work.then(
+    (result) => {
+      process.stdout.write(`${marker}${JSON.stringify(result)}\n`);
+      process.exit(0);
+    },
+    (err) => {
+      process.stderr.write(`${what} failed: ${(err as Error).stack ?? err}\n`);
+      process.exit(1);
+    },
+  );
+}

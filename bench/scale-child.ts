@@ -12,6 +12,7 @@ import { createLogger } from '../src/logger.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { deployWorkflowId, hostWorkflowId, lockWorkflowId } from '../src/workflows/definitions.ts';
 import { noopArtifacts, noopChef, noopHealth, noopLoadBalancer, noopRemote, SCALE_SHA256, scaleHosts } from './noop-ports.ts';
+import { answerParent } from './child.ts';
 import { deployThroughApi } from './ours.ts';
 import { SCALE_MARKER, type ScaleResult } from './scale.ts';
 import { benchBundle } from './temporal.ts';
@@ -111,13 +112,4 @@ async function main(): Promise<ScaleResult> {
   }
 }
 
-(values['pglite-probe'] ? pgliteProbe() : main()).then(
-  (result) => {
-    process.stdout.write(`${SCALE_MARKER}${JSON.stringify(result)}\n`);
-    process.exit(0);
-  },
-  (err) => {
-    process.stderr.write(`scale bench failed: ${(err as Error).stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+answerParent(SCALE_MARKER, 'scale bench', values['pglite-probe'] ? pgliteProbe() : main());

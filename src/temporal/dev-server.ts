@@ -31,8 +31,8 @@ export interface DevServer {
  * activity completes, an activity without eager dispatch, a child start) at
  * most `MaxPollRPS` times a second per shard; the default of 20 puts a 50 ms
  * wait on every step of a sequential workflow, ~0.5 s per host deploy on the
- * single-shard dev server. Raised here; docs/operations and the compose
- * file's dynamic config do the same for a real cluster.
+ * single-shard dev server. Raised here; the compose file's dynamic config does
+ * the same, and the README (Production settings) says so for a real cluster.
  */
 export const LATENCY_DYNAMIC_CONFIG: Record<string, number> = {
   'history.transferProcessorMaxPollRPS': 1000,
