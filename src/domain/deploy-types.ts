@@ -31,12 +31,10 @@ export interface DeployHostInput {
   healthCheck: { port: number; path: string; timeoutSeconds: number };
   /** 1 on the first pass over the host, +1 per retry. @default 1 */
   round?: number | undefined;
-  /** Set when the deploy staged this release on the host ahead of its turn: the host skips `stage`. */
-  staged?: { previousVersion: string | undefined } | undefined;
 }
 
 /** Input of `rollbackHost`: put a DONE host back on the release it had before. */
-export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version' | 'staged'> {
+export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version'> {
   /** The release the host is on now (the one being rolled back). */
   version: string;
   previousVersion: string;

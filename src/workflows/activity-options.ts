@@ -49,12 +49,6 @@ export const sshWork: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 4 },
 };
 
-/**
- * Staging a host ahead of its turn: one attempt. If it fails, the host's own
- * `stage` runs when its turn comes, with sshWork's retries, and reports it.
- */
-export const stageAhead: ActivityOptions = { ...sshWork, retry: { maximumAttempts: 1 } };
-
 /** Health waits run as long as the request allows, polling inside the activity. */
 export function healthWait(timeoutSeconds: number): ActivityOptions {
   return {

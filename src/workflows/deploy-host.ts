@@ -41,14 +41,8 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   let pruning: Promise<unknown> | undefined;
   let result: HostResult;
   try {
-    if (input.staged) {
-      // Staged ahead by the deploy (rollout.ts); the inputs of runs from before never carry it.
-      previousVersion = input.staged.previousVersion;
-      await running();
-    } else {
-      const staging = ssh.stageRelease({ ...base, artifact: input.artifact });
-      ({ previousVersion } = overlapped ? await alongside(staging, running()) : await staging);
-    }
+    const staging = ssh.stageRelease({ ...base, artifact: input.artifact });
+    ({ previousVersion } = overlapped ? await alongside(staging, running()) : await staging);
     step = 'drain';
     // Set before the call: a drain that failed half-way may have drained some boxes.
     mayBeDrained = true;

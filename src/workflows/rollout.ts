@@ -1,16 +1,15 @@
-import { condition, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { HostStatus } from '../domain/deployment.ts';
 import type { Phase } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
-import { bookkeeping, stageAhead } from './activity-options.ts';
+import { bookkeeping } from './activity-options.ts';
 import { deployHost, describe, rollbackHost } from './deploy-host.ts';
 import { hostWorkflowId } from './definitions.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
-const ahead = proxyActivities<Activities>(stageAhead);
 
 /** What operators change while a rollout runs (set by the deploy workflow's update handlers). */
 export interface RolloutControl {
@@ -41,13 +40,6 @@ export interface RolloutContext {
  */
 export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<void> {
   const running = new Map<string, Promise<HostResult>>();
-  // Stage the next hosts of a phase while the window is busy, so that a host's
-  // turn starts at its drain. Runs from before stage each host in its turn.
-  const staging = patched('stage-ahead') ? new Map<string, Promise<DeployHostInput['staged']>>() : undefined;
-  const stageNext = (pending: string[], window: number) => {
-    if (!staging || stopped()) return;
-    for (const name of pending.slice(0, window)) if (!staging.has(name)) staging.set(name, stageOne(ctx, name));
-  };
   const budgetSpent = () => failures(ctx) > ctx.request.maxFailedHosts;
   const stopped = () => ctx.control.cancel !== undefined || budgetSpent();
 
@@ -57,9 +49,8 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<voi
       while (running.size < window && !stopped() && !ctx.control.paused) {
         const next = ctx.control.retryQueue.shift() ?? pending.shift();
         if (next === undefined) break;
-        running.set(next, start(ctx, next, staging?.get(next)));
+        running.set(next, start(ctx, next));
       }
-      stageNext(pending, window);
       if (running.size === 0) {
         if ((pending.length === 0 && ctx.control.retryQueue.length === 0) || stopped()) return;
         await condition(() => !ctx.control.paused || stopped());
@@ -79,27 +70,6 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<voi
   }
   // A retry asked for while the last hosts were finishing.
   if (!stopped() && ctx.control.retryQueue.length > 0) await runPhase([], phases.at(-1)?.window ?? 1);
-  // Hosts staged ahead whose turn never came (budget spent, cancelled): their staging ends before the deploy does.
-  if (staging) await Promise.all(staging.values());
-}
-
-/** Stages a host's release ahead of its turn; undefined when that failed (the host then stages itself). */
-function stageOne(ctx: RolloutContext, name: string): Promise<DeployHostInput['staged']> {
-  const host = ctx.hosts.find((h) => h.name === name)!;
-  const round = ctx.rounds.get(name) ?? ctx.round;
-  return ahead
-    .stageRelease({
-      deploymentId: ctx.deploymentId,
-      application: ctx.request.application,
-      host,
-      version: ctx.request.version,
-      artifact: ctx.request.artifact,
-      ...(round > 1 ? { round } : {}),
-    })
-    .then(
-      ({ previousVersion }) => ({ previousVersion }),
-      () => undefined,
-    );
 }
 
 function failures(ctx: RolloutContext): number {
@@ -123,7 +93,7 @@ async function gate(ctx: RolloutContext, phase: Phase, runPhase: (names: string[
   await ctx.onGate(false);
 }
 
-async function start(ctx: RolloutContext, name: string, stagedAhead?: Promise<DeployHostInput['staged']>): Promise<HostResult> {
+function start(ctx: RolloutContext, name: string): Promise<HostResult> {
   const host = ctx.hosts.find((h) => h.name === name)!;
   const round = ctx.rounds.get(name) ?? ctx.round;
   mark(ctx.progress, name, 'RUNNING');
@@ -140,12 +110,6 @@ async function start(ctx: RolloutContext, name: string, stagedAhead?: Promise<De
     healthCheck: ctx.request.healthCheck,
     ...(round > 1 ? { round } : {}),
   };
-  // Its own stage must not run beside the one ahead: wait for that to end first.
-  // (Without one, the child starts in this same call, as it did before stage-ahead.)
-  if (stagedAhead) {
-    const staged = await stagedAhead;
-    if (staged) input.staged = staged;
-  }
   // A retried host's child is a new run under the same workflow ID.
   return executeChild(deployHost, { workflowId: hostWorkflowId(workflowInfo().workflowId, name), args: [input] }).catch(
     (err): HostResult => ({ name, status: 'FAILED', error: describe(err) }),

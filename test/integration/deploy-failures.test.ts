@@ -41,10 +41,9 @@ describe('a deploy that fails on real hosts', () => {
     expect(hosts[vm2.name].steps.map((s: { name: string }) => s.name)).toEqual(
       expect.arrayContaining(['rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable']),
     );
-    // The budget was spent on vm2: vm3 never started. It was staged ahead while vm2 ran
-    // (beside v1, which it kept serving) and went no further.
+    // The budget was spent on vm2: vm3 never started.
     expect(hosts[vm3.name].status).toBe('SKIPPED');
-    expect(hosts[vm3.name].steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['stage', 'SUCCEEDED']]);
+    expect(hosts[vm3.name].steps).toEqual([]);
 
     expect(await current(vm1.name)).toBe('releases/v2');
     expect(await current(vm2.name)).toBe('releases/v1');

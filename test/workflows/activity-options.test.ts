@@ -33,7 +33,7 @@ describe('activity options', () => {
   });
 
   it('local activities: every workflow of a recorded deploy has a workflow task timeout of at most 10 s', () => {
-    const fixture = new URL('../replay/fixtures/v6-succeeded.json', import.meta.url);
+    const fixture = new URL('../replay/fixtures/v5-succeeded.json', import.meta.url);
     const timeouts = [...readFileSync(fixture, 'utf8').matchAll(/"workflowTaskTimeout": "([^"]+)"/g)].map((m) => msToNumber(m[1] as `${number}s`));
     expect(timeouts.length).toBeGreaterThan(3);
     for (const ms of timeouts) expect(ms).toBeLessThanOrEqual(10_000);

@@ -81,8 +81,7 @@ describe('deploy workflow', () => {
     expect(outcome.hosts).toEqual([expect.objectContaining({ name: 'vm1', status: 'ROLLED_BACK', failedStep: 'health' })]);
     expect(world.current.get('vm1')).toBe('v1');
     expect(world.calls).toContain('vm1:rollback-enable');
-    // vm2 was staged ahead while vm1 ran (it keeps serving the old release); nothing more.
-    expect(world.calls.filter((c) => c.startsWith('vm2:'))).toEqual(['vm2:stage']);
+    expect(world.calls.some((c) => c.startsWith('vm2:'))).toBe(false);
     expect(world.hostStatus.get('vm2')).toBe('SKIPPED');
     expect(world.drained.size).toBe(0);
   });
@@ -120,8 +119,7 @@ describe('deploy workflow', () => {
       expect(outcome.status).toBe('CANCELLED');
       expect(world.current.get('vm1')).toBe('v1');
       expect(world.calls.filter((c) => c.startsWith('vm1:rollback-'))).toEqual(['vm1:rollback-drain', 'vm1:rollback-activate', 'vm1:rollback-restart', 'vm1:rollback-health', 'vm1:rollback-enable']);
-      // vm3 may have been staged ahead while vm2 ran; it was never drained or switched.
-      expect(world.calls.filter((c) => c.startsWith('vm3:') && c !== 'vm3:stage')).toEqual([]);
+      expect(world.calls.some((c) => c.startsWith('vm3:'))).toBe(false);
       expect(world.drained.size).toBe(0);
       expect(world.hostStatus.get('vm4')).toBe('SKIPPED');
       expect(world.statuses.at(-1)).toBe('CANCELLED');
@@ -145,30 +143,6 @@ describe('deploy workflow', () => {
     } finally {
       await stop();
     }
-  });
-
-  it('stages the next hosts while the window is busy, and each host stages once', async () => {
-    const world = newWorld(4);
-    const { outcome } = await run(world, request({ concurrency: 1 }));
-    expect(outcome.status).toBe('SUCCEEDED');
-    // With one host at a time, vm2's release is staged before vm1 is back at full weight.
-    expect(world.calls.indexOf('vm2:stage')).toBeLessThan(world.calls.indexOf('vm1:full'));
-    for (const host of world.hosts) {
-      expect(world.calls.filter((c) => c.startsWith(`${host.name}:`))).toEqual(
-        ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'].map((s) => `${host.name}:${s}`),
-      );
-    }
-    expect(world.maxDrained).toBe(1);
-  });
-
-  it('a host whose staging ahead failed stages in its own turn, and fails there without a drain', async () => {
-    const world = newWorld(2);
-    world.failing.add('vm2:stage');
-    const { outcome } = await run(world, request({ concurrency: 1, maxFailedHosts: 1 }));
-    expect(outcome.hosts.find((h) => h.name === 'vm2')).toMatchObject({ status: 'FAILED', failedStep: 'stage' });
-    // Once ahead (a single attempt), once in its turn (non-retryable in this world): never drained.
-    expect(world.calls.filter((c) => c.startsWith('vm2:'))).toEqual(['vm2:stage', 'vm2:stage']);
-    expect(world.hostStatus.get('vm1')).toBe('DONE');
   });
 
   it('never drains a host whose staging fails', async () => {
