@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { runBenchChild } from './child.ts';
@@ -54,23 +51,16 @@ export async function measureApi(
   api: FastifyInstance,
   options: { clients: number; requests: number; warmupSeconds: number; dryRunBody: unknown; fallbackDeploymentId: string },
 ): Promise<ApiLatency> {
-  if (!api.server.listening) await api.listen({ host: '127.0.0.1', port: 0 });
+  await api.listen({ host: '127.0.0.1', port: 0 });
   const { port } = api.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   const dryRunAvailable = hasDryRun(api);
   const endpoint = dryRunAvailable ? 'POST /v1/deployments?dryRun=true' : 'GET /v1/deployments/:id (no dryRun in the API yet)';
-  const dir = mkdtempSync(join(tmpdir(), 'vesemir-api-bench-'));
-  try {
-    const bodyFile = join(dir, 'body.json');
-    writeFileSync(bodyFile, JSON.stringify(options.dryRunBody));
-    const target = dryRunAvailable
-      ? ['--url', `${base}/v1/deployments?dryRun=true`, '--method', 'POST', '--body-file', bodyFile]
-      : ['--url', `${base}/v1/deployments/${options.fallbackDeploymentId}`, '--method', 'GET'];
-    const script = fileURLToPath(new URL('./api-load-child.ts', import.meta.url));
-    const args = [...target, '--clients', String(options.clients), '--requests', String(options.requests), '--warmup-seconds', String(options.warmupSeconds)];
-    const r = await runBenchChild<ApiLoadResult>(script, args, { marker: API_LOAD_MARKER, timeoutMs: 120_000, what: 'API load generator' });
-    return { endpoint, dryRunAvailable, clients: options.clients, ...r, loadGenerator: 'autocannon, own process', warmupSeconds: options.warmupSeconds };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const target = dryRunAvailable
+    ? ['--url', `${base}/v1/deployments?dryRun=true`, '--method', 'POST', '--body', JSON.stringify(options.dryRunBody)]
+    : ['--url', `${base}/v1/deployments/${options.fallbackDeploymentId}`, '--method', 'GET'];
+  const script = fileURLToPath(new URL('./api-load-child.ts', import.meta.url));
+  const args = [...target, '--clients', String(options.clients), '--requests', String(options.requests), '--warmup-seconds', String(options.warmupSeconds)];
+  const r = await runBenchChild<ApiLoadResult>(script, args, { marker: API_LOAD_MARKER, timeoutMs: 120_000, what: 'API load generator' });
+  return { endpoint, dryRunAvailable, clients: options.clients, ...r, loadGenerator: 'autocannon, own process', warmupSeconds: options.warmupSeconds };
 }

@@ -4,7 +4,6 @@
  * client, each sending its next request when the last one answered. Prints
  * one JSON line prefixed with API_LOAD_RESULT on stdout.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { API_LOAD_MARKER, type ApiLoadResult } from './api-latency.ts';
@@ -30,14 +29,13 @@ async function main(): Promise<ApiLoadResult> {
     options: {
       url: { type: 'string' },
       method: { type: 'string', default: 'POST' },
-      'body-file': { type: 'string' },
+      body: { type: 'string' },
       clients: { type: 'string' },
       requests: { type: 'string' },
       'warmup-seconds': { type: 'string', default: '2' },
     },
   });
-  const body = values['body-file'] ? readFileSync(values['body-file'], 'utf8') : undefined;
-  const target = { url: values.url!, method: values.method === 'GET' ? ('GET' as const) : ('POST' as const), body, clients: Number(values.clients) };
+  const target = { url: values.url!, method: values.method === 'GET' ? ('GET' as const) : ('POST' as const), body: values.body, clients: Number(values.clients) };
   // Warm up first, for seconds rather than a few requests: the API's code paths
   // compiled and its caches filled, as in a server that has been up a while.
   await load({ ...target, seconds: Number(values['warmup-seconds']) });
