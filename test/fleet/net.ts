@@ -11,17 +11,28 @@ export function allocateSubnet(): (n: number) => string {
   return (n: number) => `127.${a}.${b}.${n}`;
 }
 
-/** Asks the kernel for a free TCP port on `address`. */
+/**
+ * Where freePort picks from: below the kernel's ephemeral range (32768 and up,
+ * /proc/sys/net/ipv4/ip_local_port_range), so that no `listen(0)` or outgoing
+ * connection of a test running in parallel can take the port between the pick
+ * and the peer's own bind, seconds later (an sshd once failed on "Address
+ * already in use" that way). Only another explicit pick can, and it checks.
+ */
+const PICK_FROM = 20_000;
+const PICK_TO = 32_767;
+
+/** A TCP port free on `address` now, for a peer that binds it later. */
 export async function freePort(address = '127.0.0.1'): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, address, () => {
-      const info = server.address();
-      const port = typeof info === 'object' && info ? info.port : 0;
-      server.close(() => resolve(port));
+  for (let attempt = 1; ; attempt++) {
+    const port = randomInt(PICK_FROM, PICK_TO + 1);
+    const free = await new Promise<boolean>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' || err.code === 'EACCES' ? resolve(false) : reject(err)));
+      server.listen(port, address, () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt >= 100) throw new Error(`no free port on ${address} in ${PICK_FROM}–${PICK_TO} after ${attempt} tries`);
+  }
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */
