@@ -4,82 +4,51 @@ import type { DeploymentStore, StepSummary } from '../src/domain/deployment.ts';
 import { hostWorkflowId } from '../src/workflows/definitions.ts';
 import type { OurRun } from './ours.ts';
 
-/** Activity type → the step it records, in the order a host runs them (enableHost runs twice). */
-const STEP_OF: Record<string, string[]> = {
-  stageRelease: ['stage'],
-  drainHost: ['drain'],
-  activateRelease: ['activate'],
-  restartService: ['restart'],
-  waitHealthy: ['health'],
-  enableHost: ['enable', 'full'],
-};
-
 export interface OverheadSamples {
   /**
-   * Scheduled → the step's recorded start: the server handing the task to our worker and our code
-   * up to the step body. (The history's ActivityTaskStarted is written at completion on this server
-   * version, so its time cannot split this further.)
+   * Per host-step: the step's recorded start − the previous step's recorded end, on the same host.
+   * Everything between two steps: the activity's completion reaching the workflow, the workflow
+   * scheduling the next one (through the server for a regular activity, in the worker for a local
+   * one), our code up to the step body, and recording both steps.
    */
-  beforeStepMs: number[];
-  /** The step's recorded end → ActivityTaskCompleted: recording the step, completing the task. */
-  afterStepMs: number[];
+  betweenStepsMs: number[];
+  /** The host workflow's start (its first history event) → its first step's recorded start. */
+  hostStartToFirstStepMs: number[];
   /** The step bodies' own durations, by step name (stage, drain, …). */
   stepWorkMs: Record<string, number[]>;
-  /** (Completed − Scheduled) − the step's own recorded duration: dispatch plus our code around the work. */
-  activityOverheadMs: number[];
   /**
    * Per host: (the host workflow's wall time − Σ its steps' recorded durations) / steps.
-   * Everything the orchestrator adds per step: workflow tasks, bookkeeping activities, child start.
+   * Everything the orchestrator adds per step: workflow tasks, bookkeeping, child start and end.
    */
   perHostStepMs: number[];
 }
 
 /**
- * Reads where the time of our deploys went: the host workflows' histories
- * (ActivityTaskScheduled/Started/Completed event times, set by the server)
- * against the step timings the activities recorded in the store.
+ * Reads where the time of our deploys went: the step timings the activities
+ * recorded in the store, and the host workflows' start and end (history
+ * event times, set by the server).
  */
 export async function measureOverhead(client: Client, store: DeploymentStore, runs: OurRun[]): Promise<OverheadSamples> {
-  const out: OverheadSamples = { beforeStepMs: [], afterStepMs: [], activityOverheadMs: [], perHostStepMs: [], stepWorkMs: {} };
+  const out: OverheadSamples = { betweenStepsMs: [], hostStartToFirstStepMs: [], perHostStepMs: [], stepWorkMs: {} };
   for (const run of runs) {
     const record = await store.getDeployment(run.id);
     const steps = await store.listSteps(run.id);
     for (const host of record?.hosts ?? []) {
-      const hostSteps = steps.filter((s) => s.host === host.name && s.attempt === 1 && s.finishedAt);
-      const recorded = (name: string) => hostSteps.find((x: StepSummary) => x.step === name);
-      for (const s of hostSteps) {
-        const list = out.stepWorkMs[s.step] ?? [];
-        list.push(s.finishedAt!.getTime() - s.startedAt.getTime());
-        out.stepWorkMs[s.step] = list;
-      }
-      const history = await client.workflow.getHandle(hostWorkflowId(run.workflowId, host.name)).fetchHistory();
-      const events = history.events ?? [];
-      const scheduled = new Map<string, { type: string; at: number }>();
-      const seen: Record<string, number> = {};
-      for (const e of events) {
-        const at = tsToMs(e.eventTime);
-        if (e.activityTaskScheduledEventAttributes) {
-          scheduled.set(String(e.eventId), { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '', at });
-        } else if (e.activityTaskCompletedEventAttributes) {
-          const id = String(e.activityTaskCompletedEventAttributes.scheduledEventId);
-          const s = scheduled.get(id);
-          const names = s ? STEP_OF[s.type] : undefined;
-          if (!s || !names) continue;
-          const step = names[Math.min(seen[s.type] ?? 0, names.length - 1)]!;
-          seen[s.type] = (seen[s.type] ?? 0) + 1;
-          const rec = recorded(step);
-          if (!rec?.finishedAt) continue;
-          out.beforeStepMs.push(rec.startedAt.getTime() - s.at);
-          out.afterStepMs.push(at - rec.finishedAt.getTime());
-          out.activityOverheadMs.push(at - s.at - (rec.finishedAt.getTime() - rec.startedAt.getTime()));
-        }
-      }
+      const hostSteps = steps
+        .filter((s): s is StepSummary & { finishedAt: Date } => s.host === host.name && s.attempt === 1 && s.finishedAt !== undefined)
+        .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      if (hostSteps.length === 0) continue;
+      hostSteps.forEach((s, i) => {
+        (out.stepWorkMs[s.step] ??= []).push(s.finishedAt.getTime() - s.startedAt.getTime());
+        if (i > 0) out.betweenStepsMs.push(s.startedAt.getTime() - hostSteps[i - 1]!.finishedAt.getTime());
+      });
+      const events = (await client.workflow.getHandle(hostWorkflowId(run.workflowId, host.name)).fetchHistory()).events ?? [];
       const first = events[0] ? tsToMs(events[0].eventTime) : undefined;
       const last = events.at(-1) ? tsToMs(events.at(-1)!.eventTime) : undefined;
-      const work = hostSteps.reduce((sum, s) => sum + (s.finishedAt!.getTime() - s.startedAt.getTime()), 0);
-      if (first !== undefined && last !== undefined && hostSteps.length > 0) {
-        out.perHostStepMs.push((last - first - work) / hostSteps.length);
-      }
+      if (first === undefined || last === undefined) continue;
+      out.hostStartToFirstStepMs.push(hostSteps[0]!.startedAt.getTime() - first);
+      const work = hostSteps.reduce((sum, s) => sum + (s.finishedAt.getTime() - s.startedAt.getTime()), 0);
+      out.perHostStepMs.push((last - first - work) / hostSteps.length);
     }
   }
   return out;

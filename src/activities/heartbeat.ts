@@ -16,3 +16,9 @@ export async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
     clearInterval(beat);
   }
 }
+
+/** Heartbeats with `details` from a regular activity; a local activity has no heartbeat to send. */
+export function heartbeat(details?: unknown): void {
+  const ctx = Context.current();
+  if (!ctx.info.isLocal) ctx.heartbeat(details);
+}

@@ -1,11 +1,10 @@
-import { Context } from '@temporalio/activity';
 import type { Application } from '../domain/applications.ts';
 import type { HostStepInput } from '../domain/deploy-types.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { Host, RemoteSession } from '../domain/ports.ts';
 import * as release from '../domain/release-commands.ts';
 import type { ActivityDeps } from './deps.ts';
-import { whileHeartbeating } from './heartbeat.ts';
+import { heartbeat, whileHeartbeating } from './heartbeat.ts';
 import { recordedStep, type StepLog } from './step-log.ts';
 
 export interface StageInput extends HostStepInput {
@@ -121,7 +120,7 @@ export function createHostActivities(deps: ActivityDeps) {
         const deadline = Date.now() + timeoutSeconds * 1000;
         let last = 'no answer yet';
         for (let probe = 1; ; probe++) {
-          Context.current().heartbeat({ probe });
+          heartbeat({ probe });
           try {
             const answer = await deps.health.get(url, 2000);
             last = `HTTP ${answer.status} ${answer.body.slice(0, 200)}`;

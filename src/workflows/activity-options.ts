@@ -1,9 +1,10 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /**
- * Timeouts and retries per class of work. Every host step heartbeats each
- * second, so a worker that dies is noticed after `heartbeatTimeout` and the
- * step is retried elsewhere; all steps are idempotent.
+ * Timeouts and retries per class of work. Every regular activity that
+ * runs long heartbeats each second, so a worker that dies is noticed after
+ * `heartbeatTimeout` and the step is retried elsewhere; a local activity's
+ * worker is noticed through its workflow task's timeout. All steps are idempotent.
  */
 
 /** Database writes: quick, retried for a while. */
@@ -56,6 +57,27 @@ export function healthWait(timeoutSeconds: number): ActivityOptions {
     heartbeatTimeout: '5s',
     retry: { initialInterval: '1s', maximumAttempts: 3 },
   };
+}
+
+/**
+ * A host's steps on the way forward (stage, activate, restart, health,
+ * prune) as local activities: most take well under a second, less than the
+ * server's round trip for an activity task, and a host then runs in one
+ * workflow task instead of one per step. One running longer than the
+ * workflow task timeout (a big artifact on a slow link) keeps its task alive
+ * (the SDK heartbeats it), and a worker killed under one is noticed when the
+ * task times out, within 10 s; the next worker runs the step again (each is
+ * idempotent). A cancel reaches such a step at the task's next heartbeat,
+ * about 8 s at most, as a regular activity's would at its own next heartbeat.
+ */
+export const localSshWork: LocalActivityOptions = {
+  startToCloseTimeout: sshWork.startToCloseTimeout,
+  retry: sshWork.retry,
+};
+
+export function localHealthWait(timeoutSeconds: number): LocalActivityOptions {
+  const { startToCloseTimeout, retry } = healthWait(timeoutSeconds);
+  return { startToCloseTimeout, retry };
 }
 
 /** Fetching the artifact into the worker's cache; heartbeats so that a killed worker is noticed in seconds. */

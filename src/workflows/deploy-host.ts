@@ -2,13 +2,14 @@ import { ActivityFailure, ApplicationFailure, CancellationScope, patched, proxyA
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
 import type { HostStatus, StepName } from '../domain/deployment.ts';
-import { bookkeeping, healthWait, localBookkeeping, localQuickRpc, quickRpc, sshWork } from './activity-options.ts';
+import { bookkeeping, healthWait, localBookkeeping, localHealthWait, localQuickRpc, localSshWork, quickRpc, sshWork } from './activity-options.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
 const localLb = proxyLocalActivities<Activities>(localQuickRpc);
 const lb = proxyActivities<Activities>(quickRpc);
 const ssh = proxyActivities<Activities>(sshWork);
+const localSsh = proxyLocalActivities<Activities>(localSshWork);
 
 /**
  * One host's deploy: stage → drain → activate → restart → health → enable at
@@ -32,7 +33,14 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   const running = () => setStatus('RUNNING');
   if (!overlapped) await running();
   // Then: drain, enable and 100% as local activities (see localQuickRpc).
-  const hostLb = localStatusEarlyPrune && patched('lb-steps-local') ? localLb : lb;
+  const lbLocal = localStatusEarlyPrune && patched('lb-steps-local');
+  const hostLb = lbLocal ? localLb : lb;
+  // Then: every step of the way forward (see localSshWork): the host runs in
+  // one workflow task. Rollback keeps regular activities: it is rare, and an
+  // operator reading it sees each of its steps as a pending activity.
+  const stepsLocal = lbLocal && patched('host-steps-local');
+  const hostSsh = stepsLocal ? localSsh : ssh;
+  const hostHealth = stepsLocal ? proxyLocalActivities<Activities>(localHealthWait(input.healthCheck.timeoutSeconds)) : health;
 
   let step: StepName = 'stage';
   let previousVersion: string | undefined;
@@ -41,7 +49,7 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   let pruning: Promise<unknown> | undefined;
   let result: HostResult;
   try {
-    const staging = ssh.stageRelease({ ...base, artifact: input.artifact });
+    const staging = hostSsh.stageRelease({ ...base, artifact: input.artifact });
     ({ previousVersion } = overlapped ? await alongside(staging, running()) : await staging);
     step = 'drain';
     // Set before the call: a drain that failed half-way may have drained some boxes.
@@ -49,13 +57,13 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
     await hostLb.drainHost(lbInput);
     step = 'activate';
     activated = true;
-    await ssh.activateRelease(base);
+    await hostSsh.activateRelease(base);
     // The previous release (the rollback target) and this one are kept whatever follows.
-    if (localStatusEarlyPrune) pruning = prune(base, previousVersion);
+    if (localStatusEarlyPrune) pruning = prune(base, previousVersion, hostSsh);
     step = 'restart';
-    await ssh.restartService(base);
+    await hostSsh.restartService(base);
     step = 'health';
-    await health.waitHealthy({ ...base, healthCheck: input.healthCheck });
+    await hostHealth.waitHealthy({ ...base, healthCheck: input.healthCheck });
     step = 'enable';
     await hostLb.enableHost({ ...lbInput, weight: input.weight, step: 'enable' });
     if (input.weight < 100) {
@@ -83,20 +91,20 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
 }
 
 /** Deletes releases older than the previous one; best effort, a failure never fails the host. */
-function prune(base: RestoreArgs['base'], previousVersion: string | undefined): Promise<unknown> {
-  return ssh.pruneReleases({ ...base, previousVersion }).catch(() => undefined);
+function prune(base: RestoreArgs['base'], previousVersion: string | undefined, on = ssh): Promise<unknown> {
+  return on.pruneReleases({ ...base, previousVersion }).catch(() => undefined);
 }
 
 /**
- * Waits for both and returns `main`'s result; `side` (bookkeeping started in
- * the same workflow task) has to succeed too. Waiting for both keeps their
- * order against what comes next: a RUNNING status never lands after FAILED.
+ * Waits for all and returns `main`'s result; the `sides` (work started in
+ * the same workflow task) have to succeed too, and the first failure in
+ * argument order is thrown. Waiting for all keeps their order against what
+ * comes next: a RUNNING status never lands after FAILED.
  */
-async function alongside<T>(main: Promise<T>, side: Promise<unknown>): Promise<T> {
-  const [mainOutcome, sideOutcome] = await Promise.allSettled([main, side]);
-  if (mainOutcome.status === 'rejected') throw mainOutcome.reason;
-  if (sideOutcome.status === 'rejected') throw sideOutcome.reason;
-  return mainOutcome.value;
+export async function alongside<T>(main: Promise<T>, ...sides: Promise<unknown>[]): Promise<T> {
+  const [mainOutcome, ...sideOutcomes] = await Promise.allSettled([main, ...sides]);
+  for (const outcome of [mainOutcome, ...sideOutcomes]) if (outcome!.status === 'rejected') throw outcome!.reason;
+  return (mainOutcome as PromiseFulfilledResult<T>).value;
 }
 
 interface RestoreArgs {

@@ -4,6 +4,7 @@ import {
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -15,14 +16,16 @@ import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { DeployStatus } from '../temporal/search-attributes.ts';
-import { artifactFetch, bookkeeping, quickRpc } from './activity-options.ts';
+import { artifactFetch, bookkeeping, localBookkeeping, localQuickRpc, quickRpc } from './activity-options.ts';
 import { installControls } from './controls.ts';
-import { describe } from './deploy-host.ts';
+import { alongside, describe } from './deploy-host.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
 import { markSkipped, rollBackDone, type RolloutContext, type RolloutControl, rollOut } from './rollout.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
+const localDb = proxyLocalActivities<Activities>(localBookkeeping);
 const rpc = proxyActivities<Activities>(quickRpc);
+const localRpc = proxyLocalActivities<Activities>(localQuickRpc);
 const fetcher = proxyActivities<Activities>(artifactFetch);
 
 /**
@@ -44,11 +47,16 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     granted = true;
   });
 
-  const setStatus = async (status: DeploymentStatus, error?: string) => {
+  // The start and the end of a deploy as local activities (no server task
+  // each), with the artifact check, the discovery and the RUNNING status
+  // side by side instead of one after another. Deploys started before run as they began.
+  const local = patched('deploy-start-end-local');
+  const setStatus = async (status: DeploymentStatus, error?: string, on = db) => {
     progress.status = status;
     upsertSearchAttributes([{ key: DeployStatus, value: status }]);
-    await db.setDeploymentStatus({ deploymentId, status, error });
+    await on.setDeploymentStatus({ deploymentId, status, error });
   };
+  const edge = local ? localDb : db;
   const controls = installControls({ deploymentId, progress, control, setStatus, rollout: () => rollout });
 
   const lock = { application: request.application, environment: request.environment, workflowId, deploymentId };
@@ -60,12 +68,22 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   const round = input.retry?.round ?? 1;
   let outcome: DeployOutcome = { status: 'FAILED', hosts: [] };
   try {
-    await db.requestDeployLock(lock);
+    await edge.requestDeployLock(lock);
     await condition(() => granted || control.cancel !== undefined);
     if (!granted) throw new Error('cancelled while queued');
-    await setStatus(control.paused ? 'PAUSED' : 'RUNNING');
-    await fetcher.verifyArtifact(request.artifact);
-    const { hosts, loadBalancers } = input.retry ?? (await rpc.discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
+    const discover = () =>
+      input.retry ?? (local ? localRpc : rpc).discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) });
+    let found: Awaited<ReturnType<typeof discover>>;
+    if (local) {
+      // All three settle before anything goes on: a failed check is reported once the others are done.
+      const started = setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, localDb);
+      found = await alongside(Promise.resolve(discover()), fetcher.verifyArtifact(request.artifact), started);
+    } else {
+      await setStatus(control.paused ? 'PAUSED' : 'RUNNING');
+      await fetcher.verifyArtifact(request.artifact);
+      found = await discover();
+    }
+    const { hosts, loadBalancers } = found;
     const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
     progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
     rollout = { deploymentId, request, hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
@@ -79,7 +97,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   } finally {
     controls.finishing();
     await CancellationScope.nonCancellable(async () => {
-      await setStatus(outcome.status, outcome.error);
+      await setStatus(outcome.status, outcome.error, edge);
       if (granted) await getExternalWorkflowHandle(lockId).signal(releaseLockSignal, { workflowId });
     });
   }

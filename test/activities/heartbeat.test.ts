@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { whileHeartbeating } from '../../src/activities/heartbeat.ts';
+import { heartbeat, whileHeartbeating } from '../../src/activities/heartbeat.ts';
 
 async function beatsDuring(isLocal: boolean, ms: number): Promise<number> {
   const env = new MockActivityEnvironment({ isLocal });
@@ -18,5 +18,18 @@ describe('whileHeartbeating', () => {
 
   it('sends nothing from a local activity, which has no heartbeat', async () => {
     expect(await beatsDuring(true, 1_100)).toBe(0);
+  });
+});
+
+describe('heartbeat', () => {
+  it.each([
+    [false, [{ probe: 1 }]],
+    [true, []],
+  ])('isLocal=%s: sends %j', async (isLocal, expected) => {
+    const env = new MockActivityEnvironment({ isLocal });
+    const sent: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => sent.push(d));
+    await env.run(async () => heartbeat({ probe: 1 }));
+    expect(sent).toEqual(expected);
   });
 });

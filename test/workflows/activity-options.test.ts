@@ -19,7 +19,12 @@ const classes = {
 
 // A local activity runs inside its workflow task: a worker killed under it is
 // noticed when that task times out, and the next worker runs it again.
-const localClasses = { localBookkeeping: options.localBookkeeping, localQuickRpc: options.localQuickRpc };
+const localClasses = {
+  localBookkeeping: options.localBookkeeping,
+  localQuickRpc: options.localQuickRpc,
+  localSshWork: options.localSshWork,
+  localHealthWait: options.localHealthWait(600),
+};
 
 describe('activity options', () => {
   it.each(Object.entries(classes))('%s: a killed worker is noticed within 10 s', (_name, o) => {
@@ -33,7 +38,7 @@ describe('activity options', () => {
   });
 
   it('local activities: every workflow of a recorded deploy has a workflow task timeout of at most 10 s', () => {
-    const fixture = new URL('../replay/fixtures/v5-succeeded.json', import.meta.url);
+    const fixture = new URL('../replay/fixtures/v6-succeeded.json', import.meta.url);
     const timeouts = [...readFileSync(fixture, 'utf8').matchAll(/"workflowTaskTimeout": "([^"]+)"/g)].map((m) => msToNumber(m[1] as `${number}s`));
     expect(timeouts.length).toBeGreaterThan(3);
     for (const ms of timeouts) expect(ms).toBeLessThanOrEqual(10_000);
