@@ -3,9 +3,7 @@
 FROM node:20-bookworm-slim
 
 WORKDIR /app
-# NODE_OPTIONS: the service's node flags (src/node-options.ts).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=2 \
     VESEMIR_DATA_DIR=/app/.data \
     API_HOST=0.0.0.0
 
@@ -21,4 +19,5 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 8080
 # node --import tsx (not the tsx CLI): one process, so SIGTERM reaches main's graceful stop.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# The flags are the service's node flags (src/node-options.ts).
+CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=30", "--import", "tsx", "src/main.ts"]

@@ -9,11 +9,10 @@ import { spawn } from 'node:child_process';
 export function runBenchChild<T>(
   script: string,
   args: string[],
-  options: { marker: string; timeoutMs: number; what: string; nodeOptions?: string },
+  options: { marker: string; timeoutMs: number; what: string; nodeFlags?: readonly string[] },
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const env = options.nodeOptions ? { ...process.env, NODE_OPTIONS: `${options.nodeOptions} ${process.env.NODE_OPTIONS ?? ''}`.trim() } : process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NODE_OPTIONS } from '../src/node-options.ts';
+import { SERVICE_NODE_FLAGS } from '../src/node-options.ts';
 import { runBenchChild } from './child.ts';
 
 /** The line bench/scale-child.ts prints its result on. */
@@ -34,7 +34,7 @@ export interface ScaleOptions {
 
 /** bench/scale-child.ts, in a process of its own with the service's node flags. */
 const SCALE_CHILD = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
-const runChild = <T>(args: string[], timeoutMs: number) => runBenchChild<T>(SCALE_CHILD, args, { marker: SCALE_MARKER, timeoutMs, what: 'scale bench', nodeOptions: SERVICE_NODE_OPTIONS });
+const runChild = <T>(args: string[], timeoutMs: number) => runBenchChild<T>(SCALE_CHILD, args, { marker: SCALE_MARKER, timeoutMs, what: 'scale bench', nodeFlags: SERVICE_NODE_FLAGS });
 
 export function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const args = ['--address', o.address, '--hosts', String(o.hosts), '--concurrency', String(o.concurrency), '--bundle', o.bundlePath];

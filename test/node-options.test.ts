@@ -1,23 +1,28 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NODE_OPTIONS } from '../src/node-options.ts';
+import { SERVICE_NODE_FLAGS } from '../src/node-options.ts';
 
 const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+const flags = SERVICE_NODE_FLAGS.join(' ');
 
 describe('the node flags the service runs with', () => {
   it('are the same in the npm scripts, the demo script and the Dockerfile', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    for (const name of ['start', 'demo', 'worker', 'bench']) {
-      expect(scripts[name], `npm run ${name}`).toContain(`NODE_OPTIONS=\\"${SERVICE_NODE_OPTIONS} $NODE_OPTIONS\\"`.replaceAll('\\', ''));
-    }
-    expect(read('scripts/demo.sh')).toContain(`export NODE_OPTIONS="${SERVICE_NODE_OPTIONS} \${NODE_OPTIONS:-}"`);
-    expect(read('Dockerfile')).toMatch(new RegExp(`^\\s*NODE_OPTIONS=${SERVICE_NODE_OPTIONS} \\\\$`, 'm'));
+    for (const name of ['start', 'demo', 'worker', 'bench']) expect(scripts[name], `npm run ${name}`).toMatch(new RegExp(`^tsx ${flags} `));
+    expect(read('scripts/demo.sh')).toContain(`exec npx tsx ${flags} src/main.ts --demo`);
+    expect(read('Dockerfile')).toContain(`CMD ["node", ${SERVICE_NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, "--import", "tsx", "src/main.ts"]`);
   });
 
-  it('are accepted by node in NODE_OPTIONS (which refuses most V8 flags)', () => {
-    const run = (nodeOptions: string) => execFileSync(process.execPath, ['-e', '0'], { env: { ...process.env, NODE_OPTIONS: nodeOptions }, stdio: 'pipe' });
-    expect(() => run(SERVICE_NODE_OPTIONS)).not.toThrow();
-    expect(() => run('--max-semi-space-size-typo=2')).toThrow(/not allowed in NODE_OPTIONS/);
+  it('are accepted by node on its command line (a misspelt one is refused)', () => {
+    const run = (args: readonly string[]) => execFileSync(process.execPath, [...args, '-e', '0'], { stdio: 'pipe' });
+    expect(() => run(SERVICE_NODE_FLAGS)).not.toThrow();
+    expect(() => run(['--heap-growing-percent-typo=30'])).toThrow(/bad option/);
+  });
+
+  it('reach node through tsx, as the npm scripts start it', () => {
+    const tsx = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
+    const execArgv = JSON.parse(execFileSync(tsx, [...SERVICE_NODE_FLAGS, '-e', 'console.log(JSON.stringify(process.execArgv))'], { encoding: 'utf8' })) as string[];
+    expect(execArgv).toEqual(expect.arrayContaining([...SERVICE_NODE_FLAGS]));
   });
 });
