@@ -4,7 +4,7 @@
  * a 1,000-host deploy on the real Temporal dev server. Prints one table per
  * section and writes bench/results/latest.json.
  *
- *   npm run bench -- [--runs 3] [--only fleet,api,scale] [--hosts 1000] [--scale-concurrency 50]
+ *   npm run bench -- [--runs 5] [--only fleet,api,scale] [--hosts 1000] [--scale-concurrency 50]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ const TARGET = { vsAnsible: 0.2, vsFloor: 2.5, overheadP50Ms: 40, historyEvents:
 
 const { values: opts } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     only: { type: 'string', default: 'fleet,api,scale' },
     hosts: { type: 'string', default: '1000' },
     'scale-concurrency': { type: 'string', default: '50' },
