@@ -39,7 +39,9 @@ export async function measureOverhead(client: Client, store: DeploymentStore, ru
         .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
       if (hostSteps.length === 0) continue;
       hostSteps.forEach((s, i) => {
-        (out.stepWorkMs[s.step] ??= []).push(s.finishedAt.getTime() - s.startedAt.getTime());
+        const work = out.stepWorkMs[s.step] ?? [];
+        work.push(s.finishedAt.getTime() - s.startedAt.getTime());
+        out.stepWorkMs[s.step] = work;
         if (i > 0) out.betweenStepsMs.push(s.startedAt.getTime() - hostSteps[i - 1]!.finishedAt.getTime());
       });
       const events = (await client.workflow.getHandle(hostWorkflowId(run.workflowId, host.name)).fetchHistory()).events ?? [];
