@@ -11,9 +11,9 @@
  * - `--heap-growing-percent=30`: after each full collection the old generation
  *   may grow by 30% before the next one, instead of V8's up to 4× on a machine
  *   with much memory. The worker's live heap stays under 60 MB through a
- *   1,000-host deploy (measured with a forced collection every 5 s), but it let
- * garbage pile up to 150–230 MB before collecting: peak RSS 426–431 MB
- *   without this flag, 261 MB with it, and no slower on the 6-VM fleet
+ *   1,000-host deploy (measured with a forced collection every 5 s), but V8
+ *   let garbage pile up to 150–230 MB before collecting: peak RSS 426–431 MB
+ *   without this flag, 255–267 MB with it, and no slower on the 6-VM fleet
  *   (8 deploys each way, alternating).
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=30'] as const;

@@ -7,6 +7,15 @@ import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow
  * worker is noticed through its workflow task's timeout. All steps are idempotent.
  */
 
+/**
+ * The same class of work as a local activity: the same start-to-close timeout
+ * and retries, and no heartbeat timeout (a local activity sends none; its
+ * workflow task stands for it).
+ */
+function asLocal({ startToCloseTimeout, retry }: ActivityOptions): LocalActivityOptions {
+  return { startToCloseTimeout, retry };
+}
+
 /** Database writes: quick, retried for a while. */
 export const bookkeeping: ActivityOptions = {
   startToCloseTimeout: '10s',
@@ -19,10 +28,7 @@ export const bookkeeping: ActivityOptions = {
  * the server. A worker killed under one fails its workflow task, and the
  * next worker runs the write again (every write is idempotent).
  */
-export const localBookkeeping: LocalActivityOptions = {
-  startToCloseTimeout: '10s',
-  retry: bookkeeping.retry,
-};
+export const localBookkeeping = asLocal(bookkeeping);
 
 /** Chef, HAProxy runtime API: one round trip per box. */
 export const quickRpc: ActivityOptions = {
@@ -38,10 +44,7 @@ export const quickRpc: ActivityOptions = {
  * fails its workflow task, and the next worker runs the step again (each is
  * idempotent: set a state and weight the server may already have).
  */
-export const localQuickRpc: LocalActivityOptions = {
-  startToCloseTimeout: quickRpc.startToCloseTimeout,
-  retry: quickRpc.retry,
-};
+export const localQuickRpc = asLocal(quickRpc);
 
 /** SSH work: uploads, unpacking, restarts. */
 export const sshWork: ActivityOptions = {
@@ -70,14 +73,10 @@ export function healthWait(timeoutSeconds: number): ActivityOptions {
  * idempotent). A cancel reaches such a step at the task's next heartbeat,
  * about 8 s at most, as a regular activity's would at its own next heartbeat.
  */
-export const localSshWork: LocalActivityOptions = {
-  startToCloseTimeout: sshWork.startToCloseTimeout,
-  retry: sshWork.retry,
-};
+export const localSshWork = asLocal(sshWork);
 
 export function localHealthWait(timeoutSeconds: number): LocalActivityOptions {
-  const { startToCloseTimeout, retry } = healthWait(timeoutSeconds);
-  return { startToCloseTimeout, retry };
+  return asLocal(healthWait(timeoutSeconds));
 }
 
 /** Fetching the artifact into the worker's cache; heartbeats so that a killed worker is noticed in seconds. */

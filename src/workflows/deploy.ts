@@ -71,15 +71,16 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     await edge.requestDeployLock(lock);
     await condition(() => granted || control.cancel !== undefined);
     if (!granted) throw new Error('cancelled while queued');
-    const discover = () =>
-      input.retry ?? (local ? localRpc : rpc).discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) });
+    const firstStatus = control.paused ? 'PAUSED' : 'RUNNING';
+    const discover = async () =>
+      input.retry ?? (await (local ? localRpc : rpc).discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
     let found: Awaited<ReturnType<typeof discover>>;
     if (local) {
       // All three settle before anything goes on: a failed check is reported once the others are done.
-      const started = setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, localDb);
-      found = await alongside(Promise.resolve(discover()), fetcher.verifyArtifact(request.artifact), started);
+      const started = setStatus(firstStatus, undefined, localDb);
+      found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), started);
     } else {
-      await setStatus(control.paused ? 'PAUSED' : 'RUNNING');
+      await setStatus(firstStatus);
       await fetcher.verifyArtifact(request.artifact);
       found = await discover();
     }
