@@ -1,10 +1,16 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /**
- * Timeouts and retries per class of work. Every regular activity that
- * runs long heartbeats each second, so a worker that dies is noticed after
- * `heartbeatTimeout` and the step is retried elsewhere; a local activity's
- * worker is noticed through its workflow task's timeout. All steps are idempotent.
+ * Timeouts and retries per class of work. All steps are idempotent.
+ *
+ * The rule: every step that touches a host or a load balancer, or waits on
+ * one, is a regular activity that heartbeats each second. An operator then
+ * sees it pending in the Temporal UI (attempt, last heartbeat) while it runs
+ * and as its own bar afterwards; a worker that dies is noticed after
+ * `heartbeatTimeout`; a cancel reaches the step at its next heartbeat.
+ * Local activities are kept for bookkeeping and sub-second RPCs to our own
+ * services (database writes, the lock request, the Chef search), where a
+ * server round trip per call would cost more than the work.
  */
 
 /**
@@ -37,13 +43,7 @@ export const quickRpc: ActivityOptions = {
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
 };
 
-/**
- * The HAProxy steps of a host (drain, enable, 100%) as local activities: a
- * runtime-API command per box takes milliseconds, less than the server's own
- * round trip for an activity task. No heartbeat: a worker killed under one
- * fails its workflow task, and the next worker runs the step again (each is
- * idempotent: set a state and weight the server may already have).
- */
+/** The Chef search of a deploy's discovery: one sub-second RPC, so a local activity. */
 export const localQuickRpc = asLocal(quickRpc);
 
 /** SSH work: uploads, unpacking, restarts. */
@@ -60,23 +60,6 @@ export function healthWait(timeoutSeconds: number): ActivityOptions {
     heartbeatTimeout: '5s',
     retry: { initialInterval: '1s', maximumAttempts: 3 },
   };
-}
-
-/**
- * A host's steps on the way forward (stage, activate, restart, health,
- * prune) as local activities: most take well under a second, less than the
- * server's round trip for an activity task, and a host then runs in one
- * workflow task instead of one per step. One running longer than the
- * workflow task timeout (a big artifact on a slow link) keeps its task alive
- * (the SDK heartbeats it), and a worker killed under one is noticed when the
- * task times out, within 10 s; the next worker runs the step again (each is
- * idempotent). A cancel reaches such a step at the task's next heartbeat,
- * about 8 s at most, as a regular activity's would at its own next heartbeat.
- */
-export const localSshWork = asLocal(sshWork);
-
-export function localHealthWait(timeoutSeconds: number): LocalActivityOptions {
-  return asLocal(healthWait(timeoutSeconds));
 }
 
 /** Fetching the artifact into the worker's cache; heartbeats so that a killed worker is noticed in seconds. */

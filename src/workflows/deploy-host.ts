@@ -1,15 +1,12 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
 import type { HostStatus, StepName } from '../domain/deployment.ts';
-import { bookkeeping, healthWait, localBookkeeping, localHealthWait, localQuickRpc, localSshWork, quickRpc, sshWork } from './activity-options.ts';
+import { healthWait, localBookkeeping, quickRpc, sshWork } from './activity-options.ts';
 
-const db = proxyActivities<Activities>(bookkeeping);
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
-const localLb = proxyLocalActivities<Activities>(localQuickRpc);
 const lb = proxyActivities<Activities>(quickRpc);
 const ssh = proxyActivities<Activities>(sshWork);
-const localSsh = proxyLocalActivities<Activities>(localSshWork);
 
 /**
  * One host's deploy: stage → drain → activate → restart → health → enable at
@@ -21,26 +18,8 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   const base = { deploymentId: input.deploymentId, application: input.application, host: input.host, version: input.version, round: input.round };
   const lbInput = { ...base, loadBalancers: input.loadBalancers, backend: input.backend };
   const health = proxyActivities<Activities>(healthWait(input.healthCheck.timeoutSeconds));
-  // Bookkeeping alongside the host's first and last steps instead of before and after them:
-  // two workflow round trips fewer per host. Deploys started before run as they began.
-  const overlapped = patched('host-bookkeeping-alongside-steps');
-  // Then: the host's status as local activities (no server task each), and
-  // pruning started once the new release is active, alongside restart…full
-  // rather than after them, off the path to the host's end.
-  const localStatusEarlyPrune = overlapped && patched('host-status-local-prune-early');
   const setStatus = (status: HostStatus, error?: string) =>
-    (localStatusEarlyPrune ? localDb : db).setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status, error });
-  const running = () => setStatus('RUNNING');
-  if (!overlapped) await running();
-  // Then: drain, enable and 100% as local activities (see localQuickRpc).
-  const lbLocal = localStatusEarlyPrune && patched('lb-steps-local');
-  const hostLb = lbLocal ? localLb : lb;
-  // Then: every step of the way forward (see localSshWork): the host runs in
-  // one workflow task. Rollback keeps regular activities: it is rare, and an
-  // operator reading it sees each of its steps as a pending activity.
-  const stepsLocal = lbLocal && patched('host-steps-local');
-  const hostSsh = stepsLocal ? localSsh : ssh;
-  const hostHealth = stepsLocal ? proxyLocalActivities<Activities>(localHealthWait(input.healthCheck.timeoutSeconds)) : health;
+    localDb.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status, error });
 
   let step: StepName = 'stage';
   let previousVersion: string | undefined;
@@ -49,31 +28,29 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   let pruning: Promise<unknown> | undefined;
   let result: HostResult;
   try {
-    const staging = hostSsh.stageRelease({ ...base, artifact: input.artifact });
-    ({ previousVersion } = overlapped ? await alongside(staging, running()) : await staging);
+    ({ previousVersion } = await alongside(ssh.stageRelease({ ...base, artifact: input.artifact }), setStatus('RUNNING')));
     step = 'drain';
     // Set before the call: a drain that failed half-way may have drained some boxes.
     mayBeDrained = true;
-    await hostLb.drainHost(lbInput);
+    await lb.drainHost(lbInput);
     step = 'activate';
     activated = true;
-    await hostSsh.activateRelease(base);
-    // The previous release (the rollback target) and this one are kept whatever follows.
-    if (localStatusEarlyPrune) pruning = prune(base, previousVersion, hostSsh);
+    await ssh.activateRelease(base);
+    // Off the path to the host's end; the previous release (the rollback target) is kept.
+    pruning = prune(base, previousVersion);
     step = 'restart';
-    await hostSsh.restartService(base);
+    await ssh.restartService(base);
     step = 'health';
-    await hostHealth.waitHealthy({ ...base, healthCheck: input.healthCheck });
+    await health.waitHealthy({ ...base, healthCheck: input.healthCheck });
     step = 'enable';
-    await hostLb.enableHost({ ...lbInput, weight: input.weight, step: 'enable' });
+    await lb.enableHost({ ...lbInput, weight: input.weight, step: 'enable' });
     if (input.weight < 100) {
       step = 'bake';
       if (input.degradationSeconds > 0) await sleep(input.degradationSeconds * 1000);
       step = 'full';
-      await hostLb.enableHost({ ...lbInput, weight: 100, step: 'full' });
+      await lb.enableHost({ ...lbInput, weight: 100, step: 'full' });
     }
     result = { name: input.host.name, status: 'DONE', previousVersion, round: input.round };
-    if (!overlapped) await prune(base, previousVersion);
   } catch (err) {
     const error = `${step}: ${describe(err)}`;
     if (!mayBeDrained) {
@@ -84,15 +61,13 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
       );
     }
   }
-  const recorded = CancellationScope.nonCancellable(() => setStatus(result.status, result.error));
-  if (localStatusEarlyPrune) await alongside(recorded, pruning ?? Promise.resolve());
-  else await (overlapped && result.status === 'DONE' ? alongside(recorded, prune(base, previousVersion)) : recorded);
+  await alongside(CancellationScope.nonCancellable(() => setStatus(result.status, result.error)), pruning ?? Promise.resolve());
   return result;
 }
 
 /** Deletes releases older than the previous one; best effort, a failure never fails the host. */
-function prune(base: RestoreArgs['base'], previousVersion: string | undefined, on = ssh): Promise<unknown> {
-  return on.pruneReleases({ ...base, previousVersion }).catch(() => undefined);
+function prune(base: RestoreArgs['base'], previousVersion: string | undefined): Promise<unknown> {
+  return ssh.pruneReleases({ ...base, previousVersion }).catch(() => undefined);
 }
 
 /**
@@ -157,7 +132,7 @@ export async function rollbackHost(input: RollbackHostInput): Promise<HostResult
   } catch (err) {
     result = { name: input.host.name, status: 'QUARANTINED', round: input.round, error: `rollback to ${input.previousVersion} failed, left drained: ${describe(err)}` };
   }
-  await db.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: result.status, error: result.error });
+  await localDb.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status: result.status, error: result.error });
   return result;
 }
 

@@ -2,7 +2,6 @@ import {
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -16,15 +15,13 @@ import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { DeployStatus } from '../temporal/search-attributes.ts';
-import { artifactFetch, bookkeeping, localBookkeeping, localQuickRpc, quickRpc } from './activity-options.ts';
+import { artifactFetch, localBookkeeping, localQuickRpc } from './activity-options.ts';
 import { installControls } from './controls.ts';
 import { alongside, describe } from './deploy-host.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
 import { markSkipped, rollBackDone, type RolloutContext, type RolloutControl, rollOut } from './rollout.ts';
 
-const db = proxyActivities<Activities>(bookkeeping);
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
-const rpc = proxyActivities<Activities>(quickRpc);
 const localRpc = proxyLocalActivities<Activities>(localQuickRpc);
 const fetcher = proxyActivities<Activities>(artifactFetch);
 
@@ -47,43 +44,25 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     granted = true;
   });
 
-  // The start and the end of a deploy as local activities (no server task
-  // each), with the artifact check, the discovery and the RUNNING status
-  // side by side instead of one after another. Deploys started before run as they began.
-  const local = patched('deploy-start-end-local');
-  const setStatus = async (status: DeploymentStatus, error?: string, on = db) => {
+  const setStatus = async (status: DeploymentStatus, error?: string) => {
     progress.status = status;
     upsertSearchAttributes([{ key: DeployStatus, value: status }]);
-    await on.setDeploymentStatus({ deploymentId, status, error });
+    await localDb.setDeploymentStatus({ deploymentId, status, error });
   };
-  const edge = local ? localDb : db;
   const controls = installControls({ deploymentId, progress, control, setStatus, rollout: () => rollout });
 
   const lock = { application: request.application, environment: request.environment, workflowId, deploymentId };
-  // Deploys started before locks were per task queue release the lock they took.
-  // Asked once, at the start, so that a run in flight keeps the answer it replays with.
-  const lockId = patched('lock-per-task-queue')
-    ? lockWorkflowId(workflowInfo().taskQueue, lock.application, lock.environment)
-    : `deploy-lock/${lock.application}/${lock.environment}`;
+  const lockId = lockWorkflowId(workflowInfo().taskQueue, lock.application, lock.environment);
   const round = input.retry?.round ?? 1;
   let outcome: DeployOutcome = { status: 'FAILED', hosts: [] };
   try {
-    await edge.requestDeployLock(lock);
+    await localDb.requestDeployLock(lock);
     await condition(() => granted || control.cancel !== undefined);
     if (!granted) throw new Error('cancelled while queued');
-    const firstStatus = control.paused ? 'PAUSED' : 'RUNNING';
     const discover = async () =>
-      input.retry ?? (await (local ? localRpc : rpc).discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
-    let found: Awaited<ReturnType<typeof discover>>;
-    if (local) {
-      // All three settle before anything goes on: a failed check is reported once the others are done.
-      const started = setStatus(firstStatus, undefined, localDb);
-      found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), started);
-    } else {
-      await setStatus(firstStatus);
-      await fetcher.verifyArtifact(request.artifact);
-      found = await discover();
-    }
+      input.retry ?? (await localRpc.discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
+    // All three settle before anything goes on: a failed check is reported once the others are done.
+    const found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), setStatus(control.paused ? 'PAUSED' : 'RUNNING'));
     const { hosts, loadBalancers } = found;
     const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
     progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
@@ -98,7 +77,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   } finally {
     controls.finishing();
     await CancellationScope.nonCancellable(async () => {
-      await setStatus(outcome.status, outcome.error, edge);
+      await setStatus(outcome.status, outcome.error);
       if (granted) await getExternalWorkflowHandle(lockId).signal(releaseLockSignal, { workflowId });
     });
   }

@@ -3,7 +3,6 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -19,8 +18,6 @@ import { acquireLockSignal, type LockState, lockGrantedSignal, lockStateQuery, r
  */
 export async function deploymentLock(initial?: LockState): Promise<void> {
   const state: LockState = initial ?? { holder: undefined, queue: [] };
-  // Locks started before this check existed keep waiting as they did.
-  const checksHolder = patched('lock-holder-liveness');
   const checks = proxyActivities<DeployActivities>(bookkeeping);
   setHandler(lockStateQuery, () => state);
   setHandler(acquireLockSignal, (req) => {
@@ -33,13 +30,13 @@ export async function deploymentLock(initial?: LockState): Promise<void> {
   });
 
   for (;;) {
-    const wait = checksHolder && state.holder ? `${state.livenessCheckSeconds ?? 30}s` : '1 hour';
+    const wait = state.holder ? `${state.livenessCheckSeconds ?? 30}s` : '1 hour';
     const ready = await condition(() => state.holder === undefined && state.queue.length > 0, wait);
     if (!ready) {
       if (state.holder === undefined && state.queue.length === 0) return;
       // A deploy terminated by hand never releases: its turn ends when it is gone.
       const holder = state.holder;
-      if (checksHolder && holder && !(await checks.isDeployRunning({ workflowId: holder.workflowId }))) {
+      if (holder && !(await checks.isDeployRunning({ workflowId: holder.workflowId }))) {
         if (state.holder === holder) state.holder = undefined;
       }
       continue;

@@ -46,7 +46,7 @@ describe('replay of recorded deploy histories', () => {
     writeFileSync(hostFile, source.replace(marker, `  await ssh.pruneReleases({ ...base, previousVersion: undefined });\n${marker}`));
     const changed = await bundleWorkflowCode({ workflowsPath: join(dir, 'src/workflows/index.ts'), logger: silent });
 
-    const workflows = loadFixture(readFileSync(join(fixturesDir, 'v1-succeeded.json'), 'utf8'));
+    const workflows = loadFixture(readFileSync(join(fixturesDir, 'baseline-succeeded.json'), 'utf8'));
     const reports = await replayWorkflows(workflows, { workflowBundle: changed });
     const broken = reports.filter((r) => !r.ok);
     expect(broken.length).toBeGreaterThan(0);

@@ -22,8 +22,6 @@ const classes = {
 const localClasses = {
   localBookkeeping: options.localBookkeeping,
   localQuickRpc: options.localQuickRpc,
-  localSshWork: options.localSshWork,
-  localHealthWait: options.localHealthWait(600),
 };
 
 describe('activity options', () => {
@@ -38,9 +36,23 @@ describe('activity options', () => {
   });
 
   it('local activities: every workflow of a recorded deploy has a workflow task timeout of at most 10 s', () => {
-    const fixture = new URL('../replay/fixtures/v6-succeeded.json', import.meta.url);
+    const fixture = new URL('../replay/fixtures/baseline-succeeded.json', import.meta.url);
     const timeouts = [...readFileSync(fixture, 'utf8').matchAll(/"workflowTaskTimeout": "([^"]+)"/g)].map((m) => msToNumber(m[1] as `${number}s`));
     expect(timeouts.length).toBeGreaterThan(3);
     for (const ms of timeouts) expect(ms).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('host steps an operator can see', () => {
+  it('every step that touches a host or a load balancer is a regular activity in a recorded deploy', () => {
+    const fixture = JSON.parse(readFileSync(new URL('../replay/fixtures/baseline-succeeded.json', import.meta.url), 'utf8')) as {
+      workflows: { history: { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] } }[];
+    };
+    const scheduled = new Set(
+      fixture.workflows.flatMap((w) => w.history.events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType.name ?? [])),
+    );
+    for (const step of ['stageRelease', 'drainHost', 'activateRelease', 'restartService', 'waitHealthy', 'enableHost']) {
+      expect(scheduled, step).toContain(step);
+    }
   });
 });

@@ -47,7 +47,7 @@ async function run(world: FakeWorld, req: DeployRequest, fixture?: string) {
       args: [{ deploymentId: id, request: req }],
     });
     const outcome = (await handle.result()) as DeployOutcome;
-    if (recordDir && fixture) await saveFixture(recordDir, fixture, await collectHistories(t.client, id));
+    if (recordDir && fixture) await saveFixture(recordDir, `baseline-${fixture}`, await collectHistories(t.client, id));
     return { outcome, handle };
   } finally {
     await stop();
@@ -115,7 +115,7 @@ describe('deploy workflow', () => {
       const answer = await handle.executeUpdate(cancelUpdate, { args: [{ rollback: true }] });
       expect(answer.message).toMatch(/rolled back/);
       const outcome = (await handle.result()) as DeployOutcome;
-      if (recordDir) await saveFixture(recordDir, 'cancelled', await collectHistories(t.client, id));
+      if (recordDir) await saveFixture(recordDir, 'baseline-cancelled', await collectHistories(t.client, id));
       expect(outcome.status).toBe('CANCELLED');
       expect(world.current.get('vm1')).toBe('v1');
       expect(world.calls.filter((c) => c.startsWith('vm1:rollback-'))).toEqual(['vm1:rollback-drain', 'vm1:rollback-activate', 'vm1:rollback-restart', 'vm1:rollback-health', 'vm1:rollback-enable']);
