@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createActivities } from './activities/index.ts';
 import type { ActivityDeps } from './activities/deps.ts';
 import { CachedChefClient } from './adapters/chef/cached-chef-client.ts';
+import { TemporalLockRequester } from './adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from './api/app.ts';
 import type { TokenTable } from './api/auth.ts';
 import { DeploymentService } from './api/deployment-service.ts';
@@ -20,7 +21,14 @@ export async function apiFromContext(
 ): Promise<FastifyInstance> {
   const { config } = ctx;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  const deployments = new DeploymentService({ store: ctx.store, client: ctx.client, taskQueue, applications: ctx.applications, chef: new CachedChefClient(chefFromConfig(config)) });
+  const deployments = new DeploymentService({
+    store: ctx.store,
+    client: ctx.client,
+    taskQueue,
+    turns: new TemporalLockRequester(ctx.client, taskQueue),
+    applications: ctx.applications,
+    chef: new CachedChefClient(chefFromConfig(config)),
+  });
   const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
   return buildApp({
     logger: ctx.logger,

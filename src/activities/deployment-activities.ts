@@ -67,11 +67,11 @@ export function createDeploymentActivities(deps: ActivityDeps) {
     },
 
     async setDeploymentStatus(input: { deploymentId: string; status: DeploymentStatus; error?: string }): Promise<void> {
-      await deps.store.setStatus(input.deploymentId, input.status, new Date(), input.error);
+      await mapFailures(() => deps.store.setStatus(input.deploymentId, input.status, new Date(), input.error));
     },
 
     async setHostStatus(input: { deploymentId: string; host: string; status: HostStatus; error?: string }): Promise<void> {
-      await deps.store.setHostStatus(input.deploymentId, input.host, input.status, input.error);
+      await mapFailures(() => deps.store.setHostStatus(input.deploymentId, input.host, input.status, input.error));
     },
 
     async isDeployRunning(input: { workflowId: string }): Promise<boolean> {

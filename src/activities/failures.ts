@@ -13,7 +13,7 @@ export function toFailure(err: unknown): ApplicationFailure {
   return ApplicationFailure.create({
     message,
     type,
-    nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(type),
+    nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(type) || (err as { retryable?: unknown } | null)?.retryable === false,
     details: details === undefined ? [] : [details],
     cause: err instanceof Error ? err : undefined,
   });

@@ -22,7 +22,7 @@ export interface VmActivityDeps {
 const NOT_YET: readonly string[] = [VmErrorType.ProvisioningPending, VmErrorType.VmNotRegistered];
 
 /** Like toFailure, with the VM error vocabulary's retry rules. */
-function toVmFailure(err: unknown): ApplicationFailure {
+export function toVmFailure(err: unknown): ApplicationFailure {
   const failure = toFailure(err);
   const type = failure.type ?? '';
   if (!VM_NON_RETRYABLE_ERROR_TYPES.includes(type) && !NOT_YET.includes(type)) return failure;

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
 import { stableJson } from '../domain/stable-json.ts';
-import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
 import { deploySearchAttributes } from '../temporal/search-attributes.ts';
-import { deployWorkflowId, lockStateQuery, lockWorkflowId } from '../workflows/definitions.ts';
+import { deployWorkflowId, type LockTurnAnswer } from '../workflows/definitions.ts';
+import type { LockRequest } from '../activities/deps.ts';
 import type { ControlAnswer } from '../domain/deploy-types.ts';
 import type { ChefClient } from '../domain/ports.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
@@ -19,8 +19,15 @@ export interface DeploymentServiceDeps {
   client: Client;
   taskQueue: string;
   applications: ApplicationCatalog;
+  /** The (application, environment) lock: a deploy's turn is taken before it starts. */
+  turns: DeployTurns;
   /** For dry runs; without it a dry run answers 503. */
   chef?: ChefClient | undefined;
+}
+
+export interface DeployTurns {
+  takeTurn(req: LockRequest & { queue: boolean }): Promise<LockTurnAnswer>;
+  release(req: LockRequest): Promise<void>;
 }
 
 export interface CreateOptions {
@@ -72,11 +79,14 @@ export class DeploymentService {
         throw new HttpError(422, 'IdempotencyKeyReused', `Idempotency-Key was already used for deployment ${id} with a different request`);
       }
       // A repeat of a request whose start may have been cut short (API died after the insert).
-      if (existing.status === 'QUEUED') await this.startWorkflow(id, request);
+      if (existing.status === 'QUEUED') {
+        await this.takeTurn(id, request, true);
+        await this.startWorkflow(id, request);
+      }
       return { record: existing, created: false };
     }
-    if (!request.queue) await this.refuseIfBusy(request);
-
+    // The turn first: a refused `queue: false` request leaves nothing behind.
+    await this.takeTurn(id, request, request.queue);
     const record = {
       id,
       workflowId: deployWorkflowId(id),
@@ -89,22 +99,50 @@ export class DeploymentService {
       status: 'QUEUED' as const,
       createdAt: new Date(),
     };
-    const { created } = await this.deps.store.insertDeployment(record);
+    let created = false;
     try {
+      ({ created } = await this.deps.store.insertDeployment(record));
       await this.startWorkflow(id, request);
     } catch (err) {
+      await this.deps.turns.release(this.lockRequest(id, request)).catch(() => undefined);
       // Without a key the caller cannot retry this one: do not leave it QUEUED forever.
-      if (!options.idempotencyKey) await this.deps.store.setStatus(id, 'FAILED', new Date(), `not started: ${(err as Error).message}`);
+      if (!options.idempotencyKey) await this.deps.store.setStatus(id, 'FAILED', new Date(), `not started: ${(err as Error).message}`).catch(() => undefined);
       throw new HttpError(503, 'TemporalUnavailable', `the deployment could not be started: ${(err as Error).message}`);
     }
     const saved = await this.deps.store.getDeployment(id);
     return { record: saved ?? { ...record, loadBalancers: [], hosts: [] }, created };
   }
 
-  private async startWorkflow(id: string, request: DeployRequest): Promise<void> {
-    let handle: { workflowId: string };
+  private lockRequest(id: string, request: DeployRequest): LockRequest {
+    return { application: request.application, environment: request.environment, workflowId: deployWorkflowId(id), deploymentId: id };
+  }
+
+  /**
+   * Takes the deploy's place in the (application, environment) queue before it
+   * starts, so deploys run in the order they were accepted. The lock decides
+   * `queue: false` itself, one request at a time: of concurrent ones at most one is accepted.
+   */
+  private async takeTurn(id: string, request: DeployRequest, queue: boolean): Promise<void> {
+    let answer: LockTurnAnswer;
     try {
-      handle = await this.deps.client.workflow.start('deploy', {
+      answer = await this.deps.turns.takeTurn({ ...this.lockRequest(id, request), queue });
+    } catch (err) {
+      throw new HttpError(503, 'TemporalUnavailable', `the deployment lock could not be reached: ${(err as Error).message}`);
+    }
+    if (answer.status === 'busy') {
+      const busy = answer.holder.deploymentId;
+      throw new HttpError(
+        409,
+        'DeploymentInProgress',
+        `deployment ${busy} of ${request.application}/${request.environment} is in progress; retry later or send "queue": true`,
+        { runningDeploymentId: busy },
+      );
+    }
+  }
+
+  private async startWorkflow(id: string, request: DeployRequest): Promise<void> {
+    try {
+      await this.deps.client.workflow.start('deploy', {
         workflowId: deployWorkflowId(id),
         taskQueue: this.deps.taskQueue,
         args: [{ deploymentId: id, request }],
@@ -114,40 +152,9 @@ export class DeploymentService {
         typedSearchAttributes: deploySearchAttributes(request, 'QUEUED'),
       });
     } catch (err) {
-      // It ran already (and finished): nothing to start, no place to take in the queue.
+      // It ran already (and finished): nothing to start.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
       throw err;
-    }
-    // Take the place in the (application, environment) queue now, so deploys run in
-    // the order they were accepted; the workflow's own request is then a no-op.
-    await new TemporalLockRequester(this.deps.client, this.deps.taskQueue).request({
-      application: request.application,
-      environment: request.environment,
-      workflowId: handle.workflowId,
-      deploymentId: id,
-    });
-  }
-
-  /** `queue: false`: refuse when another deploy of the same application/environment holds or waits for the lock. */
-  private async refuseIfBusy(request: DeployRequest): Promise<void> {
-    const handle = this.deps.client.workflow.getHandle(lockWorkflowId(this.deps.taskQueue, request.application, request.environment));
-    let busy: string | undefined;
-    try {
-      const state = await handle.query(lockStateQuery);
-      busy = state.holder?.deploymentId ?? state.queue[0]?.deploymentId;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError || (err as Error).name === 'QueryNotRegisteredError') return;
-      // A lock that finished answers with an error too: nothing holds it.
-      if (/completed|closed/i.test((err as Error).message)) return;
-      throw err;
-    }
-    if (busy) {
-      throw new HttpError(
-        409,
-        'DeploymentInProgress',
-        `deployment ${busy} of ${request.application}/${request.environment} is in progress; retry later or send "queue": true`,
-        { runningDeploymentId: busy },
-      );
     }
   }
 }

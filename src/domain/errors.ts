@@ -17,10 +17,19 @@ export const ErrorType = {
   UnknownApplication: 'UnknownApplication',
   NoPreviousRelease: 'NoPreviousRelease',
   AddressNotAllowed: 'AddressNotAllowed',
+  DeploymentNotFound: 'DeploymentNotFound',
+  InvalidHaproxyName: 'InvalidHaproxyName',
+  ChefDataError: 'ChefDataError',
+  ConfigError: 'ConfigError',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
-/** Retrying these cannot help: the same input fails the same way. */
+/**
+ * Retrying these cannot help: the same input fails the same way. Not-found,
+ * validation, configuration and authorization errors all belong here
+ * (test/domain/error-retry-policy.test.ts holds every type to a decision).
+ * An error may also say so itself with `retryable: false` (a Chef 4xx).
+ */
 export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   ErrorType.ArtifactChecksumMismatch,
   ErrorType.RemoteCommandFailed,
@@ -31,6 +40,10 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   ErrorType.UnknownApplication,
   ErrorType.NoPreviousRelease,
   ErrorType.AddressNotAllowed,
+  ErrorType.DeploymentNotFound,
+  ErrorType.InvalidHaproxyName,
+  ErrorType.ChefDataError,
+  ErrorType.ConfigError,
 ];
 
 export class VesemirError extends Error {

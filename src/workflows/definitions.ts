@@ -9,6 +9,8 @@ export interface LockHolder {
 }
 export interface LockState {
   holder: LockHolder | undefined;
+  /** The holder has not confirmed its grant yet (it was reserved before its workflow started). */
+  unconfirmed?: boolean | undefined;
   queue: LockHolder[];
   /** How often the lock checks that its holder still runs (a terminated deploy never releases). @default 30 */
   livenessCheckSeconds?: number | undefined;
@@ -18,6 +20,15 @@ export const acquireLockSignal = defineSignal<[LockHolder]>('acquireLock');
 export const releaseLockSignal = defineSignal<[{ workflowId: string }]>('releaseLock');
 export const lockGrantedSignal = defineSignal('lockGranted');
 export const lockStateQuery = defineQuery<LockState>('lockState');
+
+/** Taking a turn, answered at once: `queue: false` is refused while another deploy holds or waits. */
+export interface LockTurnRequest extends LockHolder {
+  queue: boolean;
+}
+export type LockTurnAnswer =
+  | { status: 'accepted'; /** Deploys ahead of this one: 0 when it holds the lock or is next. */ position: number }
+  | { status: 'busy'; holder: LockHolder };
+export const takeTurnUpdate = defineUpdate<LockTurnAnswer, [LockTurnRequest]>('takeTurn');
 
 export const progressQuery = defineQuery<DeployProgress>('progress');
 

@@ -55,32 +55,44 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   const lockId = lockWorkflowId(workflowInfo().taskQueue, lock.application, lock.environment);
   const round = input.retry?.round ?? 1;
   let outcome: DeployOutcome = { status: 'FAILED', hosts: [] };
-  try {
-    await localDb.requestDeployLock(lock);
-    await condition(() => granted || control.cancel !== undefined);
-    if (!granted) throw new Error('cancelled while queued');
-    const discover = async () =>
-      input.retry ?? (await localRpc.discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
-    // All three settle before anything goes on: a failed check is reported once the others are done.
-    const found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), setStatus(control.paused ? 'PAUSED' : 'RUNNING'));
-    const { hosts, loadBalancers } = found;
-    const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
-    progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
-    rollout = { deploymentId, request, hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
-    const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
-    const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
-    await rollOut(rollout, phases);
-    controls.finishing();
-    outcome = await finish(rollout, hosts, loadBalancers, round);
-  } catch (err) {
-    outcome = { ...outcome, status: control.cancel ? 'CANCELLED' : 'FAILED', error: describe(err) };
-  } finally {
-    controls.finishing();
-    await CancellationScope.nonCancellable(async () => {
+  // A cancel from the Temporal UI or `temporal workflow cancel` is the operators' cancel:
+  // no new host starts, the hosts in flight finish (their steps run in a scope it does not
+  // reach), the lock is released, and the run then ends as cancelled.
+  let temporalCancel: unknown;
+  CancellationScope.current().cancelRequested.catch((err) => {
+    temporalCancel = err;
+    control.cancel ??= { rollback: false };
+  });
+  await CancellationScope.nonCancellable(async () => {
+    try {
+      await localDb.requestDeployLock(lock);
+      await condition(() => granted || control.cancel !== undefined);
+      if (!granted) throw new Error('cancelled while queued');
+      const discover = async () =>
+        input.retry ?? (await localRpc.discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
+      // All three settle before anything goes on: a failed check is reported once the others are done.
+      const found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), setStatus(control.paused ? 'PAUSED' : 'RUNNING'));
+      const { hosts, loadBalancers } = found;
+      const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
+      progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
+      rollout = { deploymentId, request, hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
+      const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
+      const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
+      await rollOut(rollout, phases);
+      controls.finishing();
+      outcome = await finish(rollout, hosts, loadBalancers, round);
+    } catch (err) {
+      outcome = { ...outcome, status: control.cancel ? 'CANCELLED' : 'FAILED', error: describe(err) };
+    } finally {
+      controls.finishing();
       await setStatus(outcome.status, outcome.error);
-      if (granted) await getExternalWorkflowHandle(lockId).signal(releaseLockSignal, { workflowId });
-    });
-  }
+      // Also when it never got its turn: a cancelled deploy leaves the queue at once.
+      await getExternalWorkflowHandle(lockId)
+        .signal(releaseLockSignal, { workflowId })
+        .catch(() => undefined);
+    }
+  });
+  if (temporalCancel) throw temporalCancel;
   return outcome;
 }
 

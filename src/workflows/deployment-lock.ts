@@ -1,28 +1,52 @@
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DeployActivities } from '../activities/index.ts';
 import { bookkeeping } from './activity-options.ts';
-import { acquireLockSignal, type LockState, lockGrantedSignal, lockStateQuery, releaseLockSignal } from './definitions.ts';
+import {
+  acquireLockSignal,
+  type LockHolder,
+  type LockState,
+  type LockTurnAnswer,
+  lockGrantedSignal,
+  lockStateQuery,
+  releaseLockSignal,
+  takeTurnUpdate,
+} from './definitions.ts';
+
+/** How soon a holder that never confirmed its grant is checked (its deploy may not have started). */
+const UNCONFIRMED_CHECK = '2s';
 
 /**
  * One per (application, environment): hands the right to touch hosts to one
- * deploy at a time, in the order they asked. Deploys ask through
- * signal-with-start and give it back with `releaseLock`.
+ * deploy at a time, in the order they asked. The API takes a deploy's turn
+ * with the `takeTurn` update before starting it (so `queue: false` is decided
+ * here, atomically); the deploy asks again through signal-with-start (a
+ * no-op for a deploy already known, except that a holder is told again) and
+ * gives the turn back with `releaseLock`.
  */
 export async function deploymentLock(initial?: LockState): Promise<void> {
   const state: LockState = initial ?? { holder: undefined, queue: [] };
   const checks = proxyActivities<DeployActivities>(bookkeeping);
+  let tellHolder = false;
+  const position = (workflowId: string): number | undefined => {
+    if (state.holder?.workflowId === workflowId) return 0;
+    const at = state.queue.findIndex((q) => q.workflowId === workflowId);
+    return at < 0 ? undefined : at + (state.holder ? 1 : 0);
+  };
+  const join = (req: LockHolder): number => {
+    const known = position(req.workflowId);
+    if (known === 0 && state.holder) tellHolder = true;
+    if (known !== undefined) return known;
+    state.queue.push({ workflowId: req.workflowId, deploymentId: req.deploymentId });
+    return position(req.workflowId)!;
+  };
   setHandler(lockStateQuery, () => state);
   setHandler(acquireLockSignal, (req) => {
-    const known = state.holder?.workflowId === req.workflowId || state.queue.some((q) => q.workflowId === req.workflowId);
-    if (!known) state.queue.push(req);
+    join(req);
+  });
+  setHandler(takeTurnUpdate, ({ queue, ...req }): LockTurnAnswer => {
+    const ahead = state.holder ?? state.queue[0];
+    if (!queue && ahead && position(req.workflowId) === undefined) return { status: 'busy', holder: ahead };
+    return { status: 'accepted', position: join(req) };
   });
   setHandler(releaseLockSignal, ({ workflowId }) => {
     if (state.holder?.workflowId === workflowId) state.holder = undefined;
@@ -30,24 +54,30 @@ export async function deploymentLock(initial?: LockState): Promise<void> {
   });
 
   for (;;) {
-    const wait = state.holder ? `${state.livenessCheckSeconds ?? 30}s` : '1 hour';
-    const ready = await condition(() => state.holder === undefined && state.queue.length > 0, wait);
+    const wait = state.holder ? (state.unconfirmed ? UNCONFIRMED_CHECK : `${state.livenessCheckSeconds ?? 30}s`) : '1 hour';
+    const ready = await condition(() => tellHolder || (state.holder === undefined && state.queue.length > 0), wait);
     if (!ready) {
       if (state.holder === undefined && state.queue.length === 0) return;
-      // A deploy terminated by hand never releases: its turn ends when it is gone.
+      // A deploy terminated by hand never releases, and one reserved by an API that died never starts.
       const holder = state.holder;
       if (holder && !(await checks.isDeployRunning({ workflowId: holder.workflowId }))) {
         if (state.holder === holder) state.holder = undefined;
       }
       continue;
     }
-    const next = state.queue.shift()!;
-    state.holder = next;
+    if (!tellHolder) {
+      state.holder = state.queue.shift()!;
+      state.unconfirmed = false;
+    }
+    tellHolder = false;
+    const holder = state.holder!;
     try {
-      await getExternalWorkflowHandle(next.workflowId).signal(lockGrantedSignal);
+      await getExternalWorkflowHandle(holder.workflowId).signal(lockGrantedSignal);
+      if (state.holder === holder) state.unconfirmed = false;
     } catch {
-      // The deploy is gone (terminated): its turn passes to the next one.
-      state.holder = undefined;
+      // Not started yet (its turn was taken first) or gone: it is told again when it asks,
+      // and its turn passes on if it is not running at the next check.
+      if (state.holder === holder) state.unconfirmed = true;
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);

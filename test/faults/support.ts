@@ -1,3 +1,4 @@
+import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -49,6 +50,7 @@ export async function startApi(config: Config): Promise<ApiInstance> {
     store: ctx.store,
     client: ctx.client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    turns: new TemporalLockRequester(ctx.client, config.TEMPORAL_TASK_QUEUE),
     applications: ctx.applications,
     chef: chefFromConfig(config),
   });

@@ -1,5 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { temporalCliPath } from '../../src/temporal/binaries.ts';
 import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { lbStates } from '../support/fleet-probes.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // The API's promises: idempotency, one deploy at a time per
@@ -62,6 +66,49 @@ describe('idempotency and the per-application queue', () => {
     expect(doneA.status).toBe('SUCCEEDED');
     expect(doneB.status).toBe('SUCCEEDED');
     expect(Date.parse(doneB.startedAt)).toBeGreaterThanOrEqual(Date.parse(doneA.finishedAt));
+  });
+});
+
+describe('the lock decides, and a cancel from Temporal is honoured', () => {
+  it('accepts exactly one of 20 concurrent queue:false requests; the 19 others are 409 naming it', async () => {
+    // Slow enough (a 2 s bake per host) that the accepted one still runs when the last request is decided.
+    const body = {
+      ...fleet.deployRequest('v2', artifact, { concurrency: 1, haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 2 } }),
+      queue: false,
+    };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(body)));
+    const accepted = answers.filter((r) => r.statusCode === 202);
+    const refused = answers.filter((r) => r.statusCode === 409);
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(19);
+    const id = accepted[0]!.json().id;
+    for (const r of refused) expect(r.json()).toMatchObject({ error: 'DeploymentInProgress', runningDeploymentId: id });
+    expect((await waitForDeployment(v.api, id)).status).toBe('SUCCEEDED');
+  });
+
+  it('`temporal workflow cancel` ends a running deploy CANCELLED once its host in flight finishes; none drained, the next one starts', async () => {
+    // The first host bakes for 6 s: the cancel lands while it is in flight, before the second starts.
+    const slow = fleet.deployRequest('v3', await fleet.release('v3'), {
+      concurrency: 1,
+      haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 6 },
+    });
+    const a = (await post(slow)).json();
+    const b = (await post(fleet.deployRequest('v3', await fleet.release('v3')))).json();
+    await expect.poll(async () => (await get(a.id)).hosts?.[0]?.steps?.some((s: { name: string }) => s.name === 'enable'), { timeout: 20_000 }).toBe(true);
+    await promisify(execFile)(temporalCliPath(), ['workflow', 'cancel', '--address', inject('temporalAddress'), '--workflow-id', `deploy-${a.id}`]);
+
+    const doneA = await waitForDeployment(v.api, a.id);
+    expect(doneA.status).toBe('CANCELLED');
+    const [first, second] = doneA.hosts as { status: string; steps: { finishedAt: string | null }[] }[];
+    expect(first!.status).toBe('DONE');
+    expect(second!.status).toBe('SKIPPED');
+    const lastStepDone = Math.max(...first!.steps.map((s) => Date.parse(s.finishedAt ?? '0')));
+    console.log(`cancelled ${Date.parse(doneA.finishedAt) - lastStepDone} ms after the host in flight finished`);
+    expect(Date.parse(doneA.finishedAt) - lastStepDone).toBeLessThan(2000);
+    for (const states of await lbStates(fleet)) expect(states.filter((s) => s.admin !== 'ready')).toEqual([]);
+    const describe = await v.ctx.client.workflow.getHandle(`deploy-${a.id}`).describe();
+    expect(describe.status.name).toBe('CANCELLED');
+    expect((await waitForDeployment(v.api, b.id)).status).toBe('SUCCEEDED');
   });
 });
 

@@ -1,8 +1,9 @@
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { LockRequest, LockRequester } from '../../activities/deps.ts';
-import { acquireLockSignal, lockWorkflowId } from '../../workflows/definitions.ts';
+import { acquireLockSignal, type LockState, type LockTurnAnswer, lockWorkflowId, releaseLockSignal, takeTurnUpdate } from '../../workflows/definitions.ts';
 
-/** Signal-with-start on the (application, environment) lock workflow. */
+/** The (application, environment) lock workflow, started on first use. */
 export class TemporalLockRequester implements LockRequester {
   constructor(
     private readonly client: Client,
@@ -20,13 +21,39 @@ export class TemporalLockRequester implements LockRequester {
     }
   }
 
+  /** The deploy's own request: signal-with-start, a no-op for a deploy whose turn is already taken. */
   async request(req: LockRequest): Promise<void> {
     await this.client.workflow.signalWithStart('deploymentLock', {
-      workflowId: lockWorkflowId(this.taskQueue, req.application, req.environment),
-      taskQueue: this.taskQueue,
-      args: [{ holder: undefined, queue: [], livenessCheckSeconds: this.livenessCheckSeconds }],
+      ...this.startOptions(req),
       signal: acquireLockSignal,
       signalArgs: [{ workflowId: req.workflowId, deploymentId: req.deploymentId }],
     });
+  }
+
+  /** Takes a turn before the deploy starts; with `queue: false` the lock answers busy instead of queueing. */
+  async takeTurn(req: LockRequest & { queue: boolean }): Promise<LockTurnAnswer> {
+    return await this.client.workflow.executeUpdateWithStart(takeTurnUpdate, {
+      args: [{ workflowId: req.workflowId, deploymentId: req.deploymentId, queue: req.queue }],
+      startWorkflowOperation: new WithStartWorkflowOperation('deploymentLock', {
+        ...this.startOptions(req),
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      }),
+    });
+  }
+
+  /** Gives back a turn taken for a deploy that could not be started. */
+  async release(req: LockRequest): Promise<void> {
+    await this.client.workflow
+      .getHandle(lockWorkflowId(this.taskQueue, req.application, req.environment))
+      .signal(releaseLockSignal, { workflowId: req.workflowId });
+  }
+
+  private startOptions(req: LockRequest) {
+    const initial: LockState = { holder: undefined, queue: [], livenessCheckSeconds: this.livenessCheckSeconds };
+    return {
+      workflowId: lockWorkflowId(this.taskQueue, req.application, req.environment),
+      taskQueue: this.taskQueue,
+      args: [initial] as [LockState],
+    };
   }
 }
