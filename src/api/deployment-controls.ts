@@ -1,4 +1,4 @@
-import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ControlAnswer, DeployOutcome } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
@@ -35,11 +35,13 @@ export class DeploymentControls {
           : await handle.executeUpdate(updates[action]);
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'ControlRejected', err.cause?.message ?? err.message);
+        // The deploy ended between the describe and the update ("aborted by closing workflow").
+        if (err instanceof WorkflowNotFoundError) throw finished(record.id, action, 'it ended while the control was on its way');
         throw err;
       }
     }
     if (action === 'retry' && record.status === 'FAILED') return this.retryRun(record, (await handle.result()) as DeployOutcome);
-    throw new HttpError(409, 'DeploymentFinished', `deployment ${record.id} has finished (${record.status}); '${action}' does not apply`);
+    throw finished(record.id, action, `it has finished (${record.status})`);
   }
 
   private async retryRun(record: DeploymentRecord, outcome: DeployOutcome): Promise<ControlAnswer> {
@@ -58,4 +60,8 @@ export class DeploymentControls {
     const again = outcome.hosts.filter((h) => h.status !== 'DONE').map((h) => h.name);
     return { deploymentId: record.id, status: 'QUEUED', message: `retrying ${again.join(', ')} in a new run` };
   }
+}
+
+function finished(id: string, action: ControlAction, why: string): HttpError {
+  return new HttpError(409, 'DeploymentFinished', `deployment ${id}: '${action}' does not apply, ${why}`);
 }

@@ -112,6 +112,23 @@ describe('the lock decides, and a cancel from Temporal is honoured', () => {
   });
 });
 
+describe('controls racing the end of a deploy', () => {
+  it('answers every cancel fired around the end with 200, 202 or 409, never a 5xx', async () => {
+    const { id } = (await post(fleet.deployRequest('v2', artifact))).json();
+    const codes: number[] = [];
+    let finishedSeen = 0;
+    // Fire until a few answers after the deploy has finished, so some race its very end.
+    while (finishedSeen < 5) {
+      const res = await v.api.inject({ method: 'POST', url: `/v1/deployments/${id}/cancel`, payload: {} });
+      codes.push(res.statusCode);
+      if (['SUCCEEDED', 'CANCELLED', 'FAILED'].includes((await get(id)).status)) finishedSeen++;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 40));
+    }
+    expect(codes.filter((c) => ![200, 202, 409].includes(c))).toEqual([]);
+    expect(codes).toContain(409);
+  });
+});
+
 describe('bad input', () => {
   const valid = () => fleet.deployRequest('v2', artifact);
   const cases: [string, (b: Record<string, unknown>) => void, string][] = [
