@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../src/config.ts';
 import { openContext } from '../src/context.ts';
 import type { DeploymentStore } from '../src/domain/deployment.ts';
 import { createLogger } from '../src/logger.ts';
-import { apiFromContext, workerFromContext } from '../src/services.ts';
+import { apiFromContext, runWorker, workerFromContext } from '../src/services.ts';
 
 export interface BenchVesemir {
   config: Config;
@@ -50,7 +50,8 @@ export async function startBenchVesemir(options: BenchVesemirOptions): Promise<B
   };
   try {
     const worker = await workerFromContext(ctx, { workflowBundle: options.bundle, tune: { healthIntervalMs: 50, ...options.tune } });
-    const run = worker.run();
+    const { run, ready } = runWorker(ctx, worker);
+    await ready;
     closers.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await run;

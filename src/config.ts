@@ -58,6 +58,18 @@ const schema = z.object({
    * or `worker` (API_HOST:API_PORT then serves only /healthz and /metrics).
    */
   VESEMIR_ROLE: z.enum(ROLES).default('all'),
+  /** The Temporal Worker Deployment the worker is a version of (README, "Upgrading Vesemir"). */
+  VESEMIR_WORKER_DEPLOYMENT: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_", "-"').default('vesemir'),
+  /** The worker's build ID. Unset: `<package version>+<git commit>`. */
+  VESEMIR_BUILD_ID: z.string().regex(/^[A-Za-z0-9._+-]{1,200}$/, 'letters, digits, ".", "_", "+", "-"').optional(),
+  /**
+   * When a starting worker makes its version current: `always`, `auto` (only
+   * when the deployment has none yet), `never` (an operator does it).
+   * Unset: `always` for VESEMIR_ROLE=all (one process), `auto` for a worker.
+   */
+  VESEMIR_MAKE_CURRENT: z.enum(['auto', 'always', 'never']).optional(),
+  /** `off` runs an unversioned worker (a Temporal server without Worker Deployments). @default on */
+  VESEMIR_WORKER_VERSIONING: z.enum(['on', 'off']).default('on'),
   /** YAML file of bearer tokens (see README, Auth). Unset: auth is OFF and every caller is admin. */
   VESEMIR_TOKENS_FILE: optional,
   /** `host:port` where the Temporal SDK's Prometheus exporter listens; /metrics appends what it serves. Unset: off. */

@@ -7,7 +7,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { startMetricsServer } from './metrics/server.ts';
 import { installTemporalRuntime } from './temporal/runtime.ts';
-import { apiFromContext, workerFromContext } from './services.ts';
+import { apiFromContext, runWorker, workerFromContext } from './services.ts';
 
 /**
  * VESEMIR_ROLE=all (default): everything in one process — Temporal (embedded
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   if (role !== 'api') {
     worker = await workerFromContext(ctx, { metrics });
   }
-  const workerRun = worker?.run();
+  const workerRun = worker ? runWorker(ctx, worker).run : undefined;
 
   const apiUrl = config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
   const listen = { host: config.API_HOST, port: config.API_PORT };

@@ -11,7 +11,9 @@ import { VmRequestService } from './api/vm-request-service.ts';
 import { vmLinkBuilder } from './api/vms-routes.ts';
 import type { Context } from './context.ts';
 import type { Metrics } from './metrics/registry.ts';
+import { becomeCurrent, defaultBuildId, type MakeCurrent, type WorkerVersion } from './temporal/worker-version.ts';
 import { createWorker, type WorkerOptions } from './worker.ts';
+import type { Config } from './config.ts';
 import { activityDepsFromConfig, chefFromConfig } from './wiring.ts';
 
 /** The API over a context: one place that wires the services, for main, tests and benchmarks. */
@@ -55,5 +57,28 @@ export async function workerFromContext(
     metrics: options.metrics,
     workflowBundle: options.workflowBundle ?? (ctx.config.VESEMIR_WORKFLOW_BUNDLE ? { codePath: ctx.config.VESEMIR_WORKFLOW_BUNDLE } : undefined),
     dataConverter: ctx.dataConverter,
+    version: workerVersion(ctx.config),
   });
+}
+
+/** The Worker Deployment version this configuration runs as; undefined with VESEMIR_WORKER_VERSIONING=off. */
+export function workerVersion(config: Config): WorkerVersion | undefined {
+  if (config.VESEMIR_WORKER_VERSIONING === 'off') return undefined;
+  return { deploymentName: config.VESEMIR_WORKER_DEPLOYMENT, buildId: config.VESEMIR_BUILD_ID ?? defaultBuildId() };
+}
+
+/**
+ * Runs the worker; `ready` settles once its version is registered and, per
+ * VESEMIR_MAKE_CURRENT, current (new deploys then start on it).
+ */
+export function runWorker(ctx: Context, worker: Worker): { run: Promise<void>; ready: Promise<boolean> } {
+  const run = worker.run();
+  const version = workerVersion(ctx.config);
+  const policy: MakeCurrent = ctx.config.VESEMIR_MAKE_CURRENT ?? (ctx.config.VESEMIR_ROLE === 'all' ? 'always' : 'auto');
+  const ready = version ? becomeCurrent(ctx.client, version, policy) : Promise.resolve(false);
+  ready.then(
+    (current) => version && ctx.logger.info({ ...version, current, policy }, current ? 'worker version is current' : 'worker version registered, not current'),
+    (err) => ctx.logger.error({ err, ...version }, 'worker version could not be made current'),
+  );
+  return { run, ready };
 }

@@ -2,7 +2,7 @@ import { loadConfig } from './config.ts';
 import { openContext } from './context.ts';
 import { createLogger } from './logger.ts';
 import { installTemporalRuntime } from './temporal/runtime.ts';
-import { workerFromContext } from './services.ts';
+import { runWorker, workerFromContext } from './services.ts';
 
 /**
  * A bare worker on its own (tests kill it with SIGKILL). Needs TEMPORAL_ADDRESS.
@@ -17,8 +17,11 @@ async function main(): Promise<void> {
   const ctx = await openContext(config, logger, config.TEMPORAL_ADDRESS);
   const worker = await workerFromContext(ctx);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  const { run, ready } = runWorker(ctx, worker);
+  // Said once the version is registered (and current, if it is to be): deploys started now reach it.
+  await ready.catch(() => undefined);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-  await worker.run();
+  await run;
   await ctx.close();
 }
 

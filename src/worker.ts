@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, type WorkerOptions as SdkWorkerOptions, Worker } from '@temporalio/worker';
 import { activityInterceptors } from './metrics/activity-interceptor.ts';
 import type { Metrics } from './metrics/registry.ts';
+import type { WorkerVersion } from './temporal/worker-version.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   metrics?: Metrics | undefined;
   /** The payload codec (VESEMIR_PAYLOAD_KEY_PATH): the same as the clients'. */
   dataConverter?: DataConverter | undefined;
+  /** The Worker Deployment version it runs as; runs default to PINNED. Unset: unversioned. */
+  version?: WorkerVersion | undefined;
 }
 
 /**
@@ -37,6 +40,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.version
+      ? { workerDeploymentOptions: { useWorkerVersioning: true, version: options.version, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
     // A deploy is mostly waiting on hosts; keep shutdown quick so restarts are too.
     shutdownGraceTime: '5s',
     // After a worker dies, its workflows' tasks wait this long on its sticky queue

@@ -40,6 +40,17 @@ export const LATENCY_DYNAMIC_CONFIG: Record<string, number> = {
   'history.timerProcessorMaxPollRPS': 1000,
 };
 
+/**
+ * How soon a worker version that is no longer current shows as drained
+ * (`temporal worker deployment describe-version`): the server checks every
+ * few minutes by default, which leaves an operator waiting long after its
+ * last run ended (README, "Upgrading Vesemir").
+ */
+export const VERSION_DRAINAGE_DYNAMIC_CONFIG: Record<string, string> = {
+  'matching.wv.VersionDrainageStatusRefreshInterval': '5s',
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod': '5s',
+};
+
 /** Spawns `temporal server start-dev` and waits until its frontend answers. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
@@ -47,6 +58,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push('--namespace', options.namespace ?? 'default', '--log-level', 'warn');
   args.push(...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS);
   for (const [key, value] of Object.entries(LATENCY_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
+  for (const [key, value] of Object.entries(VERSION_DRAINAGE_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
   else args.push('--headless');

@@ -1,4 +1,13 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  setWorkflowOptions,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { DeployActivities } from '../activities/index.ts';
 import { bookkeeping } from './activity-options.ts';
 import {
@@ -85,3 +94,7 @@ export async function deploymentLock(initial?: LockState): Promise<void> {
     }
   }
 }
+
+// The lock outlives any worker version (it runs as long as deploys keep asking):
+// it moves to each new version, so a change to its logic takes `patched()`.
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, deploymentLock);

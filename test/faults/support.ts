@@ -11,6 +11,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { type Context, openContext } from '../../src/context.ts';
 import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
 import { createLogger } from '../../src/logger.ts';
+import { runWorker, workerVersion } from '../../src/services.ts';
 import { createWorker } from '../../src/worker.ts';
 import { activityDepsFromConfig, chefFromConfig } from '../../src/wiring.ts';
 import type { Fleet } from '../fleet/fleet.ts';
@@ -84,8 +85,10 @@ export async function startWorkerIn(config: Config, shared?: Context): Promise<I
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities({ ...activityDepsFromConfig(ctx), healthIntervalMs: 100 }),
     workflowBundle: await workflowBundle(),
+    version: workerVersion(config),
   });
-  const run = worker.run();
+  const { run, ready } = runWorker(ctx, worker);
+  await ready;
   return {
     ctx,
     async close() {

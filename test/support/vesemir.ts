@@ -7,7 +7,7 @@ import type { TokenTable } from '../../src/api/auth.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Context, openContext } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
-import { apiFromContext, workerFromContext } from '../../src/services.ts';
+import { apiFromContext, runWorker, workerFromContext } from '../../src/services.ts';
 import type { Metrics } from '../../src/metrics/registry.ts';
 import type { Worker } from '@temporalio/worker';
 import type { Fleet } from '../fleet/fleet.ts';
@@ -70,7 +70,9 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
     async startWorker() {
       await stopWorker();
       const w = await workerFromContext(ctx, { metrics, workflowBundle: await workflowBundle(), tune: { healthIntervalMs: 100 } });
-      worker = { worker: w, run: w.run() };
+      const { run, ready } = runWorker(ctx, w);
+      worker = { worker: w, run };
+      await ready;
     },
     stopWorker,
     async close() {

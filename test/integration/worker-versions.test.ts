@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../src/activities/index.ts';
+import { temporalCliPath } from '../../src/temporal/binaries.ts';
+import { createWorker } from '../../src/worker.ts';
+import { activityDepsFromConfig } from '../../src/wiring.ts';
+import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+
+// Upgrading Vesemir without breaking the deploys it runs: version A runs a
+// deploy; version B, whose host workflow differs incompatibly, becomes
+// current; the running deploy finishes on A, a new one runs on B, A drains
+// and is stopped. The same commands as the README's "Upgrading Vesemir".
+
+const deploymentName = `vesemir-upgrade-${process.pid}-${Date.now()}`;
+const cli = (...args: string[]) =>
+  promisify(execFile)(temporalCliPath(), [...args, '--address', inject('temporalAddress'), '--output', 'json']).then((r) => JSON.parse(r.stdout || '{}'));
+const dataDir = new URL('../../.data/', import.meta.url).pathname;
+
+let fleet: Fleet;
+let v: Vesemir;
+let copy: string;
+beforeAll(async () => {
+  fleet = await startFleet({ vms: 2 });
+  v = await startVesemir(fleet, { VESEMIR_WORKER_DEPLOYMENT: deploymentName, VESEMIR_BUILD_ID: 'A', VESEMIR_MAKE_CURRENT: 'always' });
+  await v.startWorker();
+  copy = mkdtempSync(join(dataDir, 'version-b-'));
+}, 120_000);
+afterAll(async () => {
+  await v?.close();
+  await fleet?.stop();
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+/** Version B: the same code, except that each host first prunes its releases (a new command A's histories lack). */
+async function versionB() {
+  cpSync(new URL('../../src/', import.meta.url).pathname, join(copy, 'src'), { recursive: true });
+  const hostFile = join(copy, 'src/workflows/deploy-host.ts');
+  const source = readFileSync(hostFile, 'utf8');
+  const marker = "  let step: StepName = 'stage';";
+  expect(source).toContain(marker);
+  writeFileSync(hostFile, source.replace(marker, `  await ssh.pruneReleases({ ...base, previousVersion: undefined });\n${marker}`));
+  const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const bundle = await bundleWorkflowCode({ workflowsPath: join(copy, 'src/workflows/index.ts'), logger: silent });
+  const worker = await createWorker({
+    connection: v.ctx.native,
+    namespace: v.config.TEMPORAL_NAMESPACE,
+    taskQueue: v.config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ ...activityDepsFromConfig(v.ctx), healthIntervalMs: 100 }),
+    workflowBundle: bundle,
+    version: { deploymentName, buildId: 'B' },
+  });
+  return { worker, run: worker.run() };
+}
+
+const buildIdOf = async (id: string) =>
+  (await v.ctx.client.workflow.getHandle(`deploy-${id}`).describe()).raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId;
+
+describe('upgrading Vesemir with worker versioning', () => {
+  it('finishes a running deploy on version A while new deploys run on version B; A drains and stops; nothing fails', async () => {
+    const bake = { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 20 };
+    const first = (await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v2', await fleet.release('v2'), { haproxy: bake }) })).json();
+    await expect.poll(() => buildIdOf(first.id), { timeout: 20_000 }).toBe('A');
+
+    const b = await versionB();
+    try {
+      await expect.poll(async () => (await cli('worker', 'deployment', 'describe', '--name', deploymentName)).versionSummaries?.length ?? 0, { timeout: 20_000 }).toBe(2);
+      await cli('worker', 'deployment', 'set-current-version', '--deployment-name', deploymentName, '--build-id', 'B', '--yes');
+
+      const second = (await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v3', await fleet.release('v3')) })).json();
+      const doneFirst = await waitForDeployment(v.api, first.id);
+      const doneSecond = await waitForDeployment(v.api, second.id);
+      expect(doneFirst.status).toBe('SUCCEEDED');
+      expect(doneSecond.status).toBe('SUCCEEDED');
+      expect(await buildIdOf(first.id)).toBe('A');
+      expect(await buildIdOf(second.id)).toBe('B');
+      // B's hosts ran its extra first step; A's did not.
+      const hostHistory = async (id: string) =>
+        JSON.stringify(await v.ctx.client.workflow.getHandle(`deploy-${id}/host/${fleet.vms[0]!.name}`).fetchHistory());
+      expect((await hostHistory(second.id)).match(/pruneReleases/g)?.length).toBe(2);
+      expect((await hostHistory(first.id)).match(/pruneReleases/g)?.length).toBe(1);
+
+      await expect
+        .poll(async () => (await cli('worker', 'deployment', 'describe-version', '--deployment-name', deploymentName, '--build-id', 'A')).drainageInfo?.drainageStatus, {
+          timeout: 40_000,
+          interval: 1000,
+        })
+        .toMatch(/drained/i);
+      await v.stopWorker();
+    } finally {
+      b.worker.shutdown();
+      await b.run;
+    }
+  }, 120_000);
+});
