@@ -17,6 +17,8 @@ export const ErrorType = {
   UnknownApplication: 'UnknownApplication',
   NoPreviousRelease: 'NoPreviousRelease',
   AddressNotAllowed: 'AddressNotAllowed',
+  /** Thrown by resolveTargets (src/domain/targets.ts): the request leaves the application's scope. */
+  TargetError: 'TargetError',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -31,6 +33,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   ErrorType.UnknownApplication,
   ErrorType.NoPreviousRelease,
   ErrorType.AddressNotAllowed,
+  ErrorType.TargetError,
 ];
 
 export class VesemirError extends Error {

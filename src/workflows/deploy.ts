@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
-import { hostQuery, loadBalancerQuery } from '../domain/chef-queries.ts';
+import { runBackend } from '../domain/targets.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
@@ -73,7 +73,8 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     if (!granted) throw new Error('cancelled while queued');
     const firstStatus = control.paused ? 'PAUSED' : 'RUNNING';
     const discover = async () =>
-      input.retry ?? (await (local ? localRpc : rpc).discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
+      input.retry ??
+      (await (local ? localRpc : rpc).discover({ deploymentId, application: request.application, environment: request.environment, chef: request.chef, haproxy: request.haproxy }));
     let found: Awaited<ReturnType<typeof discover>>;
     if (local) {
       // All three settle before anything goes on: a failed check is reported once the others are done.
@@ -87,7 +88,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     const { hosts, loadBalancers } = found;
     const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
     progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
-    rollout = { deploymentId, request, hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
+    rollout = { deploymentId, request, backend: runBackend(found, request), hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
     const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
     const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
     await rollOut(rollout, phases);
@@ -118,7 +119,7 @@ async function finish(ctx: RolloutContext, hosts: Host[], loadBalancers: Host[],
     status,
     hosts: results,
     error: failed.length > 0 ? failed.map((r) => `${r.name} ${r.status}: ${r.error ?? ''}`).join('; ') : undefined,
-    snapshot: { hosts, loadBalancers },
+    snapshot: { hosts, loadBalancers, backend: ctx.backend },
     round,
   };
 }
