@@ -1,3 +1,4 @@
+import { searchWithinScope } from '../domain/scoped-search.ts';
 import type { DeploymentStatus, HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
@@ -57,8 +58,8 @@ export function createDeploymentActivities(deps: ActivityDeps) {
         if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${input.application}' is not configured on this worker`);
         const targets = resolveTargets(app, input);
         const [hosts, loadBalancers] = await Promise.all([
-          deps.chef.searchNodes(targets.hostQuery),
-          deps.chef.searchNodes(targets.loadBalancerQuery),
+          searchWithinScope(deps.chef, targets.hostQuery, targets.hostScopeQuery),
+          searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery),
         ]);
         if (hosts.length === 0) {
           throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${targets.hostQuery}`);

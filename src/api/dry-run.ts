@@ -1,4 +1,5 @@
 import { ChefError } from '../adapters/chef/errors.ts';
+import { searchWithinScope } from '../domain/scoped-search.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import { type Concurrency, type Phase, planPhases } from '../domain/plan.ts';
 import type { ChefClient, Host } from '../domain/ports.ts';
@@ -22,7 +23,10 @@ export interface DryRunPlan {
 /** Resolves hosts and HAProxy boxes through Chef (the scoped, escaped queries) and lays out the phases; touches no host. */
 export async function dryRun(request: DeployRequest, targets: Targets, chef: ChefClient): Promise<DryRunPlan> {
   const { hostQuery: chefQuery, loadBalancerQuery: lbQuery } = targets;
-  const [hosts, loadBalancers] = await Promise.all([search(chef, chefQuery, 'chef.query'), search(chef, lbQuery, 'haproxy.chefTags')]);
+  const [hosts, loadBalancers] = await Promise.all([
+    search(() => searchWithinScope(chef, chefQuery, targets.hostScopeQuery), chefQuery, 'chef.query'),
+    search(() => searchWithinScope(chef, lbQuery, targets.loadBalancerScopeQuery), lbQuery, 'haproxy.chefTags'),
+  ]);
   return {
     dryRun: true,
     application: request.application,
@@ -43,9 +47,9 @@ export async function dryRun(request: DeployRequest, targets: Targets, chef: Che
 }
 
 /** A search Chef refuses (a 4xx, e.g. goiardi's parse error) is the request's fault: 422 with Chef's words. */
-async function search(chef: ChefClient, query: string, field: string): Promise<Host[]> {
+async function search(run: () => Promise<Host[]>, query: string, field: string): Promise<Host[]> {
   try {
-    return await chef.searchNodes(query);
+    return await run();
   } catch (err) {
     if (err instanceof ChefError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 403) {
       throw new HttpError(422, 'ChefQueryRejected', `Chef rejected the search ${query}: ${err.bodyExcerpt}`, { field });

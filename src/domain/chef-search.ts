@@ -17,8 +17,11 @@ const SPECIAL_BUT_WILDCARDS = /[+\-&|!(){}[\]^"~:\\/]/g;
  */
 export function chefValue(value: string): string {
   const escaped = value.replace(SPECIAL, '\\$&');
-  return /\s/.test(value) ? `"${escaped}"` : escaped;
+  return /\s/.test(value) || OPERATORS.has(value) ? `"${escaped}"` : escaped;
 }
+
+/** A bare `AND`/`OR`/`NOT` value would be read as the operator: it goes as a phrase. */
+const OPERATORS = new Set(['AND', 'OR', 'NOT']);
 
 /** `field:value` with the value escaped. */
 export function chefTerm(field: string, value: string): string {
@@ -162,7 +165,8 @@ function describe(token: Token): string {
 function emit(node: Node): string {
   switch (node.kind) {
     case 'term':
-      return node.phrase ? `${node.field}:"${node.value.replace(SPECIAL, '\\$&')}"` : `${node.field}:${node.value.replace(SPECIAL_BUT_WILDCARDS, '\\$&')}`;
+      if (node.phrase || OPERATORS.has(node.value)) return `${node.field}:"${node.value.replace(SPECIAL, '\\$&')}"`;
+      return `${node.field}:${node.value.replace(SPECIAL_BUT_WILDCARDS, '\\$&')}`;
     case 'not':
       return `NOT ${group(node.operand)}`;
     default:

@@ -20,6 +20,14 @@ export interface Targets {
   /** The escaped Chef search for the hosts: what is recorded and shown. */
   hostQuery: string;
   loadBalancerQuery: string;
+  /**
+   * The application's own scope, without the request's narrowing. A search
+   * result is kept only where it is also in the scope's result, so a Chef
+   * server that misreads a group (goiardi reads `a AND (b OR c)` as
+   * `(a AND b) OR c`) still cannot widen a deploy.
+   */
+  hostScopeQuery: string;
+  loadBalancerScopeQuery: string;
   backend: string;
 }
 
@@ -53,14 +61,21 @@ export function resolveTargets(app: Application, request: TargetRequest): Target
     throw new TargetError('haproxy.backend', 'outside-scope', `application '${app.name}' may use backend ${app.haproxy.backends.join(', ')}, not '${backend}'`);
   }
 
-  const hostTerms = [...tagTerms(app.chef.tags), chefEnvironment, ...tagTerms(extra(app.chef.tags, request.chef?.tags))];
+  const hostScope = [...tagTerms(app.chef.tags), chefEnvironment];
   const query = request.chef?.query;
-  if (query !== undefined) hostTerms.push(`(${parsed(query)})`);
+  // The group goes first: goiardi evaluates a leading group correctly, a trailing one not.
+  const hostTerms = [...(query === undefined ? [] : [`(${parsed(query)})`]), ...hostScope, ...tagTerms(extra(app.chef.tags, request.chef?.tags))];
 
-  const lbScope = app.haproxy.lbRecipe === undefined ? tagTerms(app.haproxy.lbChefTags) : [recipeTerm(app.haproxy.lbRecipe)];
-  const lbTerms = [...lbScope, chefEnvironment, ...tagTerms(extra(app.haproxy.lbChefTags, request.haproxy?.chefTags))];
+  const lbScope = [...(app.haproxy.lbRecipe === undefined ? tagTerms(app.haproxy.lbChefTags) : [recipeTerm(app.haproxy.lbRecipe)]), chefEnvironment];
+  const lbTerms = [...lbScope, ...tagTerms(extra(app.haproxy.lbChefTags, request.haproxy?.chefTags))];
 
-  return { hostQuery: hostTerms.join(' AND '), loadBalancerQuery: lbTerms.join(' AND '), backend };
+  return {
+    hostQuery: hostTerms.join(' AND '),
+    loadBalancerQuery: lbTerms.join(' AND '),
+    hostScopeQuery: hostScope.join(' AND '),
+    loadBalancerScopeQuery: lbScope.join(' AND '),
+    backend,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ describe('chefValue', () => {
       'a\\+b\\&\\&c\\|\\|d\\!e\\(f\\)g\\{h\\}i\\[j\\]k\\^l\\"m\\~n\\*o\\?p\\:q\\\\r\\/s',
     );
     expect(chefValue('plain_v1.2')).toBe('plain_v1.2');
+    expect(chefValue('NOT')).toBe('"NOT"');
   });
 
   it('makes a value with a space a phrase (goiardi refuses `a\\ b`), its specials still escaped', () => {
@@ -40,6 +41,7 @@ describe('parseChefQuery', () => {
     ['tags:"a b"', 'tags:"a b"'],
     ['tags:"app:shop*"', 'tags:"app\\:shop\\*"'],
     ['  ((name:vm1))  ', 'name:vm1'],
+    ['name:AND OR name:vm1', 'name:"AND" OR name:vm1'],
   ];
   for (const [input, output] of ok) {
     it(`re-emits ${input}`, () => expect(parseChefQuery(input)).toBe(output));

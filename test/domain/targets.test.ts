@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Application, applicationsFileSchema, buildCatalog } from '../../src/domain/applications.ts';
+import type { ChefClient } from '../../src/domain/ports.ts';
+import { searchWithinScope } from '../../src/domain/scoped-search.ts';
 import { resolveTargets, runBackend, TargetError, type TargetRequest } from '../../src/domain/targets.ts';
 
 const shop: Application = {
@@ -30,6 +32,8 @@ describe('resolveTargets', () => {
     expect(resolveTargets(shop, req())).toEqual({
       hostQuery: 'tags:app\\-shop AND chef_environment:prod',
       loadBalancerQuery: 'tags:lb\\-shop AND chef_environment:prod',
+      hostScopeQuery: 'tags:app\\-shop AND chef_environment:prod',
+      loadBalancerScopeQuery: 'tags:lb\\-shop AND chef_environment:prod',
       backend: 'shop',
     });
     expect(resolveTargets(shop, req({ environment: 'staging' })).hostQuery).toBe('tags:app\\-shop AND chef_environment:staging');
@@ -40,15 +44,16 @@ describe('resolveTargets', () => {
     expect(resolveTargets(shop, old)).toEqual(resolveTargets(shop, req()));
   });
 
-  it('ANDs extra tags and the re-emitted query after the scope: it can only narrow', () => {
+  it('ANDs the re-emitted query (first: goiardi misreads a trailing group) and extra tags with the scope: it can only narrow', () => {
     const t = resolveTargets(shop, req({ chef: { tags: ['app:shop', 'app-blog'], query: 'x:y OR name:vm1' }, haproxy: { chefTags: ['lb-blog'] } }));
-    expect(t.hostQuery).toBe('tags:app\\-shop AND chef_environment:prod AND tags:app\\:shop AND tags:app\\-blog AND (x:y OR name:vm1)');
+    expect(t.hostQuery).toBe('(x:y OR name:vm1) AND tags:app\\-shop AND chef_environment:prod AND tags:app\\:shop AND tags:app\\-blog');
     expect(t.loadBalancerQuery).toBe('tags:lb\\-shop AND chef_environment:prod AND tags:lb\\-blog');
+    expect([t.hostScopeQuery, t.loadBalancerScopeQuery]).toEqual(['tags:app\\-shop AND chef_environment:prod', 'tags:lb\\-shop AND chef_environment:prod']);
   });
 
   it('wraps the attack strings so that they stay inside the scope', () => {
     expect(resolveTargets(shop, req({ chef: { query: '(tags:other OR tags:app-shop)' } })).hostQuery).toBe(
-      'tags:app\\-shop AND chef_environment:prod AND (tags:other OR tags:app\\-shop)',
+      '(tags:other OR tags:app\\-shop) AND tags:app\\-shop AND chef_environment:prod',
     );
     for (const query of ['x) OR (name:*', '"a" OR name:lb', '*:*', 'tags:"x', 'name:a)', '(name:a']) {
       expect(refusal(() => resolveTargets(shop, req({ chef: { query } })))).toMatchObject({ field: 'chef.query', reason: 'malformed' });
@@ -74,6 +79,28 @@ describe('resolveTargets', () => {
     expect(runBackend({ targets: { backend: 'shop-canary' } }, req())).toBe('shop-canary');
     expect(runBackend({ backend: 'shop-canary' }, req({ haproxy: { backend: 'shop' } }))).toBe('shop-canary');
     expect(runBackend({}, req({ haproxy: { backend: 'shop' } }))).toBe('shop');
+  });
+});
+
+describe('searchWithinScope', () => {
+  const chef = (answers: Record<string, string[]>): ChefClient & { asked: string[] } => {
+    const asked: string[] = [];
+    const searchNodes = async (q: string) => {
+      asked.push(q);
+      return (answers[q] ?? []).map((name) => ({ name, address: '10.0.0.1' }));
+    };
+    return { asked, searchNodes };
+  };
+
+  it("keeps only what the scope's own search finds, whatever the server made of the query", async () => {
+    const c = chef({ wide: ['shop-vm1', 'blog-vm1', 'lb'], scope: ['shop-vm1', 'shop-vm2'] });
+    expect((await searchWithinScope(c, 'wide', 'scope')).map((h) => h.name)).toEqual(['shop-vm1']);
+  });
+
+  it('asks once when the request adds nothing', async () => {
+    const c = chef({ scope: ['shop-vm1'] });
+    expect(await searchWithinScope(c, 'scope', 'scope')).toHaveLength(1);
+    expect(c.asked).toEqual(['scope']);
   });
 });
 

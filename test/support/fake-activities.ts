@@ -40,7 +40,8 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     },
     async discover({ haproxy }) {
       // The real one resolves against the applications file; here the request's backend is the scope.
-      const targets = { hostQuery: 'tags:app\\-shop', loadBalancerQuery: 'tags:lb\\-shop', backend: haproxy?.backend ?? 'shop' };
+      const [hostQuery, loadBalancerQuery] = ['tags:app\\-shop', 'tags:lb\\-shop'];
+      const targets = { hostQuery, loadBalancerQuery, hostScopeQuery: hostQuery, loadBalancerScopeQuery: loadBalancerQuery, backend: haproxy?.backend ?? 'shop' };
       return { hosts: world.hosts, loadBalancers: world.loadBalancers, targets };
     },
     async setDeploymentStatus({ status }) {
