@@ -161,6 +161,14 @@ describe('the application scope is the ceiling', () => {
     const res = await post(request({ chef: { query: 'NOT NOT name:shop-vm1' } }), true);
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ error: 'ChefQueryRejected', field: 'chef.query', message: expect.stringMatching(/parse error/) });
+    // A real deploy cannot ask Chef before it is accepted: it fails at discovery, with Chef's words, at once (not retried).
+    const started = Date.now();
+    const deploy = await post(request({ chef: { query: 'NOT NOT name:shop-vm1' } }));
+    expect(deploy.statusCode).toBe(202);
+    const done = await finished(deploy.json().id);
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toMatch(/HTTP 400: .*parse error/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("a real deploy aimed at the other application's tags touches none of its servers", async () => {
