@@ -1,8 +1,8 @@
-import { searchWithinScope } from '../domain/scoped-search.ts';
 import type { DeploymentStatus, HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
+import { searchWithinScope } from '../domain/scoped-search.ts';
 import { resolveTargets, type TargetRequest, type Targets } from '../domain/targets.ts';
 import type { ActivityDeps, LockRequest } from './deps.ts';
 import { mapFailures } from './failures.ts';

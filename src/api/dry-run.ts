@@ -1,8 +1,8 @@
 import { ChefError } from '../adapters/chef/errors.ts';
-import { searchWithinScope } from '../domain/scoped-search.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import { type Concurrency, type Phase, planPhases } from '../domain/plan.ts';
 import type { ChefClient, Host } from '../domain/ports.ts';
+import { searchWithinScope } from '../domain/scoped-search.ts';
 import type { Targets } from '../domain/targets.ts';
 import { HttpError } from './errors.ts';
 
