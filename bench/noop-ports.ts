@@ -18,7 +18,7 @@ export function scaleHosts(count: number): Host[] {
 
 export function noopChef(hosts: Host[]): ChefClient {
   const lbs: Host[] = [{ name: 'scale-lb1', address: '10.255.0.1' }];
-  return { searchNodes: async (query) => (query.includes('tags:lb-') ? lbs : hosts) };
+  return { searchNodes: async (query) => (query.startsWith('tags:lb') ? lbs : hosts) };
 }
 
 export const noopRemote: RemoteHosts = {

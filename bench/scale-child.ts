@@ -51,7 +51,20 @@ async function main(): Promise<ScaleResult> {
   installTemporalRuntime(createLogger('error'));
   const dir = mkdtempSync(join(tmpdir(), 'vesemir-scale-'));
   const appsFile = join(dir, 'applications.yaml');
-  writeFileSync(appsFile, 'applications:\n  scale:\n    team: bench\n    installDir: /opt/scale\n    restartCommand: ["/etc/vesemir/service", "restart"]\n');
+  writeFileSync(
+    appsFile,
+    [
+      'applications:',
+      '  scale:',
+      '    team: bench',
+      '    environments: [production]',
+      '    chef: { tags: [app-scale] }',
+      '    haproxy: { backends: [scale], lbChefTags: [lb-scale] }',
+      '    installDir: /opt/scale',
+      '    restartCommand: ["/etc/vesemir/service", "restart"]',
+      '',
+    ].join('\n'),
+  );
   const hosts = scaleHosts(count);
   const v = await startBenchVesemir({
     temporalAddress: address,

@@ -2,14 +2,21 @@ import type { DeploymentStatus, HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
+import { searchWithinScope } from '../domain/scoped-search.ts';
+import { resolveTargets, type TargetRequest, type Targets } from '../domain/targets.ts';
 import type { ActivityDeps, LockRequest } from './deps.ts';
 import { mapFailures } from './failures.ts';
 import { whileHeartbeating } from './heartbeat.ts';
 
-export interface DiscoverInput {
+/** The request's target fields: the worker resolves them against its own applications file. */
+export interface DiscoverInput extends TargetRequest {
   deploymentId: string;
-  hostQuery: string;
-  loadBalancerQuery: string;
+}
+
+export interface Discovered {
+  hosts: Host[];
+  loadBalancers: Host[];
+  targets: Targets;
 }
 
 /**
@@ -41,28 +48,33 @@ export function createDeploymentActivities(deps: ActivityDeps) {
     /**
      * One Chef search for the VMs and one for the HAProxy boxes. The result is
      * the deploy's snapshot: recorded here and in the workflow history, never
-     * queried again mid-deploy.
+     * queried again mid-deploy. The worker resolves the targets itself, so
+     * its applications file is the ceiling even for a workflow started by
+     * something other than the API.
      */
-    async discover(input: DiscoverInput): Promise<{ hosts: Host[]; loadBalancers: Host[] }> {
+    async discover(input: DiscoverInput): Promise<Discovered> {
       return mapFailures(() => whileHeartbeating(async () => {
+        const app = deps.applications.get(input.application);
+        if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${input.application}' is not configured on this worker`);
+        const targets = resolveTargets(app, input);
         const [hosts, loadBalancers] = await Promise.all([
-          deps.chef.searchNodes(input.hostQuery),
-          deps.chef.searchNodes(input.loadBalancerQuery),
+          searchWithinScope(deps.chef, targets.hostQuery, targets.hostScopeQuery),
+          searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery),
         ]);
         if (hosts.length === 0) {
-          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${input.hostQuery}`);
+          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${targets.hostQuery}`);
         }
         if (loadBalancers.length === 0) {
-          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no HAProxy boxes for ${input.loadBalancerQuery}`);
+          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no HAProxy boxes for ${targets.loadBalancerQuery}`);
         }
         for (const node of [...hosts, ...loadBalancers]) checkNode(deps, node);
         await deps.store.setHosts(
           input.deploymentId,
-          input.hostQuery,
+          targets.hostQuery,
           loadBalancers.map((lb) => lb.name),
           hosts.map((h) => ({ ...h, status: 'PENDING' as const })),
         );
-        return { hosts, loadBalancers };
+        return { hosts, loadBalancers, targets };
       }));
     },
 

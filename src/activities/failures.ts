@@ -13,6 +13,7 @@ export function toFailure(err: unknown): ApplicationFailure {
   return ApplicationFailure.create({
     message,
     type,
+    // An adapter's own verdict counts too: Chef's 400 to a search is the same on every attempt.
     nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(type) || (err as { retryable?: unknown } | null)?.retryable === false,
     details: details === undefined ? [] : [details],
     cause: err instanceof Error ? err : undefined,

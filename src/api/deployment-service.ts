@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ApplicationCatalog } from '../domain/applications.ts';
+import { resolveTargets, type Targets } from '../domain/targets.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
 import { stableJson } from '../domain/stable-json.ts';
@@ -12,7 +13,7 @@ import type { ControlAnswer } from '../domain/deploy-types.ts';
 import type { ChefClient } from '../domain/ports.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
 import { type DryRunPlan, dryRun } from './dry-run.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, targetHttpError } from './errors.ts';
 
 export interface DeploymentServiceDeps {
   store: DeploymentStore;
@@ -54,24 +55,30 @@ export class DeploymentService {
   }
 
   async dryRun(request: DeployRequest): Promise<DryRunPlan> {
-    this.checkApplication(request);
+    const targets = this.checkTargets(request);
     if (!this.deps.chef) throw new HttpError(503, 'ChefUnavailable', 'Chef is not configured on this server');
-    return dryRun(request, this.deps.chef);
+    return dryRun(request, targets, this.deps.chef);
   }
 
-  private checkApplication(request: DeployRequest): void {
+  /** The application's scope is the ceiling: the same check the worker makes again before it searches. */
+  private checkTargets(request: DeployRequest): Targets {
     const app = this.deps.applications.get(request.application);
     if (!app) {
       const known = [...this.deps.applications.keys()].join(', ') || '(none configured)';
-      throw new HttpError(422, 'UnknownApplication', `application '${request.application}' is not configured here; known: ${known}`);
+      throw new HttpError(422, 'UnknownApplication', `application '${request.application}' is not configured here; known: ${known}`, { field: 'application' });
     }
     if (app.team !== request.team) {
-      throw new HttpError(422, 'WrongTeam', `application '${request.application}' belongs to team '${app.team}', not '${request.team}'`);
+      throw new HttpError(403, 'WrongTeam', `application '${request.application}' belongs to team '${app.team}', not '${request.team}'`, { field: 'team' });
+    }
+    try {
+      return resolveTargets(app, request);
+    } catch (err) {
+      throw targetHttpError(err);
     }
   }
 
   async create(request: DeployRequest, options: CreateOptions): Promise<{ record: DeploymentRecord; created: boolean }> {
-    this.checkApplication(request);
+    this.checkTargets(request);
     const id = deploymentId(request, options.idempotencyKey);
     const existing = await this.deps.store.getDeployment(id);
     if (existing) {

@@ -50,7 +50,7 @@ export const deploymentsRoutes =
           headers: z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() }),
           querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
           body: deployRequestSchema,
-          response: { 200: createdResponse.or(dryRunResponse), 202: createdResponse, 400: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
+          response: { 200: createdResponse.or(dryRunResponse), 202: createdResponse, 400: errorResponse, 403: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
         },
       },
       async (request, reply) => {

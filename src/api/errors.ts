@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { TargetError } from '../domain/targets.ts';
 
 /** An error the API answers with its own status code and a stable `error` word. */
 export class HttpError extends Error {
@@ -11,6 +12,17 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A target the application's scope refuses: 400 when the value is malformed,
+ * 403 when it names something outside the scope. The body names the field.
+ */
+export function targetHttpError(err: unknown): unknown {
+  if (!(err instanceof TargetError)) return err;
+  return err.reason === 'malformed'
+    ? new HttpError(400, 'InvalidTarget', err.message, { field: err.field })
+    : new HttpError(403, 'OutsideApplicationScope', err.message, { field: err.field });
 }
 
 /** 400 with every offending field path; no stack traces or internals on 5xx. */

@@ -7,6 +7,8 @@ export const errorResponse = z
   .object({
     error: z.string(),
     message: z.string(),
+    /** The request field an error is about (dotted, e.g. `chef.query`). */
+    field: z.string().optional(),
     issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     runningDeploymentId: z.string().optional(),
   })

@@ -1,14 +1,43 @@
 import { z } from 'zod';
-import { slug } from './names.ts';
+import { chefEnvironmentName, chefRecipe, chefTag, haproxyName, slug } from './names.ts';
 import { provisioningSectionSchema } from './provisioning-catalog.ts';
 
+/** Where the application's hosts are in Chef: every host search ANDs all of `tags` in. */
+const chefScopeSchema = z
+  .object({
+    tags: z.array(chefTag).min(1).max(16),
+    /** Chef environment name per deploy environment. @default the same name */
+    environments: z.record(slug, chefEnvironmentName).optional(),
+  })
+  .strict();
+
+/** The HAProxy side: the backends a request may name (the first is the default) and how its LB boxes are found. */
+const haproxyScopeSchema = z
+  .object({
+    backends: z.array(haproxyName).min(1).max(16),
+    /** Chef tags of the application's LB boxes, all ANDed. */
+    lbChefTags: z.array(chefTag).min(1).max(16).optional(),
+    /** Or: the recipe on the LB boxes' run list, e.g. `haproxy::shop`. */
+    lbRecipe: chefRecipe.optional(),
+  })
+  .strict()
+  .refine((h) => (h.lbChefTags === undefined) !== (h.lbRecipe === undefined), {
+    message: 'give exactly one of lbChefTags and lbRecipe',
+    path: ['lbChefTags'],
+  });
+
 /**
- * Server-side facts about each application: where it lives on its hosts and
- * how it is restarted. These never come from a request body.
+ * Server-side facts about each application: the fleet it may touch (the
+ * ceiling of every request), where it lives on its hosts and how it is
+ * restarted. These never come from a request body.
  */
 const applicationSchema = z
   .object({
     team: slug,
+    /** The environments it may be deployed to. */
+    environments: z.array(slug).min(1).max(32),
+    chef: chefScopeSchema,
+    haproxy: haproxyScopeSchema,
     /** @default /opt/<application> */
     installDir: z
       .string()
@@ -20,7 +49,14 @@ const applicationSchema = z
     /** Releases kept on each host, the current one included. @default 5 */
     keepReleases: z.number().int().min(2).max(100).default(5),
   })
-  .strict();
+  .strict()
+  .superRefine((app, ctx) => {
+    for (const env of Object.keys(app.chef.environments ?? {})) {
+      if (!app.environments.includes(env)) {
+        ctx.addIssue({ code: 'custom', path: ['chef', 'environments', env], message: `'${env}' is not one of environments (${app.environments.join(', ')})` });
+      }
+    }
+  });
 
 export const applicationsFileSchema = z
   .object({
@@ -33,6 +69,10 @@ export const applicationsFileSchema = z
 export interface Application {
   name: string;
   team: string;
+  environments: string[];
+  chef: { tags: string[]; environments: Readonly<Record<string, string>> };
+  /** Exactly one of `lbChefTags` (non-empty) and `lbRecipe` is set. */
+  haproxy: { backends: string[]; lbChefTags: string[]; lbRecipe?: string | undefined };
   installDir: string;
   restartCommand: string[];
   keepReleases: number;
@@ -46,6 +86,9 @@ export function buildCatalog(parsed: z.infer<typeof applicationsFileSchema>): Ap
     catalog.set(name, {
       name,
       team: app.team,
+      environments: app.environments,
+      chef: { tags: app.chef.tags, environments: app.chef.environments ?? {} },
+      haproxy: { backends: app.haproxy.backends, lbChefTags: app.haproxy.lbChefTags ?? [], lbRecipe: app.haproxy.lbRecipe },
       installDir: app.installDir ?? `/opt/${name}`,
       restartCommand: app.restartCommand ?? ['systemctl', 'restart', name],
       keepReleases: app.keepReleases,

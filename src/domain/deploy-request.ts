@@ -12,18 +12,27 @@ export const deployRequestSchema = z
       url: z.url({ protocol: /^https?$/ }),
       sha256,
     }),
-    chef: z.object({
-      tags: z.array(chefTag).min(1).max(16),
-      query: chefQuery.optional(),
-    }),
-    haproxy: z.object({
-      backend: haproxyName,
-      chefTags: z.array(chefTag).min(1).max(16),
-      /** Weight (percent) a host gets back first, before the degradation time. @default 10 */
-      weight: z.number().int().min(1).max(100).default(10),
-      /** Seconds at reduced weight before 100%. @default 0 */
-      degradationSeconds: z.number().int().min(0).max(3600).default(0),
-    }),
+    /** Narrows the application's Chef scope (from the server's applications file); never widens it. */
+    chef: z
+      .object({
+        /** Extra tags every host must also have. @default none: the application's scope tags */
+        tags: z.array(chefTag).max(16).optional(),
+        /** Extra search terms, ANDed: `field:value`, `field:"phrase"`, `*`/`?` in values, AND / OR / NOT, parentheses. */
+        query: chefQuery.optional(),
+      })
+      .prefault({}),
+    haproxy: z
+      .object({
+        /** One of the application's backends. @default the application's first backend */
+        backend: haproxyName.optional(),
+        /** Extra tags every LB box must also have. @default none: the application's LB scope */
+        chefTags: z.array(chefTag).max(16).optional(),
+        /** Weight (percent) a host gets back first, before the degradation time. @default 10 */
+        weight: z.number().int().min(1).max(100).default(10),
+        /** Seconds at reduced weight before 100%. @default 0 */
+        degradationSeconds: z.number().int().min(0).max(3600).default(0),
+      })
+      .prefault({}),
     /** Hosts deployed at the same time, or a ramp of batch sizes such as `[1, 2, "50%"]`. */
     concurrency: z.union([
       z.number().int().min(1).max(500),
@@ -58,8 +67,6 @@ export const deployRequestSchema = z
 
 export type DeployRequest = z.infer<typeof deployRequestSchema>;
 export type DeployRequestInput = z.input<typeof deployRequestSchema>;
-
-export { hostQuery, loadBalancerQuery } from './chef-queries.ts';
 
 /** Formats zod issues as `field.path: message` lines for 400 answers. */
 export function describeIssues(error: z.ZodError): { field: string; message: string }[] {

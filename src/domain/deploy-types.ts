@@ -13,6 +13,8 @@ export interface DeployWorkflowInput {
 export interface RetryInput {
   hosts: Host[];
   loadBalancers: Host[];
+  /** The backend the first run resolved; absent for runs before it was recorded (the request's then). */
+  backend?: string | undefined;
   previous: HostResult[];
   round: number;
 }
@@ -71,7 +73,7 @@ export interface DeployOutcome {
   hosts: HostResult[];
   error?: string | undefined;
   /** The host snapshot this run used, so that a retry run uses it again. */
-  snapshot?: { hosts: Host[]; loadBalancers: Host[] } | undefined;
+  snapshot?: { hosts: Host[]; loadBalancers: Host[]; backend?: string | undefined } | undefined;
   round?: number | undefined;
 }
 

@@ -21,6 +21,8 @@ export const ErrorType = {
   InvalidHaproxyName: 'InvalidHaproxyName',
   ChefDataError: 'ChefDataError',
   ConfigError: 'ConfigError',
+  /** Thrown by resolveTargets (src/domain/targets.ts): the request leaves the application's scope. */
+  TargetError: 'TargetError',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -44,6 +46,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   ErrorType.InvalidHaproxyName,
   ErrorType.ChefDataError,
   ErrorType.ConfigError,
+  ErrorType.TargetError,
 ];
 
 export class VesemirError extends Error {

@@ -17,11 +17,22 @@ export const version = z
 /** A Chef tag as used in `tags:<tag>` queries. */
 export const chefTag = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be letters, digits, "_", ".", ":", "-"');
 
-/** Extra Chef search terms: Solr syntax without anything that could escape the query. */
+/** A Chef environment's name, as Chef allows it. */
+export const chefEnvironmentName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, "_", "-" (1-64)');
+
+/** A recipe as in a run list: `cookbook` or `cookbook::recipe`. */
+export const chefRecipe = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}(::[A-Za-z0-9_.-]{1,64})?$/, 'must be a recipe name like "cookbook" or "cookbook::recipe"');
+
+/**
+ * Extra Chef search terms. The characters are a first filter; the query is
+ * then parsed (src/domain/chef-search.ts) and re-emitted escaped.
+ */
 export const chefQuery = z
   .string()
   .max(512)
-  .regex(/^[A-Za-z0-9_.:*\- ()"]+$/, 'may only hold letters, digits, spaces and _ . : * - ( ) "');
+  .regex(/^[A-Za-z0-9_.:*?\- ()"]+$/, 'may only hold letters, digits, spaces and _ . : * ? - ( ) "');
 
 export const haproxyName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, ".", "_", "-" (1-64)');
 

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
-import { hostQuery, loadBalancerQuery } from '../domain/chef-queries.ts';
+import { runBackend } from '../domain/targets.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
@@ -69,13 +69,14 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       await condition(() => granted || control.cancel !== undefined);
       if (!granted) throw new Error('cancelled while queued');
       const discover = async () =>
-        input.retry ?? (await localRpc.discover({ deploymentId, hostQuery: hostQuery(request), loadBalancerQuery: loadBalancerQuery(request) }));
+        input.retry ??
+        (await localRpc.discover({ deploymentId, application: request.application, environment: request.environment, chef: request.chef, haproxy: request.haproxy }));
       // All three settle before anything goes on: a failed check is reported once the others are done.
       const found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), setStatus(control.paused ? 'PAUSED' : 'RUNNING'));
       const { hosts, loadBalancers } = found;
       const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
       progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
-      rollout = { deploymentId, request, hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
+      rollout = { deploymentId, request, backend: runBackend(found, request), hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
       const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
       const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
       await rollOut(rollout, phases);
@@ -109,7 +110,7 @@ async function finish(ctx: RolloutContext, hosts: Host[], loadBalancers: Host[],
     status,
     hosts: results,
     error: failed.length > 0 ? failed.map((r) => `${r.name} ${r.status}: ${r.error ?? ''}`).join('; ') : undefined,
-    snapshot: { hosts, loadBalancers },
+    snapshot: { hosts, loadBalancers, backend: ctx.backend },
     round,
   };
 }

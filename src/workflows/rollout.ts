@@ -23,6 +23,8 @@ export interface RolloutControl {
 export interface RolloutContext {
   deploymentId: string;
   request: DeployRequest;
+  /** The HAProxy backend resolved against the application's scope (not the request's raw field). */
+  backend: string;
   hosts: Host[];
   loadBalancers: Host[];
   progress: DeployProgress;
@@ -104,7 +106,7 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
     artifact: ctx.request.artifact,
     host,
     loadBalancers: ctx.loadBalancers,
-    backend: ctx.request.haproxy.backend,
+    backend: ctx.backend,
     weight: ctx.request.haproxy.weight,
     degradationSeconds: ctx.request.haproxy.degradationSeconds,
     healthCheck: ctx.request.healthCheck,
@@ -135,7 +137,7 @@ export async function rollBackDone(ctx: RolloutContext, window: number): Promise
               application: ctx.request.application,
               host,
               loadBalancers: ctx.loadBalancers,
-              backend: ctx.request.haproxy.backend,
+              backend: ctx.backend,
               healthCheck: ctx.request.healthCheck,
               version: ctx.request.version,
               previousVersion: r.previousVersion!,

@@ -12,7 +12,8 @@ import { startHaproxy, type RunningHaproxy } from './haproxy.ts';
 import { clientKey, knownHostsText, writeKnownHosts } from './keys.ts';
 import { startLbBox, type LbBox } from './lb-box.ts';
 import { allocateSubnet, freePort } from './net.ts';
-import { SERVICE_COMMAND, startVm, type FakeVm } from './vm.ts';
+import { applicationsYaml } from './apps-file.ts';
+import { startVm, type FakeVm } from './vm.ts';
 
 export interface FleetOptions {
   /** @default 4 */
@@ -25,6 +26,24 @@ export interface FleetOptions {
   team?: string;
   /** @default 'production' */
   environment?: string;
+  /**
+   * A second application of another team in the same world: its VMs in the
+   * same goiardi, its backend on the same HAProxy, its own LB node name and tag
+   * for the same LB boxes, and its entry in the applications file.
+   */
+  secondApp?: { name: string; team: string; vms: number };
+}
+
+/** The second application of a fleet (see FleetOptions.secondApp). */
+export interface SecondApp {
+  name: string;
+  team: string;
+  environment: string;
+  port: number;
+  backend: string;
+  vmTag: string;
+  lbTag: string;
+  vms: FakeVm[];
 }
 
 export interface Fleet {
@@ -35,6 +54,7 @@ export interface Fleet {
   haproxies: RunningHaproxy[];
   artifacts: ArtifactServer;
   app: { name: string; team: string; environment: string; port: number; backend: string; vmTag: string; lbTag: string };
+  secondApp?: SecondApp | undefined;
   /** Vesemir's configuration for this fleet, as environment variables. */
   env: Record<string, string>;
   /** Builds a release and serves it: what a deploy request names. */
@@ -86,6 +106,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       ),
     );
     for (const vm of vms) stops.push(vm.stop);
+    const second = options.secondApp && (await startSecondApp(options.secondApp, { environment, sshPort, authorizedKey: key.publicKey, ip, firstAddress: 100 }));
+    if (second) for (const vm of second.vms) stops.push(vm.stop);
 
     const backend = app;
     const haproxies: RunningHaproxy[] = [];
@@ -97,6 +119,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         socketPath: join(dir, `lb${i + 1}-run`, 'admin.sock'),
         backend,
         servers: vms.map((vm) => ({ name: vm.name, address: vm.address, port: appPort })),
+        extraBackends: second ? [{ name: second.backend, servers: second.vms.map((vm) => ({ name: vm.name, address: vm.address, port: second.port })) }] : [],
       });
       stops.push(haproxy.stop);
       haproxies.push(haproxy);
@@ -109,6 +132,13 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     const lbTag = `lb-${app}`;
     for (const vm of vms) await chef.admin.upsertNode({ name: vm.name, environment, tags: [vmTag], ipaddress: vm.address });
     for (const lb of lbBoxes) await chef.admin.upsertNode({ name: lb.name, environment, tags: [lbTag], ipaddress: lb.address });
+    if (second) {
+      for (const vm of second.vms) await chef.admin.upsertNode({ name: vm.name, environment, tags: [second.vmTag], ipaddress: vm.address });
+      // The same boxes, known to Chef a second time under the other application's name and tag.
+      for (const [i, lb] of lbBoxes.entries()) {
+        await chef.admin.upsertNode({ name: `${second.name}-lb${i + 1}`, environment, tags: [second.lbTag], ipaddress: lb.address });
+      }
+    }
     // Vesemir searches as a non-admin client, as it would in production.
     const deployer = await chef.admin.createClient('vesemir', false);
 
@@ -116,16 +146,13 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     writeFileSync(chefKeyPath, deployer.privateKeyPem, { mode: 0o600 });
     const knownHosts = writeKnownHosts(
       join(dir, 'known_hosts'),
-      [...vms, ...lbBoxes].map((h) => ({ address: h.address, port: h.sshPort, publicKey: h.hostPublicKey })),
+      [...vms, ...(second?.vms ?? []), ...lbBoxes].map((h) => ({ address: h.address, port: h.sshPort, publicKey: h.hostPublicKey })),
     );
     const appsFile = join(dir, 'applications.yaml');
-    writeFileSync(
-      appsFile,
-      `applications:\n  ${app}:\n    team: ${team}\n    installDir: /opt/${app}\n    restartCommand: ["${SERVICE_COMMAND}", "restart"]\n    keepReleases: 3\n`,
-    );
+    writeFileSync(appsFile, applicationsYaml([{ name: app, team, environment, vmTag: `app-${app}`, backend, lbTag: `lb-${app}` }, ...(second ? [second] : [])]));
 
     const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: knownHostsFile(knownHosts.path) });
-    const boxes = [...vms, ...lbBoxes];
+    const boxes = [...vms, ...(second?.vms ?? []), ...lbBoxes];
     let nextAddress = 10 + vmCount;
     return {
       dir,
@@ -135,6 +162,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       haproxies,
       artifacts,
       app: { name: app, team, environment, port: appPort, backend, vmTag, lbTag },
+      secondApp: second,
       env: {
         CHEF_SERVER_URL: chef.url,
         CHEF_CLIENT_NAME: 'vesemir',
@@ -201,4 +229,18 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     await stop();
     throw err;
   }
+}
+
+async function startSecondApp(
+  spec: { name: string; team: string; vms: number },
+  world: { environment: string; sshPort: number; authorizedKey: string; ip: (n: number) => string; firstAddress: number },
+): Promise<SecondApp> {
+  const port = await freePort();
+  const vms = await Promise.all(
+    Array.from({ length: spec.vms }, (_, i) =>
+      startVm({ name: `${spec.name}-vm${i + 1}`, address: world.ip(world.firstAddress + i), sshPort: world.sshPort, app: { name: spec.name, port }, authorizedKey: world.authorizedKey }),
+    ),
+  );
+  const { name, team, environment } = { ...spec, environment: world.environment };
+  return { name, team, environment, port, backend: name, vmTag: `app-${name}`, lbTag: `lb-${name}`, vms };
 }

@@ -11,6 +11,8 @@ export interface HaproxyServerSpec {
   name: string;
   address: string;
   port: number;
+  /** The server's configured weight. @default 100 */
+  weight?: number;
 }
 
 export interface HaproxyOptions {
@@ -29,6 +31,8 @@ export interface HaproxyOptions {
   socketPath?: string;
   backend: string;
   servers: HaproxyServerSpec[];
+  /** More backends on the same HAProxy (another application's), not behind the frontend. @default [] */
+  extraBackends?: { name: string; servers: HaproxyServerSpec[] }[];
   /** @default '/health' */
   healthPath?: string;
 }
@@ -46,10 +50,14 @@ export interface RunningHaproxy {
 }
 
 export function haproxyConfig(options: Required<HaproxyOptions>): string {
-  const { bindAddress, frontendPort, adminPort, socketPath, backend, servers, healthPath } = options;
-  const serverLines = servers.map(
-    (s) => `  server ${s.name} ${s.address}:${s.port} check inter 200 fall 2 rise 1 weight 100`,
-  );
+  const { bindAddress, frontendPort, adminPort, socketPath, backend, servers, extraBackends, healthPath } = options;
+  const backendLines = (name: string, specs: HaproxyServerSpec[]) => [
+    '',
+    `backend ${name}`,
+    '  balance roundrobin',
+    `  option httpchk GET ${healthPath}`,
+    ...specs.map((s) => `  server ${s.name} ${s.address}:${s.port} check inter 200 fall 2 rise 1 weight ${s.weight ?? 100}`),
+  ];
   return [
     'global',
     `  stats socket ${socketPath} mode 600 level admin`,
@@ -69,11 +77,8 @@ export function haproxyConfig(options: Required<HaproxyOptions>): string {
     'frontend web',
     `  bind ${bindAddress}:${frontendPort}`,
     `  default_backend ${backend}`,
-    '',
-    `backend ${backend}`,
-    '  balance roundrobin',
-    `  option httpchk GET ${healthPath}`,
-    ...serverLines,
+    ...backendLines(backend, servers),
+    ...extraBackends.flatMap((b) => backendLines(b.name, b.servers)),
     '',
   ].join('\n');
 }
@@ -84,6 +89,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
   const dir = mkdtempSync(join(tmpdir(), 'vesemir-haproxy-'));
   const full: Required<HaproxyOptions> = {
     healthPath: '/health',
+    extraBackends: [],
     frontendPort: options.frontendPort ?? (await freePort(options.bindAddress)),
     adminPort: options.adminPort ?? (await freePort(options.bindAddress)),
     socketPath: options.socketPath ?? join(dir, 'run', 'admin.sock'),

@@ -38,8 +38,11 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     async verifyArtifact() {
       return { bytes: 1 };
     },
-    async discover() {
-      return { hosts: world.hosts, loadBalancers: world.loadBalancers };
+    async discover({ haproxy }) {
+      // The real one resolves against the applications file; here the request's backend is the scope.
+      const [hostQuery, loadBalancerQuery] = ['tags:app\\-shop', 'tags:lb\\-shop'];
+      const targets = { hostQuery, loadBalancerQuery, hostScopeQuery: hostQuery, loadBalancerScopeQuery: loadBalancerQuery, backend: haproxy?.backend ?? 'shop' };
+      return { hosts: world.hosts, loadBalancers: world.loadBalancers, targets };
     },
     async setDeploymentStatus({ status }) {
       world.statuses.push(status);
