@@ -97,4 +97,6 @@ export async function deploymentLock(initial?: LockState): Promise<void> {
 
 // The lock outlives any worker version (it runs as long as deploys keep asking):
 // it moves to each new version, so a change to its logic takes `patched()`.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, deploymentLock);
+// Only a versioned worker may name a behaviour (VESEMIR_WORKER_VERSIONING=off, tests' plain workers).
+// (A plain worker still reports a version: its build ID, with no deployment name.)
+setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}), deploymentLock);

@@ -29,6 +29,7 @@ const POLICY: Record<string, 'retried' | 'not retried'> = {
   AddressNotAllowed: 'not retried',
   DeploymentNotFound: 'not retried',
   ConfigError: 'not retried',
+  TargetError: 'not retried',
   UnsupportedPlatform: 'not retried',
   ProvisionerUnavailable: 'retried',
   ProvisionerRejected: 'not retried',

@@ -2,11 +2,13 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.ts';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
 import { createWorker } from '../../src/worker.ts';
+import { lockWorkflowId } from '../../src/workflows/definitions.ts';
 import { activityDepsFromConfig } from '../../src/wiring.ts';
 import { startFleet, type Fleet } from '../fleet/fleet.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
@@ -90,6 +92,9 @@ describe('upgrading Vesemir with worker versioning', () => {
           interval: 1000,
         })
         .toMatch(/drained/i);
+      // The long-lived lock is not pinned: it moves to each new version.
+      const lock = await v.ctx.client.workflow.getHandle(lockWorkflowId(v.config.TEMPORAL_TASK_QUEUE, fleet.app.name, fleet.app.environment)).describe();
+      expect(lock.raw.workflowExecutionInfo?.versioningInfo?.behavior).toBe(temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE);
       await v.stopWorker();
     } finally {
       b.worker.shutdown();
