@@ -38,11 +38,17 @@ export function fullWeight(found: Pick<LbFound, 'weight' | 'initialWeight'>): nu
   return 1;
 }
 
-/** `percent`% of the full weight, rounded down, never 0 (an enabled server at weight 0 gets no traffic). */
-export function enableWeight(found: Pick<LbFound, 'weight' | 'initialWeight'>, percent: number): PlannedWeight {
+/** An enable's percent of the full weight: 0 would put an enabled server out of rotation. */
+export function assertEnablePercent(percent: number): number {
   if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
     throw new Error(`invalid weight percent ${percent}: use an integer 1..100`);
   }
+  return percent;
+}
+
+/** `percent`% of the full weight, rounded down, never 0 (an enabled server at weight 0 gets no traffic). */
+export function enableWeight(found: Pick<LbFound, 'weight' | 'initialWeight'>, percent: number): PlannedWeight {
+  assertEnablePercent(percent);
   const full = fullWeight(found);
   const exact = Math.floor((full * percent) / 100);
   return { weight: Math.max(1, exact), fullWeight: full, raisedToMinimum: exact === 0 };

@@ -74,8 +74,13 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<voi
 
 function failures(ctx: RolloutContext): number {
   let n = 0;
-  for (const r of ctx.results.values()) if (r.status !== 'DONE') n++;
+  for (const r of ctx.results.values()) if (isFailure(r)) n++;
   return n;
+}
+
+/** A host that did not end DONE, except one SKIPPED because it was found in maintenance (left alone on purpose). */
+export function isFailure(r: HostResult): boolean {
+  return r.status !== 'DONE' && r.status !== 'SKIPPED';
 }
 
 /** After a canary: wait for `approve` (or the bake time), running retried hosts meanwhile. */
@@ -109,6 +114,7 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
     degradationSeconds: ctx.request.haproxy.degradationSeconds,
     healthCheck: ctx.request.healthCheck,
     ...(round > 1 ? { round } : {}),
+    ...(ctx.request.includeHostsInMaintenance ? { includeHostsInMaintenance: true } : {}),
   };
   // A retried host's child is a new run under the same workflow ID.
   return executeChild(deployHost, { workflowId: hostWorkflowId(workflowInfo().workflowId, name), args: [input] }).catch(
@@ -140,6 +146,7 @@ export async function rollBackDone(ctx: RolloutContext, window: number): Promise
               version: ctx.request.version,
               previousVersion: r.previousVersion!,
               round: ctx.rounds.get(r.name) ?? ctx.round,
+              lbFound: r.lbFound,
             },
           ],
         }).catch((err): HostResult => ({ name: r.name, status: 'QUARANTINED', error: describe(err) })),
