@@ -25,6 +25,8 @@ export interface FleetOptions {
   team?: string;
   /** @default 'production' */
   environment?: string;
+  /** Every server's configured HAProxy weight (1 is HAProxy's default). @default 100 */
+  serverWeight?: number;
 }
 
 export interface Fleet {
@@ -96,7 +98,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         bindAddress: address,
         socketPath: join(dir, `lb${i + 1}-run`, 'admin.sock'),
         backend,
-        servers: vms.map((vm) => ({ name: vm.name, address: vm.address, port: appPort })),
+        servers: vms.map((vm) => ({ name: vm.name, address: vm.address, port: appPort, weight: options.serverWeight })),
       });
       stops.push(haproxy.stop);
       haproxies.push(haproxy);

@@ -11,6 +11,8 @@ export interface HaproxyServerSpec {
   name: string;
   address: string;
   port: number;
+  /** The server's configured weight. @default 100 */
+  weight?: number | undefined;
 }
 
 export interface HaproxyOptions {
@@ -48,7 +50,7 @@ export interface RunningHaproxy {
 export function haproxyConfig(options: Required<HaproxyOptions>): string {
   const { bindAddress, frontendPort, adminPort, socketPath, backend, servers, healthPath } = options;
   const serverLines = servers.map(
-    (s) => `  server ${s.name} ${s.address}:${s.port} check inter 200 fall 2 rise 1 weight 100`,
+    (s) => `  server ${s.name} ${s.address}:${s.port} check inter 200 fall 2 rise 1 weight ${s.weight ?? 100}`,
   );
   return [
     'global',
