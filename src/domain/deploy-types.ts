@@ -34,10 +34,15 @@ export interface DeployHostInput {
   round?: number | undefined;
   /** Deploy to a host found in MAINT/DRAIN too, leaving its HAProxy state as found. @default false */
   includeHostsInMaintenance?: boolean | undefined;
+  /**
+   * A retried host's HAProxy state as found before its first round: the state
+   * this deploy may have left it in (drained) is not an operator's maintenance.
+   */
+  lbFound?: LbFound[] | undefined;
 }
 
 /** Input of `rollbackHost`: put a DONE host back on the release it had before. */
-export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version'> {
+export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version' | 'lbFound'> {
   /** The release the host is on now (the one being rolled back). */
   version: string;
   previousVersion: string;

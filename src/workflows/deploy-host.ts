@@ -38,7 +38,9 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   let pruning: Promise<unknown> | undefined;
   let result: HostResult;
   try {
-    at.found = await alongside(s.inspect(), s.setStatus('RUNNING'));
+    const now = await alongside(s.inspect(), s.setStatus('RUNNING'));
+    // A retried host may be drained by this deploy's earlier round: its first record counts.
+    at.found = input.lbFound ?? now;
     const leaveLbAlone = inMaintenance(at.found);
     if (leaveLbAlone && !input.includeHostsInMaintenance) {
       result = { ...s.result('SKIPPED', at), error: IN_MAINTENANCE_REASON };

@@ -3,6 +3,7 @@ import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { HostStatus } from '../domain/deployment.ts';
+import type { LbFound } from '../domain/haproxy-weights.ts';
 import type { Phase } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { bookkeeping } from './activity-options.ts';
@@ -32,6 +33,8 @@ export interface RolloutContext {
   round: number;
   rounds: Map<string, number>;
   onGate(waiting: boolean): Promise<void>;
+  /** Retried hosts' HAProxy state as found before their first round. */
+  foundBefore?: Map<string, LbFound[]> | undefined;
 }
 
 /**
@@ -115,6 +118,7 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
     healthCheck: ctx.request.healthCheck,
     ...(round > 1 ? { round } : {}),
     ...(ctx.request.includeHostsInMaintenance ? { includeHostsInMaintenance: true } : {}),
+    ...(ctx.foundBefore?.has(name) ? { lbFound: ctx.foundBefore.get(name) } : {}),
   };
   // A retried host's child is a new run under the same workflow ID.
   return executeChild(deployHost, { workflowId: hostWorkflowId(workflowInfo().workflowId, name), args: [input] }).catch(

@@ -62,7 +62,7 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     },
     async inspectHost(input) {
       await step(input.host, 'inspect');
-      const admin = world.maintenance.has(input.host.name) ? 'maint' : 'ready';
+      const admin = world.maintenance.has(input.host.name) || world.drained.has(input.host.name) ? 'maint' : 'ready';
       return input.loadBalancers.map((lb) => ({ lb: lb.name, admin, weight: 100, initialWeight: 100 }));
     },
     async drainHost(input) {

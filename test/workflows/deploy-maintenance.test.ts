@@ -45,6 +45,13 @@ async function run(world: FakeWorld, req: DeployRequest, during?: (handle: Workf
   }
 }
 
+async function waitForApproval(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; (await handle.query(progressQuery)).status !== 'WAITING_APPROVAL'; i++) {
+    if (i > 200) throw new Error('the deploy never waited for approval');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const callsOf = (world: FakeWorld, host: string) => world.calls.filter((c) => c.startsWith(`${host}:`)).map((c) => c.slice(host.length + 1));
 const DEPLOY_STEPS = ['inspect', 'stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'];
 
@@ -90,14 +97,31 @@ describe('hosts in maintenance before the deploy', () => {
     expect([...world.current.values()]).toEqual(['v1', 'v1', 'v1']);
   });
 
+  it('do not include a host this deploy left drained: a retried QUARANTINED host is deployed again', async () => {
+    const world = newWorld(2);
+    world.failing.add('vm1:health');
+    world.failing.add('vm1:rollback-health');
+    const outcome = await run(world, request({ maxFailedHosts: 1, canary: { hosts: 1, requireApproval: true } }), async (handle) => {
+      await waitForApproval(handle);
+      expect(world.drained.has('vm1')).toBe(true);
+      world.failing.clear();
+      await handle.executeUpdate(retryUpdate);
+      for (let i = 0; (await handle.query(progressQuery)).hosts[0]?.status !== 'DONE'; i++) {
+        if (i > 200) throw new Error('the retried host never finished');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await handle.executeUpdate(approveUpdate);
+    });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.hosts.find((h) => h.name === 'vm1')).toMatchObject({ status: 'DONE', round: 2 });
+    expect(callsOf(world, 'vm1').slice(-8)).toEqual(DEPLOY_STEPS);
+  });
+
   it('are not picked up by the retry control', async () => {
     const world = newWorld(2);
     world.maintenance.add('vm1');
     const outcome = await run(world, request({ canary: { hosts: 1, requireApproval: true } }), async (handle) => {
-      for (let i = 0; (await handle.query(progressQuery)).status !== 'WAITING_APPROVAL'; i++) {
-        if (i > 200) throw new Error('the deploy never waited for approval');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitForApproval(handle);
       await expect(handle.executeUpdate(retryUpdate)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/has no failed host to retry/) } });
       await handle.executeUpdate(approveUpdate);
     });
