@@ -82,7 +82,8 @@ export function installControls(c: ControlsInput) {
       const failed = [...ctx.results.values()].filter(isFailure);
       for (const r of failed) {
         // The first round's record wins: a host this deploy left drained is no operator's maintenance.
-        if (r.lbFound && !ctx.foundBefore?.has(r.name)) (ctx.foundBefore ??= new Map()).set(r.name, r.lbFound);
+        ctx.foundBefore ??= new Map();
+        if (r.lbFound && !ctx.foundBefore.has(r.name)) ctx.foundBefore.set(r.name, r.lbFound);
         ctx.results.delete(r.name);
         ctx.rounds.set(r.name, (ctx.rounds.get(r.name) ?? ctx.round) + 1);
         ctx.control.retryQueue.push(r.name);
