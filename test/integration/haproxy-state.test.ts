@@ -95,4 +95,28 @@ describe('HAProxy state as found', () => {
     expect(await current(vm!.name)).toBe('releases/v4');
     for (const each of fleet.vms) expect(await stateOf(each.name)).toEqual([['ready', 30], ['ready', 30]]);
   });
+
+  it('restores each box its own found weight when autoRollback takes back a host that was DONE', async () => {
+    const [vm1, vm2] = fleet.vms as [(typeof fleet.vms)[0], (typeof fleet.vms)[0]];
+    await operator(0, `set weight shop/${vm1.name} 40`);
+    expect((await fleet.exec(vm2.name, ['sh', '-c', 'touch /etc/vesemir/broken-v6'])).exitCode).toBe(0);
+    const { done, hosts } = await deploy('v6', {
+      maxFailedHosts: 0,
+      autoRollback: true,
+      healthCheck: { port: fleet.app.port, path: '/health', timeoutSeconds: 2 },
+    });
+    expect(done.status).toBe('FAILED');
+    expect(hosts[vm1.name].status).toBe('ROLLED_BACK');
+    expect(hosts[vm1.name].steps.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['full', 'rollback-drain', 'rollback-enable']));
+    expect(hosts[vm2.name].status).toBe('ROLLED_BACK');
+    expect(await current(vm1.name)).toBe('releases/v4');
+    expect(await stateOf(vm1.name)).toEqual([
+      ['ready', 40],
+      ['ready', 30],
+    ]);
+    expect(await stateOf(vm2.name)).toEqual([
+      ['ready', 30],
+      ['ready', 30],
+    ]);
+  });
 });
