@@ -54,8 +54,8 @@ export function prepareFloor(fleet: Fleet): FloorScript {
         if (probe >= 200) throw new Error(`${host.name}: not healthy`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      await lb.enable(lbs, backend, host.name, 50);
-      await lb.enable(lbs, backend, host.name, 100);
+      await lb.enable(lbs, backend, host.name, { percent: 50 });
+      await lb.enable(lbs, backend, host.name, { percent: 100 });
     } finally {
       await s.close();
     }

@@ -49,8 +49,10 @@ export const noopRemote: RemoteHosts = {
 };
 
 export const noopLoadBalancer: LoadBalancer = {
+  inspect: async (lbs) => lbs.map((lb) => ({ lb: lb.name, admin: 'ready', weight: 100, initialWeight: 100 })),
   drain: async (lbs) => lbs.map((lb) => ({ lb: lb.name, sessionsLeft: 0, waitedMs: 0 })),
-  enable: async () => undefined,
+  enable: async (lbs) => lbs.map((lb) => ({ lb: lb.name, weight: 100, fullWeight: 100, raisedToMinimum: false })),
+  restore: async () => undefined,
 };
 
 export const noopHealth: HealthProbe = { get: async () => ({ status: 200, body: '{"status":"ok"}' }) };

@@ -14,7 +14,7 @@ import type { Metrics } from './metrics/registry.ts';
 import { becomeCurrent, defaultBuildId, type MakeCurrent, type WorkerVersion } from './temporal/worker-version.ts';
 import { createWorker, type WorkerOptions } from './worker.ts';
 import type { Config } from './config.ts';
-import { activityDepsFromConfig, chefFromConfig } from './wiring.ts';
+import { activityDepsFromConfig, chefFromConfig, loadBalancerFromConfig } from './wiring.ts';
 
 /** The API over a context: one place that wires the services, for main, tests and benchmarks. */
 export async function apiFromContext(
@@ -30,6 +30,7 @@ export async function apiFromContext(
     turns: new TemporalLockRequester(ctx.client, taskQueue),
     applications: ctx.applications,
     chef: new CachedChefClient(chefFromConfig(config)),
+    loadBalancer: loadBalancerFromConfig(config),
   });
   const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
   return buildApp({

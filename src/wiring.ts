@@ -101,18 +101,26 @@ export interface WiringInput {
   logger: Logger;
 }
 
-/** The composition root of the activities: real adapters from configuration. */
-export function activityDepsFromConfig({ config, store, vmStore, provisioningCatalog, client, applications, logger }: WiringInput): ActivityDeps {
-  const remote = remoteHostsFromConfig(config);
+/**
+ * The HAProxy runtime API over TCP, or over SSH + socat on the LB boxes
+ * (through `remote`); the worker's and, for the dry run, the API's.
+ */
+export function loadBalancerFromConfig(config: Config, remote: RemoteHosts = remoteHostsFromConfig(config)): HaproxyLoadBalancer {
   const runtime =
     config.HAPROXY_TRANSPORT === 'tcp'
       ? new TcpLbRuntime({ port: config.HAPROXY_ADMIN_PORT })
       : new SshLbRuntime(remote, { socketPath: config.HAPROXY_SOCKET });
+  return new HaproxyLoadBalancer(runtime);
+}
+
+/** The composition root of the activities: real adapters from configuration. */
+export function activityDepsFromConfig({ config, store, vmStore, provisioningCatalog, client, applications, logger }: WiringInput): ActivityDeps {
+  const remote = remoteHostsFromConfig(config);
   return {
     store,
     chef: chefFromConfig(config),
     remote,
-    loadBalancer: new HaproxyLoadBalancer(runtime),
+    loadBalancer: loadBalancerFromConfig(config, remote),
     health: new HttpHealthProbe(),
     artifacts: new HttpArtifactSource({ cacheDir: join(config.VESEMIR_DATA_DIR, 'artifacts') }),
     applications,

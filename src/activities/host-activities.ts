@@ -10,10 +10,6 @@ import { recordedStep, type StepLog } from './step-log.ts';
 export interface StageInput extends HostStepInput {
   artifact: { url: string; sha256: string };
 }
-export interface LbStepInput extends HostStepInput {
-  loadBalancers: Host[];
-  backend: string;
-}
 export interface HealthInput extends HostStepInput {
   healthCheck: { port: number; path: string; timeoutSeconds: number };
 }
@@ -84,17 +80,6 @@ export function createHostActivities(deps: ActivityDeps) {
       });
     },
 
-    async drainHost(input: LbStepInput & { rollback?: boolean }): Promise<void> {
-      return recordedStep(deps, input, input.rollback ? 'rollback-drain' : 'drain', async (log) => {
-        const reports = await deps.loadBalancer.drain(input.loadBalancers, input.backend, input.host.name, {
-          drainTimeoutMs: deps.drainTimeoutMs ?? 5000,
-        });
-        for (const r of reports) {
-          log.note(`${r.lb}: ${input.backend}/${input.host.name} in maintenance after ${r.waitedMs} ms, ${r.sessionsLeft} sessions cut`);
-        }
-      });
-    },
-
     /** Points `current` at `version`; also the first step of a rollback. */
     async activateRelease(input: HostStepInput & { rollback?: boolean }): Promise<void> {
       return recordedStep(deps, input, input.rollback ? 'rollback-activate' : 'activate', async (log) => {
@@ -140,15 +125,6 @@ export function createHostActivities(deps: ActivityDeps) {
           }
           await new Promise((r) => setTimeout(r, deps.healthIntervalMs ?? 250));
         }
-      });
-    },
-
-    async enableHost(
-      input: LbStepInput & { weight: number; step: 'enable' | 'full' | 'rollback-enable' },
-    ): Promise<void> {
-      return recordedStep(deps, input, input.step, async (log) => {
-        await deps.loadBalancer.enable(input.loadBalancers, input.backend, input.host.name, input.weight);
-        log.note(`${input.backend}/${input.host.name} ready at ${input.weight}%`);
       });
     },
 

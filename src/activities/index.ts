@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.ts';
 import { createDeploymentActivities } from './deployment-activities.ts';
 import { createHostActivities } from './host-activities.ts';
+import { createLbActivities } from './lb-activities.ts';
 import { createVmActivities, type VmActivities } from './vm-activities.ts';
 
 export type { ActivityDeps } from './deps.ts';
@@ -10,6 +11,7 @@ export function createDeployActivities(deps: ActivityDeps) {
   return {
     ...createDeploymentActivities(deps),
     ...createHostActivities(deps),
+    ...createLbActivities(deps),
   };
 }
 

@@ -10,7 +10,7 @@ import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { deployWorkflowId, type LockTurnAnswer } from '../workflows/definitions.ts';
 import type { LockRequest } from '../activities/deps.ts';
 import type { ControlAnswer } from '../domain/deploy-types.ts';
-import type { ChefClient } from '../domain/ports.ts';
+import type { ChefClient, LoadBalancer } from '../domain/ports.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
 import { type DryRunPlan, dryRun } from './dry-run.ts';
 import { HttpError, targetHttpError } from './errors.ts';
@@ -22,6 +22,8 @@ export interface DeploymentServiceDeps {
   applications: ApplicationCatalog;
   /** The (application, environment) lock: a deploy's turn is taken before it starts. */
   turns: DeployTurns;
+  /** For dry runs: each server's state and weight now. Without it a dry run shows no weights. */
+  loadBalancer?: Pick<LoadBalancer, 'inspect'> | undefined;
   /** For dry runs; without it a dry run answers 503. */
   chef?: ChefClient | undefined;
 }
@@ -57,7 +59,7 @@ export class DeploymentService {
   async dryRun(request: DeployRequest): Promise<DryRunPlan> {
     const targets = this.checkTargets(request);
     if (!this.deps.chef) throw new HttpError(503, 'ChefUnavailable', 'Chef is not configured on this server');
-    return dryRun(request, targets, this.deps.chef);
+    return dryRun(request, targets, this.deps.chef, this.deps.loadBalancer);
   }
 
   /** The application's scope is the ceiling: the same check the worker makes again before it searches. */

@@ -34,6 +34,29 @@ const dryRunResponse = z.object({
   ),
   maxFailedHosts: z.number().int(),
   autoRollback: z.boolean(),
+  weightPercent: z.number().int(),
+  weights: z
+    .array(
+      z.object({
+        host: z.string(),
+        inMaintenance: z.boolean(),
+        skipped: z.string().optional(),
+        boxes: z.array(
+          z.object({
+            lb: z.string(),
+            state: z.enum(['ready', 'drain', 'maint']),
+            weight: z.number().int(),
+            configuredWeight: z.number().int(),
+            enableWeight: z.number().int(),
+            fullWeight: z.number().int(),
+            raisedToMinimum: z.boolean(),
+          }),
+        ),
+      }),
+    )
+    .optional()
+    .describe('Per host and LB box: the state and weight now, the weight of the first enable and of 100%.'),
+  weightsError: z.string().optional(),
 });
 
 export const deploymentsRoutes =

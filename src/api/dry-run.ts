@@ -1,9 +1,10 @@
 import { ChefError } from '../adapters/chef/errors.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import { type Concurrency, type Phase, planPhases } from '../domain/plan.ts';
-import type { ChefClient, Host } from '../domain/ports.ts';
+import type { ChefClient, Host, LoadBalancer } from '../domain/ports.ts';
 import { searchWithinScope } from '../domain/scoped-search.ts';
 import type { Targets } from '../domain/targets.ts';
+import { type PlannedHostWeights, plannedWeights } from './dry-run-weights.ts';
 import { HttpError } from './errors.ts';
 
 export interface DryRunPlan {
@@ -18,10 +19,20 @@ export interface DryRunPlan {
   phases: Phase[];
   maxFailedHosts: number;
   autoRollback: boolean;
+  /** `haproxy.weight`: the percent of each server's weight a host gets back first. */
+  weightPercent: number;
+  /** Per host and LB box: the state and weight now and what the enable would set (when the API can reach the LB boxes). */
+  weights?: PlannedHostWeights[] | undefined;
+  /** Why `weights` is missing: the LB boxes could not be read. The plan above still holds. */
+  weightsError?: string | undefined;
 }
 
-/** Resolves hosts and HAProxy boxes through Chef (the scoped, escaped queries) and lays out the phases; touches no host. */
-export async function dryRun(request: DeployRequest, targets: Targets, chef: ChefClient): Promise<DryRunPlan> {
+/**
+ * Resolves hosts and HAProxy boxes through Chef (the scoped, escaped queries),
+ * lays out the phases and, given the LB boxes' runtime API, reads each
+ * server's state and weight now to show the weights a deploy would set. Changes nothing.
+ */
+export async function dryRun(request: DeployRequest, targets: Targets, chef: ChefClient, loadBalancer?: Pick<LoadBalancer, 'inspect'>): Promise<DryRunPlan> {
   const { hostQuery: chefQuery, loadBalancerQuery: lbQuery } = targets;
   const [hosts, loadBalancers] = await Promise.all([
     search(() => searchWithinScope(chef, chefQuery, targets.hostScopeQuery), chefQuery, 'chef.query'),
@@ -43,7 +54,20 @@ export async function dryRun(request: DeployRequest, targets: Targets, chef: Che
     ),
     maxFailedHosts: request.maxFailedHosts,
     autoRollback: request.autoRollback ?? false,
+    weightPercent: request.haproxy.weight,
+    ...(await weightsOf(request, targets, hosts, loadBalancers, loadBalancer)),
   };
+}
+
+async function weightsOf(request: DeployRequest, targets: Targets, hosts: Host[], loadBalancers: Host[], loadBalancer?: Pick<LoadBalancer, 'inspect'>) {
+  if (!loadBalancer || hosts.length === 0 || loadBalancers.length === 0) return {};
+  try {
+    const names = hosts.map((h) => h.name);
+    const options = { includeHostsInMaintenance: request.includeHostsInMaintenance };
+    return { weights: await plannedWeights(loadBalancer, loadBalancers, targets.backend, names, request.haproxy.weight, options) };
+  } catch (err) {
+    return { weightsError: (err as Error).message };
+  }
 }
 
 /** A search Chef refuses (a 4xx, e.g. goiardi's parse error) is the request's fault: 422 with Chef's words. */

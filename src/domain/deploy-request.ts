@@ -27,8 +27,23 @@ export const deployRequestSchema = z
         backend: haproxyName.optional(),
         /** Extra tags every LB box must also have. @default none: the application's LB scope */
         chefTags: z.array(chefTag).max(16).optional(),
-        /** Weight (percent) a host gets back first, before the degradation time. @default 10 */
-        weight: z.number().int().min(1).max(100).default(10),
+        /**
+         * The weight a host gets back first, before the degradation time, as a
+         * percent of the weight its server had before the deploy (its configured
+         * weight if that was 0) on each LB box: 10 on weight 100 is 10, on 256 is
+         * 25. A percent that rounds down to 0 (10 on HAProxy's default weight 1)
+         * becomes 1, never 0, and the step record says so. @default 10
+         */
+        weight: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(10)
+          .describe(
+            "Percent of each server's weight before the deploy (its configured weight if that was 0) that a host gets back first; " +
+              'the absolute weight is rounded down but never 0 (raised to 1, noted in the step record).',
+          ),
         /** Seconds at reduced weight before 100%. @default 0 */
         degradationSeconds: z.number().int().min(0).max(3600).default(0),
       })
@@ -60,6 +75,12 @@ export const deployRequestSchema = z
       /** How long a restarted host may take to become healthy. @default 60 */
       timeoutSeconds: z.number().int().min(1).max(1800).default(60),
     }),
+    /**
+     * Deploy the release to hosts found in MAINT or DRAIN on any LB box too
+     * (no drain, no enable: their HAProxy state is left as found); otherwise
+     * such hosts are SKIPPED, untouched. @default false
+     */
+    includeHostsInMaintenance: z.boolean().default(false),
     /** Wait behind a running deploy of the same application/environment (true) or be refused (false). @default true */
     queue: z.boolean().default(true),
   })

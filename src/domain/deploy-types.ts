@@ -1,5 +1,6 @@
 import type { DeployRequest } from './deploy-request.ts';
 import type { DeploymentStatus, HostStatus, StepName } from './deployment.ts';
+import type { LbFound } from './haproxy-weights.ts';
 import type { Host } from './ports.ts';
 
 /** Input of the `deploy` workflow: the validated request, nothing secret. */
@@ -33,22 +34,34 @@ export interface DeployHostInput {
   healthCheck: { port: number; path: string; timeoutSeconds: number };
   /** 1 on the first pass over the host, +1 per retry. @default 1 */
   round?: number | undefined;
+  /** Deploy to a host found in MAINT/DRAIN too, leaving its HAProxy state as found. @default false */
+  includeHostsInMaintenance?: boolean | undefined;
+  /**
+   * A retried host's HAProxy state as found before its first round: the state
+   * this deploy may have left it in (drained) is not an operator's maintenance.
+   */
+  lbFound?: LbFound[] | undefined;
 }
 
 /** Input of `rollbackHost`: put a DONE host back on the release it had before. */
-export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version'> {
+export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version' | 'lbFound'> {
   /** The release the host is on now (the one being rolled back). */
   version: string;
   previousVersion: string;
+  /** The HAProxy state found before the deploy: what the rollback restores. */
+  lbFound?: LbFound[] | undefined;
 }
 
 export interface HostResult {
   name: string;
-  status: Extract<HostStatus, 'DONE' | 'FAILED' | 'ROLLED_BACK' | 'QUARANTINED'>;
+  /** SKIPPED: found in maintenance and left alone; never counts as a failure. */
+  status: Extract<HostStatus, 'DONE' | 'FAILED' | 'ROLLED_BACK' | 'QUARANTINED' | 'SKIPPED'>;
   failedStep?: StepName | undefined;
   error?: string | undefined;
   /** The release the host was on before this deploy: what a later rollback returns to. */
   previousVersion?: string | undefined;
+  /** The server's HAProxy state on every LB box before this deploy touched it. */
+  lbFound?: LbFound[] | undefined;
   round?: number | undefined;
 }
 

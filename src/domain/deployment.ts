@@ -25,11 +25,12 @@ export const HOST_STATUSES = [
 export type HostStatus = (typeof HOST_STATUSES)[number];
 
 /**
- * The steps of one host, in order. `stage` uploads and unpacks the release
+ * The steps of one host, in order. `inspect` records the server's HAProxy
+ * state as found, before anything changes. `stage` uploads and unpacks the release
  * before the drain so that the host is out of the pool only for
  * activate → restart → health.
  */
-export const HOST_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'bake', 'full'] as const;
+export const HOST_STEPS = ['inspect', 'stage', 'drain', 'activate', 'restart', 'health', 'enable', 'bake', 'full'] as const;
 /** Steps that only run when a host is rolled back. */
 export const ROLLBACK_STEPS = ['rollback-drain', 'rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'] as const;
 export type StepName = (typeof HOST_STEPS)[number] | (typeof ROLLBACK_STEPS)[number];

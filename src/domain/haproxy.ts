@@ -52,9 +52,12 @@ export function setWeightCommand(backend: string, server: string, percent: numbe
   return `set weight ${serverRef(backend, server)} ${assertWeightPercent(percent)}%`;
 }
 
-/** The weight HAProxy 2.6 derives from `set weight … P%` (integer maths, capped at 256). */
-export function expectedWeight(initialWeight: number, percent: number): number {
-  return Math.min(256, Math.floor((initialWeight * percent) / 100));
+/** An absolute weight: what is sent is exactly what `show servers state` reads back. */
+export function setAbsoluteWeightCommand(backend: string, server: string, weight: number): string {
+  if (!Number.isInteger(weight) || weight < 0 || weight > 256) {
+    throw new Error(`invalid HAProxy weight ${weight}: use an integer 0..256`);
+  }
+  return `set weight ${serverRef(backend, server)} ${weight}`;
 }
 
 export function showServersStateCommand(backend: string): string {

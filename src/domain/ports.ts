@@ -3,6 +3,7 @@
  * Adapters in src/adapters implement them against the real world; unit tests
  * use hand-written fakes.
  */
+import type { LbFound, PlannedWeight } from './haproxy-weights.ts';
 
 /** A machine found through Chef: a VM to deploy to or an HAProxy box. */
 export interface Host {
@@ -94,9 +95,22 @@ export interface DrainReport {
   waitedMs: number;
 }
 
+/** What one LB box did on an enable: the absolute weight set and read back. */
+export interface EnableReport extends PlannedWeight {
+  lb: string;
+}
+
 export interface LoadBalancer {
+  /** The server's admin state and weights on every box, changing nothing. */
+  inspect(lbs: Host[], backend: string, server: string): Promise<LbFound[]>;
   drain(lbs: Host[], backend: string, server: string, options: { drainTimeoutMs: number }): Promise<DrainReport[]>;
-  enable(lbs: Host[], backend: string, server: string, weightPercent: number): Promise<void>;
+  /**
+   * Ready at `percent`% of the weight found before the deploy (`found`, per box;
+   * without it, of the configured weight), never at weight 0.
+   */
+  enable(lbs: Host[], backend: string, server: string, options: { percent: number; found?: LbFound[] | undefined }): Promise<EnableReport[]>;
+  /** Puts back exactly the admin state and weight found before the deploy. */
+  restore(lbs: Host[], backend: string, server: string, found: LbFound[]): Promise<void>;
 }
 
 /** Release artifacts, fetched once per worker and verified by sha256. */

@@ -3,7 +3,7 @@ import type { LogFields } from '../logger.ts';
 /**
  * What an activity's name and input say about it, read from the outside so
  * that the activities need not know about logs or metrics. The step names
- * are those recordedStep stores (src/activities/host-activities.ts).
+ * are those recordedStep stores (src/activities/host-activities.ts, lb-activities.ts).
  */
 type StepOf = (input: Record<string, unknown>) => string | undefined;
 
@@ -13,13 +13,15 @@ const withRollback =
     input.rollback === true ? `rollback-${step}` : step;
 
 const HOST_STEP_ACTIVITIES: Readonly<Record<string, StepOf>> = {
+  inspectHost: () => 'inspect',
   stageRelease: () => 'stage',
   drainHost: withRollback('drain'),
   activateRelease: withRollback('activate'),
   restartService: withRollback('restart'),
   waitHealthy: withRollback('health'),
-  // enable | full | rollback-enable
+  // enable | full
   enableHost: (input) => (typeof input.step === 'string' ? input.step : 'enable'),
+  restoreHost: () => 'rollback-enable',
 };
 
 /** Activities whose input `name` is a VM's name. */

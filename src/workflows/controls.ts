@@ -2,7 +2,7 @@ import { setHandler } from '@temporalio/workflow';
 import type { ControlAnswer, DeployProgress } from '../domain/deploy-types.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { approveUpdate, cancelUpdate, pauseUpdate, resumeUpdate, retryUpdate } from './definitions.ts';
-import type { RolloutContext, RolloutControl } from './rollout.ts';
+import { isFailure, type RolloutContext, type RolloutControl } from './rollout.ts';
 
 interface ControlsInput {
   deploymentId: string;
@@ -79,8 +79,11 @@ export function installControls(c: ControlsInput) {
     retryUpdate,
     async () => {
       const ctx = c.rollout()!;
-      const failed = [...ctx.results.values()].filter((r) => r.status !== 'DONE');
+      const failed = [...ctx.results.values()].filter(isFailure);
       for (const r of failed) {
+        // The first round's record wins: a host this deploy left drained is no operator's maintenance.
+        ctx.foundBefore ??= new Map();
+        if (r.lbFound && !ctx.foundBefore.has(r.name)) ctx.foundBefore.set(r.name, r.lbFound);
         ctx.results.delete(r.name);
         ctx.rounds.set(r.name, (ctx.rounds.get(r.name) ?? ctx.round) + 1);
         ctx.control.retryQueue.push(r.name);
@@ -93,7 +96,7 @@ export function installControls(c: ControlsInput) {
       validator: () => {
         mustBeActive();
         const ctx = c.rollout();
-        if (!ctx || ![...ctx.results.values()].some((r) => r.status !== 'DONE')) {
+        if (!ctx || ![...ctx.results.values()].some(isFailure)) {
           throw new Error(`deployment ${c.deploymentId} has no failed host to retry`);
         }
       },

@@ -19,7 +19,7 @@ import { artifactFetch, localBookkeeping, localQuickRpc } from './activity-optio
 import { installControls } from './controls.ts';
 import { alongside, describe } from './deploy-host.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
-import { markSkipped, rollBackDone, type RolloutContext, type RolloutControl, rollOut } from './rollout.ts';
+import { isFailure, markSkipped, rollBackDone, type RolloutContext, type RolloutControl, rollOut } from './rollout.ts';
 
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
 const localRpc = proxyLocalActivities<Activities>(localQuickRpc);
@@ -76,7 +76,9 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       const { hosts, loadBalancers } = found;
       const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
       progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
-      rollout = { deploymentId, request, backend: runBackend(found, request), hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), onGate: controls.onGate };
+      // A retry run compares each host with what HAProxy showed before the first run, not with the drain it left.
+      const foundBefore = new Map((input.retry?.previous ?? []).flatMap((r) => (r.lbFound ? [[r.name, r.lbFound] as const] : [])));
+      rollout = { deploymentId, request, backend: runBackend(found, request), hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), foundBefore, onGate: controls.onGate };
       const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
       const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
       await rollOut(rollout, phases);
@@ -99,12 +101,12 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
 
 /** Rolls back if asked (cancel with rollback, or autoRollback on a spent budget), reports the rest. */
 async function finish(ctx: RolloutContext, hosts: Host[], loadBalancers: Host[], round: number): Promise<DeployOutcome> {
-  const budgetSpent = [...ctx.results.values()].filter((r) => r.status !== 'DONE').length > ctx.request.maxFailedHosts;
+  const budgetSpent = [...ctx.results.values()].filter(isFailure).length > ctx.request.maxFailedHosts;
   const rollback = ctx.control.cancel?.rollback || (budgetSpent && ctx.request.autoRollback);
   if (rollback) await CancellationScope.nonCancellable(() => rollBackDone(ctx, typeof ctx.request.concurrency === 'number' ? ctx.request.concurrency : 1));
   await markSkipped(ctx, ctx.control.cancel ? 'deployment cancelled' : 'failure budget spent');
   const results: HostResult[] = [...ctx.results.values()];
-  const failed = results.filter((r) => r.status !== 'DONE');
+  const failed = results.filter(isFailure);
   const status = ctx.control.cancel ? 'CANCELLED' : failed.length === 0 && results.length === hosts.length ? 'SUCCEEDED' : 'FAILED';
   return {
     status,

@@ -3,6 +3,7 @@ import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { HostStatus } from '../domain/deployment.ts';
+import type { LbFound } from '../domain/haproxy-weights.ts';
 import type { Phase } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { bookkeeping } from './activity-options.ts';
@@ -34,6 +35,8 @@ export interface RolloutContext {
   round: number;
   rounds: Map<string, number>;
   onGate(waiting: boolean): Promise<void>;
+  /** Retried hosts' HAProxy state as found before their first round. */
+  foundBefore?: Map<string, LbFound[]> | undefined;
 }
 
 /**
@@ -76,8 +79,13 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<voi
 
 function failures(ctx: RolloutContext): number {
   let n = 0;
-  for (const r of ctx.results.values()) if (r.status !== 'DONE') n++;
+  for (const r of ctx.results.values()) if (isFailure(r)) n++;
   return n;
+}
+
+/** A host that did not end DONE, except one SKIPPED because it was found in maintenance (left alone on purpose). */
+export function isFailure(r: HostResult): boolean {
+  return r.status !== 'DONE' && r.status !== 'SKIPPED';
 }
 
 /** After a canary: wait for `approve` (or the bake time), running retried hosts meanwhile. */
@@ -111,6 +119,8 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
     degradationSeconds: ctx.request.haproxy.degradationSeconds,
     healthCheck: ctx.request.healthCheck,
     ...(round > 1 ? { round } : {}),
+    ...(ctx.request.includeHostsInMaintenance ? { includeHostsInMaintenance: true } : {}),
+    ...(ctx.foundBefore?.has(name) ? { lbFound: ctx.foundBefore.get(name) } : {}),
   };
   // A retried host's child is a new run under the same workflow ID.
   return executeChild(deployHost, { workflowId: hostWorkflowId(workflowInfo().workflowId, name), args: [input] }).catch(
@@ -142,6 +152,7 @@ export async function rollBackDone(ctx: RolloutContext, window: number): Promise
               version: ctx.request.version,
               previousVersion: r.previousVersion!,
               round: ctx.rounds.get(r.name) ?? ctx.round,
+              lbFound: r.lbFound,
             },
           ],
         }).catch((err): HostResult => ({ name: r.name, status: 'QUARANTINED', error: describe(err) })),

@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const app of apps) await balancer.enable(lbs, BACKEND, app.name, 100);
+  for (const app of apps) await balancer.enable(lbs, BACKEND, app.name, { percent: 100 });
 });
 
 const lbA = (): Host => lbs[0]!;
@@ -153,11 +153,36 @@ describe('HaproxyLoadBalancer on two LB boxes', () => {
     // A retried drain finds the server already in maintenance and leaves it there.
     await balancer.drain(lbs, BACKEND, 'web-01', { drainTimeoutMs: 2_000 });
 
-    await balancer.enable(lbs, BACKEND, 'web-01', 10);
+    await balancer.enable(lbs, BACKEND, 'web-01', { percent: 10 });
     for (const lb of lbs) {
       const web01 = (await balancer.serverStates(lb, BACKEND)).find((s) => s.server === 'web-01');
       expect(web01, lb.name).toMatchObject({ admin: 'ready', operational: 'UP', weight: 10 });
     }
+  });
+
+  it('records the state as found and enables at a percent of the weight found, then restores it', async () => {
+    await runtime.send(lbs[1]!, 'set weight app/web-01 50');
+    await runtime.send(lbs[1]!, 'set server app/web-01 state maint');
+    const found = await balancer.inspect(lbs, BACKEND, 'web-01');
+    expect(found).toEqual([
+      { lb: 'lb-a', admin: 'ready', weight: 100, initialWeight: 100 },
+      { lb: 'lb-b', admin: 'maint', weight: 50, initialWeight: 100 },
+    ]);
+    const reports = await balancer.enable(lbs, BACKEND, 'web-01', { percent: 10, found });
+    expect(reports).toEqual([
+      { lb: 'lb-a', weight: 10, fullWeight: 100, raisedToMinimum: false },
+      { lb: 'lb-b', weight: 5, fullWeight: 50, raisedToMinimum: false },
+    ]);
+    for (const lb of lbs) expect((await balancer.serverStates(lb, BACKEND)).find((s) => s.server === 'web-01')).toMatchObject({ admin: 'ready' });
+    await balancer.restore(lbs, BACKEND, 'web-01', found);
+    const after = await Promise.all(lbs.map(async (lb) => (await balancer.serverStates(lb, BACKEND)).find((s) => s.server === 'web-01')));
+    expect(after.map((s) => [s?.admin, s?.weight])).toEqual([
+      ['ready', 100],
+      ['maint', 50],
+    ]);
+    await expect(balancer.restore(lbs, BACKEND, 'web-01', found.slice(0, 1))).rejects.toThrow(
+      'HAProxy on lb-b, app/web-01: no recorded state to restore on this box',
+    );
   });
 
   it('waits for in-flight sessions before maintenance', async () => {
@@ -213,7 +238,7 @@ describe('HaproxyLoadBalancer on two LB boxes', () => {
       const servedBeforeMaint = web02.requests;
       await new Promise((r) => setTimeout(r, 300));
       expect(web02.requests, 'a server in maintenance gets no requests').toBe(servedBeforeMaint);
-      await balancer.enable(lbs, BACKEND, 'web-02', 100);
+      await balancer.enable(lbs, BACKEND, 'web-02', { percent: 100 });
       await waitFor('web-02 serving again', () => web02.requests > servedBeforeMaint, 3_000);
     } finally {
       stop = true;
@@ -224,12 +249,11 @@ describe('HaproxyLoadBalancer on two LB boxes', () => {
   });
 
   it('turns a refusal into a LoadBalancerError naming box, server and answer', async () => {
-    const error = await balancer.enable(lbs, BACKEND, 'nope', 10).catch((e: unknown) => e);
+    const found = lbs.map((lb) => ({ lb: lb.name, admin: 'ready' as const, weight: 100, initialWeight: 100 }));
+    const error = await balancer.enable(lbs, BACKEND, 'nope', { percent: 10, found }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LoadBalancerError);
     expect(error).toMatchObject({ lb: 'lb-a', backend: BACKEND, server: 'nope', answer: 'No such server.\n\n' });
-    expect((error as Error).message).toBe(
-      "HAProxy on lb-a, app/nope: 'set weight app/nope 10%' failed (HAProxy said: No such server.)",
-    );
+    expect((error as Error).message).toBe("HAProxy on lb-a, app/nope: 'set weight app/nope 10' failed (HAProxy said: No such server.)");
     await expect(balancer.serverStates(lbA(), 'nope')).rejects.toThrow(/HAProxy on lb-a, nope\/\*: .*Can't find backend\./);
   });
 
@@ -242,8 +266,8 @@ describe('HaproxyLoadBalancer on two LB boxes', () => {
       },
     });
     await expect(recording.drain(lbs, BACKEND, 'web;01', { drainTimeoutMs: 10 })).rejects.toThrow('invalid HAProxy server name "web;01"');
-    await expect(recording.enable(lbs, 'app x', 'web-01', 10)).rejects.toThrow('invalid HAProxy backend name "app x"');
-    await expect(recording.enable(lbs, BACKEND, 'web-01', 150)).rejects.toThrow('invalid weight percent 150');
+    await expect(recording.enable(lbs, 'app x', 'web-01', { percent: 10 })).rejects.toThrow('invalid HAProxy backend name "app x"');
+    await expect(recording.enable(lbs, BACKEND, 'web-01', { percent: 150 })).rejects.toThrow('invalid weight percent 150');
     expect(sent).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ describe('vesemir deploy --follow', () => {
     const hosts = fleet.vms.map((vm) => vm.name);
     const held = hosts[0]!;
     expect((await fleet.exec(held, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2'])).exitCode).toBe(0);
-    const atHealth = /RUNNING +■{4}([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏])·+ +\S+ +health \d/;
+    const atHealth = /RUNNING +■{5}([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏])·+ +\S+ +health \d/;
     const spinnerFrames = new Set<string>();
     let releasedAt: string | undefined;
     const onScreen = async (screen: string) => {
@@ -67,7 +67,7 @@ describe('vesemir deploy --follow', () => {
     expect(vm1Rows.size).toBeGreaterThan(3);
     // …and while it waited at health the spinner turned (two frames of it seen before the hold ended).
     expect(spinnerFrames.size).toBe(2);
-    for (const h of hosts) expect(rowOf(last, h)[0]).toMatch(/DONE +■{7} +\d/);
+    for (const h of hosts) expect(rowOf(last, h)[0]).toMatch(/DONE +■{8} +\d/);
   });
 
   it('exits 1 and prints the failing host, its step and its error when a host fails', async () => {
@@ -91,7 +91,7 @@ describe('vesemir deploy --follow', () => {
     expect(id).toBeDefined();
     const status = await runPiped(['status', id!], env);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`${vm2.name} +ROLLED_BACK +■■■■✗`));
+    expect(status.stdout).toMatch(new RegExp(`${vm2.name} +ROLLED_BACK +■■■■■✗`));
     const logs = await runPiped(['logs', id!, '--host', vm2.name, '--step', 'health'], env);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toMatch(new RegExp(`^── ${vm2.name} · health · attempt 1 · FAILED`));

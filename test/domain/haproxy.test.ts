@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   adminStateFromBits,
-  expectedWeight,
   InvalidHaproxyNameError,
   isRuntimeError,
   LoadBalancerError,
   parseServersState,
   parseStatSessions,
   setServerStateCommand,
+  setAbsoluteWeightCommand,
   setWeightCommand,
   showServersStateCommand,
   showStatCommand,
@@ -127,10 +127,14 @@ describe('answers', () => {
     ]);
   });
 
-  it('computes the weight HAProxy derives from a percentage', () => {
-    expect(expectedWeight(100, 10)).toBe(10);
-    expect(expectedWeight(3, 50)).toBe(1);
-    expect(expectedWeight(256, 100)).toBe(256);
+  it('builds absolute weight commands and refuses weights HAProxy does not take', () => {
+    expect(setAbsoluteWeightCommand('be', 'srv', 1)).toBe('set weight be/srv 1');
+    expect(setAbsoluteWeightCommand('be', 'srv', 256)).toBe('set weight be/srv 256');
+    expect(setAbsoluteWeightCommand('be', 'srv', 0)).toBe('set weight be/srv 0');
+    for (const bad of [-1, 257, 2.5, Number.NaN]) {
+      expect(() => setAbsoluteWeightCommand('be', 'srv', bad)).toThrow(`invalid HAProxy weight ${bad}: use an integer 0..256`);
+    }
+    expect(() => setAbsoluteWeightCommand('be', 'srv;x', 1)).toThrow('invalid HAProxy server name "srv;x"');
   });
 
   it('names the box, the server and the answer in a LoadBalancerError', () => {

@@ -5,7 +5,7 @@ import { type ApiInstance, expectAllOn, faultConfig, freezeBox, getLogs, type Lo
 // Issue 7: the LB box stops answering for part of a deploy. Its sshd and
 // every session are frozen (SIGSTOP, no iptables here): connections are
 // accepted by the kernel but no SSH banner comes, as with a hung box. The
-// box stays frozen until every host's first drain attempt has outlasted the
+// box stays frozen until every host's first inspect attempt has outlasted the
 // SSH adapter's 10 s connect timeout, so those attempts really fail; the
 // retries (quickRpc: 6 attempts, 0.5 s → 1 s → … apart) land once it is back.
 
@@ -29,16 +29,16 @@ afterAll(async () => {
 });
 
 describe('an LB box unreachable for part of the deploy', () => {
-  it('retries the drain until the box is back, then finishes with every host READY', async () => {
+  it('retries the HAProxy inspect until the box is back, then finishes with every host READY', async () => {
     const hosts = fleet.vms.map((vm) => vm.name);
     thaw = freezeBox(fleet.lbBoxes[0]!.rootDir);
     const frozenAt = Date.now();
-    // Staging talks to the VMs only; the drain is the first step needing the LB box.
+    // The inspect (the HAProxy state as found) is each host's first step, and it needs the LB box.
     const id = await postDeploy(api.api, fleet, 'v2', { concurrency: 2 });
-    const drainsOf = async (): Promise<LogEntry[]> => (await getLogs(api.api, id)).filter((l) => l.step === 'drain');
-    await expect.poll(async () => (await drainsOf()).length, { timeout: 30_000, interval: 50 }).toBe(hosts.length);
-    const firstDrains = await drainsOf();
-    const lastStart = Math.max(...firstDrains.map((l) => Date.parse(l.startedAt)));
+    const inspectsOf = async (): Promise<LogEntry[]> => (await getLogs(api.api, id)).filter((l) => l.step === 'inspect');
+    await expect.poll(async () => (await inspectsOf()).length, { timeout: 30_000, interval: 50 }).toBe(hosts.length);
+    const firstInspects = await inspectsOf();
+    const lastStart = Math.max(...firstInspects.map((l) => Date.parse(l.startedAt)));
     await sleep(lastStart + CONNECT_TIMEOUT_MS + 1000 - Date.now());
     thaw();
     const outageMs = Date.now() - frozenAt;
@@ -50,11 +50,11 @@ describe('an LB box unreachable for part of the deploy', () => {
     const logs = await getLogs(api.api, id);
     expect(stepOrderViolations(logs, hosts)).toEqual([]);
     for (const host of hosts) {
-      const drains = logs.filter((l) => l.host === host && l.step === 'drain');
+      const inspects = logs.filter((l) => l.host === host && l.step === 'inspect');
       // At least one attempt failed while the box was frozen; the last one succeeded.
-      expect(drains.some((l) => l.status === 'FAILED'), JSON.stringify(drains)).toBe(true);
-      expect(drains.at(-1)!.status).toBe('SUCCEEDED');
-      expect(drains.find((l) => l.status === 'FAILED')!.error).toMatch(/timed out|timeout/i);
+      expect(inspects.some((l) => l.status === 'FAILED'), JSON.stringify(inspects)).toBe(true);
+      expect(inspects.at(-1)!.status).toBe('SUCCEEDED');
+      expect(inspects.find((l) => l.status === 'FAILED')!.error).toMatch(/timed out|timeout/i);
     }
   });
 });

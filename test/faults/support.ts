@@ -176,7 +176,7 @@ export async function expectAllOn(fleet: Fleet, version: string, vms = fleet.vms
 }
 
 /** The steps a successful host goes through, in order (bake is a timer, not a step record). */
-export const STEP_ORDER = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'] as const;
+export const STEP_ORDER = ['inspect', 'stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'] as const;
 
 /**
  * Checks a host's step records: each step has a SUCCEEDED attempt, and no

@@ -32,6 +32,8 @@ export interface FleetOptions {
    * for the same LB boxes, and its entry in the applications file.
    */
   secondApp?: { name: string; team: string; vms: number };
+  /** Every server's configured HAProxy weight (1 is HAProxy's default). @default 100 */
+  serverWeight?: number;
 }
 
 /** The second application of a fleet (see FleetOptions.secondApp). */
@@ -118,7 +120,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         bindAddress: address,
         socketPath: join(dir, `lb${i + 1}-run`, 'admin.sock'),
         backend,
-        servers: vms.map((vm) => ({ name: vm.name, address: vm.address, port: appPort })),
+        servers: vms.map((vm) => ({ name: vm.name, address: vm.address, port: appPort, weight: options.serverWeight })),
         extraBackends: second ? [{ name: second.backend, servers: second.vms.map((vm) => ({ name: vm.name, address: vm.address, port: second.port })) }] : [],
       });
       stops.push(haproxy.stop);

@@ -36,7 +36,7 @@ describe('deploy through the API', () => {
     expect(done.hosts).toHaveLength(4);
     for (const host of done.hosts) {
       expect(host.status).toBe('DONE');
-      expect(host.steps.map((s: { name: string }) => s.name)).toEqual(['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full']);
+      expect(host.steps.map((s: { name: string }) => s.name)).toEqual(['inspect', 'stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full']);
       expect(host.steps.every((s: { status: string }) => s.status === 'SUCCEEDED')).toBe(true);
     }
     for (const vm of fleet.vms) {

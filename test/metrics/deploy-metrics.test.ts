@@ -19,8 +19,8 @@ const capture = new Writable({
     done();
   },
 });
-const HOST_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'];
-const STEP_ACTIVITIES = ['stageRelease', 'drainHost', 'activateRelease', 'restartService', 'waitHealthy', 'enableHost'];
+const HOST_STEPS = ['inspect', 'stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'];
+const STEP_ACTIVITIES = ['inspectHost', 'stageRelease', 'drainHost', 'activateRelease', 'restartService', 'waitHealthy', 'enableHost'];
 
 let fleet: Fleet;
 let v: Vesemir;

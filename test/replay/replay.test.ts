@@ -41,9 +41,9 @@ describe('replay of recorded deploy histories', () => {
     cpSync(new URL('../../src/', import.meta.url).pathname, join(dir, 'src'), { recursive: true });
     const hostFile = join(dir, 'src/workflows/deploy-host.ts');
     const source = readFileSync(hostFile, 'utf8');
-    const marker = "  let step: StepName = 'stage';";
+    const marker = '  let pruning: Promise<unknown> | undefined;';
     expect(source).toContain(marker);
-    writeFileSync(hostFile, source.replace(marker, `  await ssh.pruneReleases({ ...base, previousVersion: undefined });\n${marker}`));
+    writeFileSync(hostFile, source.replace(marker, `  await ssh.pruneReleases({ ...s.base, previousVersion: undefined });\n${marker}`));
     const changed = await bundleWorkflowCode({ workflowsPath: join(dir, 'src/workflows/index.ts'), logger: silent });
 
     const workflows = loadFixture(readFileSync(join(fixturesDir, 'baseline-succeeded.json'), 'utf8'));

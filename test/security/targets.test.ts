@@ -46,7 +46,7 @@ describe('deploy targets', () => {
     const host = done.hosts.find((h: { name: string }) => h.name === vm2.name);
     expect(host.status).toBe('FAILED');
     expect(host.error).toMatch(new RegExp(`${vm2.name}.*host key`, 'i'));
-    expect(host.steps.map((s: { name: string }) => s.name)).toEqual(['stage']);
+    expect(host.steps.map((s: { name: string }) => s.name)).toEqual(['inspect', 'stage']);
     expect((await fleet.exec(vm2.name, ['test', '-d', '/opt/shop/releases/v2'])).exitCode).not.toBe(0);
     for (const states of await lbStates(fleet)) expect(states.every((s) => s.admin === 'ready')).toBe(true);
   });

@@ -18,6 +18,8 @@ export interface FakeWorld {
   calls: string[];
   statuses: DeploymentStatus[];
   hostStatus: Map<string, HostStatus>;
+  /** Hosts an operator put in MAINT before the deploy (inspectHost reports them so). */
+  maintenance: Set<string>;
 }
 
 /**
@@ -61,6 +63,11 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
       const previous = world.current.get(input.host.name);
       return { previousVersion: previous === input.version ? undefined : previous };
     },
+    async inspectHost(input) {
+      await step(input.host, 'inspect');
+      const admin = world.maintenance.has(input.host.name) || world.drained.has(input.host.name) ? 'maint' : 'ready';
+      return input.loadBalancers.map((lb) => ({ lb: lb.name, admin, weight: 100, initialWeight: 100 }));
+    },
     async drainHost(input) {
       world.drained.add(input.host.name);
       world.maxDrained = Math.max(world.maxDrained, world.drained.size);
@@ -79,6 +86,11 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     async enableHost(input) {
       await step(input.host, input.step);
       world.drained.delete(input.host.name);
+      return input.loadBalancers.map((lb) => ({ lb: lb.name, weight: input.weight, fullWeight: 100, raisedToMinimum: false }));
+    },
+    async restoreHost(input) {
+      await step(input.host, 'rollback-enable');
+      if (input.found?.every((f) => f.admin === 'ready') ?? true) world.drained.delete(input.host.name);
     },
     async pruneReleases() {
       return [];
@@ -98,5 +110,6 @@ export function newWorld(hostCount: number): FakeWorld {
     calls: [],
     statuses: [],
     hostStatus: new Map(),
+    maintenance: new Set(),
   };
 }

@@ -51,7 +51,7 @@ describe('host steps an operator can see', () => {
     const scheduled = new Set(
       fixture.workflows.flatMap((w) => w.history.events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType.name ?? [])),
     );
-    for (const step of ['stageRelease', 'drainHost', 'activateRelease', 'restartService', 'waitHealthy', 'enableHost']) {
+    for (const step of ['inspectHost', 'stageRelease', 'drainHost', 'activateRelease', 'restartService', 'waitHealthy', 'enableHost']) {
       expect(scheduled, step).toContain(step);
     }
   });

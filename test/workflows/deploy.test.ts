@@ -62,7 +62,7 @@ describe('deploy workflow', () => {
     expect(world.maxDrained).toBe(2);
     for (const host of world.hosts) {
       expect(world.calls.filter((c) => c.startsWith(`${host.name}:`))).toEqual(
-        ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'].map((s) => `${host.name}:${s}`),
+        ['inspect', 'stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'].map((s) => `${host.name}:${s}`),
       );
       expect(world.current.get(host.name)).toBe('v2');
       expect(world.hostStatus.get(host.name)).toBe('DONE');
@@ -150,6 +150,6 @@ describe('deploy workflow', () => {
     world.failing.add('vm1:stage');
     const { outcome } = await run(world, request());
     expect(outcome.hosts[0]).toMatchObject({ status: 'FAILED', failedStep: 'stage' });
-    expect(world.calls).toEqual(['vm1:stage']);
+    expect(world.calls).toEqual(['vm1:inspect', 'vm1:stage']);
   });
 });

@@ -1,17 +1,16 @@
 import {
   assertHaproxyName,
-  assertWeightPercent,
-  expectedWeight,
   isRuntimeError,
   LoadBalancerError,
   parseServersState,
   parseStatSessions,
+  setAbsoluteWeightCommand,
   setServerStateCommand,
-  setWeightCommand,
   showServersStateCommand,
   showStatCommand,
 } from '../../domain/haproxy.ts';
-import type { Host, LbRuntime, LbServerState } from '../../domain/ports.ts';
+import { assertEnablePercent, enableWeight, type LbFound } from '../../domain/haproxy-weights.ts';
+import type { EnableReport, Host, LbRuntime, LbServerState } from '../../domain/ports.ts';
 
 export { LoadBalancerError } from '../../domain/haproxy.ts';
 
@@ -56,16 +55,47 @@ export class HaproxyLoadBalancer {
     return await onEvery(lbs, (lb) => this.drainOne(lb, backend, server, options));
   }
 
+  /** The server's admin state and weights on every LB box, as found; changes nothing. */
+  async inspect(lbs: readonly Host[], backend: string, server: string): Promise<LbFound[]> {
+    validate(backend, server);
+    return await onEvery(lbs, async (lb) => {
+      const { admin, weight, initialWeight } = await this.stateOf(lb, backend, server);
+      return { lb: lb.name, admin, weight, initialWeight };
+    });
+  }
+
   /**
-   * Sets the weight, then `ready`, then verifies both, on every LB box in
+   * Sets the absolute weight (`percent`% of the weight found before the
+   * deploy, never 0), then `ready`, then verifies both, on every LB box in
    * parallel. The weight goes first so that a server leaving maintenance never
    * takes a full share for a moment. Call it only after the app is healthy:
    * HAProxy marks a server UP as soon as it is `ready`, before any check.
    */
-  async enable(lbs: readonly Host[], backend: string, server: string, weightPercent: number): Promise<void> {
+  async enable(
+    lbs: readonly Host[],
+    backend: string,
+    server: string,
+    options: { percent: number; found?: readonly LbFound[] | undefined },
+  ): Promise<EnableReport[]> {
     validate(backend, server);
-    assertWeightPercent(weightPercent);
-    await onEvery(lbs, (lb) => this.enableOne(lb, backend, server, weightPercent));
+    assertEnablePercent(options.percent);
+    return await onEvery(lbs, async (lb) => {
+      // Without a recorded state (a server never inspected) the configured weight is the full one.
+      const found = options.found?.find((f) => f.lb === lb.name) ?? { ...(await this.stateOf(lb, backend, server)), weight: 0 };
+      const planned = enableWeight(found, options.percent);
+      await this.setAndVerify(lb, backend, server, 'ready', planned.weight);
+      return { lb: lb.name, ...planned };
+    });
+  }
+
+  /** Puts back the admin state and weight found before the deploy, on every box (weight first). */
+  async restore(lbs: readonly Host[], backend: string, server: string, found: readonly LbFound[]): Promise<void> {
+    validate(backend, server);
+    await onEvery(lbs, async (lb) => {
+      const was = found.find((f) => f.lb === lb.name);
+      if (!was) throw new LoadBalancerError(lb.name, backend, server, '', 'no recorded state to restore on this box');
+      await this.setAndVerify(lb, backend, server, was.admin, was.weight);
+    });
   }
 
   async serverStates(lb: Host, backend: string): Promise<LbServerState[]> {
@@ -91,18 +121,17 @@ export class HaproxyLoadBalancer {
     return { lb: lb.name, sessionsLeft, waitedMs };
   }
 
-  private async enableOne(lb: Host, backend: string, server: string, weightPercent: number): Promise<void> {
-    await this.set(lb, backend, server, setWeightCommand(backend, server, weightPercent));
-    await this.set(lb, backend, server, setServerStateCommand(backend, server, 'ready'));
+  private async setAndVerify(lb: Host, backend: string, server: string, admin: LbServerState['admin'], weight: number): Promise<void> {
+    await this.set(lb, backend, server, setAbsoluteWeightCommand(backend, server, weight));
+    await this.set(lb, backend, server, setServerStateCommand(backend, server, admin));
     const state = await this.stateOf(lb, backend, server);
-    const weight = expectedWeight(state.initialWeight, weightPercent);
-    if (state.admin !== 'ready' || state.weight !== weight) {
+    if (state.admin !== admin || state.weight !== weight) {
       throw new LoadBalancerError(
         lb.name,
         backend,
         server,
         '',
-        `expected admin ready with weight ${weight}, read back ${state.admin} with weight ${state.weight}`,
+        `expected admin ${admin} with weight ${weight}, read back ${state.admin} with weight ${state.weight}`,
       );
     }
   }

@@ -27,10 +27,14 @@ export function colorStatus(status: string, style: Style): string {
   return style.dim(status);
 }
 
-/** The host steps this deployment runs: `bake` only shows once a host has baked (degradation > 0). */
+/**
+ * The host steps this deployment runs: `bake` only shows once a host has baked
+ * (degradation > 0), `inspect` once a host recorded it (deployments from
+ * before that step have none).
+ */
 export function plannedSteps(d: Deployment): string[] {
-  const bakes = d.hosts.some((h) => h.steps.some((s) => s.name === 'bake'));
-  return HOST_STEPS.filter((s) => s !== 'bake' || bakes);
+  const seen = (name: string) => d.hosts.some((h) => h.steps.some((s) => s.name === name));
+  return HOST_STEPS.filter((s) => (s !== 'bake' || seen('bake')) && (s !== 'inspect' || seen('inspect')));
 }
 
 /** The step a host is at: the one started last. */
@@ -70,6 +74,8 @@ function hostActivity(host: Host, opts: ViewOptions): string {
   const { style, now } = opts;
   const step = currentStep(host);
   if (!step) return style.dim(host.status === 'SKIPPED' ? 'skipped' : 'waiting');
+  // Found in maintenance: inspected, then left alone.
+  if (host.status === 'SKIPPED') return style.dim(`skipped: ${host.error ?? 'no reason recorded'}`);
   const failed = failedStep(host);
   if (host.status !== 'RUNNING' && failed) return style.red(`${failed.name} failed: ${stepError(failed, host)}`);
   const took = formatDuration(elapsed(step.startedAt, step.finishedAt, now) ?? 0);
