@@ -49,7 +49,7 @@ export async function startBenchVesemir(options: BenchVesemirOptions): Promise<B
     for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
   };
   try {
-    const worker = await workerFromContext(ctx, { workflowBundle: options.bundle, tune: { healthIntervalMs: 50, ...options.tune } });
+    const worker = await workerFromContext(ctx, { workflowBundle: options.bundle, tune: options.tune });
     const { run, ready } = runWorker(ctx, worker);
     await ready;
     closers.push(async () => {

@@ -1,9 +1,6 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.ts';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
@@ -11,6 +8,7 @@ import { createWorker } from '../../src/worker.ts';
 import { lockWorkflowId } from '../../src/workflows/definitions.ts';
 import { activityDepsFromConfig } from '../../src/wiring.ts';
 import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { bundleWithExtraHostStep } from '../support/changed-bundle.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // Upgrading Vesemir without breaking the deploys it runs: version A runs a
@@ -21,33 +19,25 @@ import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemi
 const deploymentName = `vesemir-upgrade-${process.pid}-${Date.now()}`;
 const cli = (...args: string[]) =>
   promisify(execFile)(temporalCliPath(), [...args, '--address', inject('temporalAddress'), '--output', 'json']).then((r) => JSON.parse(r.stdout || '{}'));
-const dataDir = new URL('../../.data/', import.meta.url).pathname;
+const cleanups: (() => void)[] = [];
 
 let fleet: Fleet;
 let v: Vesemir;
-let copy: string;
 beforeAll(async () => {
   fleet = await startFleet({ vms: 2 });
   v = await startVesemir(fleet, { VESEMIR_WORKER_DEPLOYMENT: deploymentName, VESEMIR_BUILD_ID: 'A', VESEMIR_MAKE_CURRENT: 'always' });
   await v.startWorker();
-  copy = mkdtempSync(join(dataDir, 'version-b-'));
 }, 120_000);
 afterAll(async () => {
   await v?.close();
   await fleet?.stop();
-  if (copy) rmSync(copy, { recursive: true, force: true });
+  for (const cleanup of cleanups) cleanup();
 });
 
 /** Version B: the same code, except that each host first prunes its releases (a new command A's histories lack). */
 async function versionB() {
-  cpSync(new URL('../../src/', import.meta.url).pathname, join(copy, 'src'), { recursive: true });
-  const hostFile = join(copy, 'src/workflows/deploy-host.ts');
-  const source = readFileSync(hostFile, 'utf8');
-  const marker = "  let step: StepName = 'stage';";
-  expect(source).toContain(marker);
-  writeFileSync(hostFile, source.replace(marker, `  await ssh.pruneReleases({ ...base, previousVersion: undefined });\n${marker}`));
-  const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  const bundle = await bundleWorkflowCode({ workflowsPath: join(copy, 'src/workflows/index.ts'), logger: silent });
+  const { bundle, cleanup } = await bundleWithExtraHostStep();
+  cleanups.push(cleanup);
   const worker = await createWorker({
     connection: v.ctx.native,
     namespace: v.config.TEMPORAL_NAMESPACE,

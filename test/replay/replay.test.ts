@@ -1,8 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFixture, replayWorkflows } from '../../src/replay.ts';
+import { bundleWithExtraHostStep } from '../support/changed-bundle.ts';
 import { workflowBundle } from '../support/temporal.ts';
 
 // Recorded deploy histories (successful, failed and rolled back,
@@ -12,10 +12,9 @@ import { workflowBundle } from '../support/temporal.ts';
 
 const fixturesDir = new URL('./fixtures/', import.meta.url).pathname;
 const fixtures = readdirSync(fixturesDir).filter((f) => f.endsWith('.json'));
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const tempDirs: string[] = [];
+const cleanups: (() => void)[] = [];
 afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  for (const cleanup of cleanups) cleanup();
 });
 
 describe('replay of recorded deploy histories', () => {
@@ -32,19 +31,8 @@ describe('replay of recorded deploy histories', () => {
   });
 
   it('reports a determinism error after an incompatible change to the workflow code', async () => {
-    // A copy of src/ where each host calls one more activity before staging.
-    // Inside the project, so that the copy resolves the project's node_modules.
-    const dataDir = new URL('../../.data/', import.meta.url).pathname;
-    mkdirSync(dataDir, { recursive: true });
-    const dir = mkdtempSync(join(dataDir, 'replay-'));
-    tempDirs.push(dir);
-    cpSync(new URL('../../src/', import.meta.url).pathname, join(dir, 'src'), { recursive: true });
-    const hostFile = join(dir, 'src/workflows/deploy-host.ts');
-    const source = readFileSync(hostFile, 'utf8');
-    const marker = '  let pruning: Promise<unknown> | undefined;';
-    expect(source).toContain(marker);
-    writeFileSync(hostFile, source.replace(marker, `  await ssh.pruneReleases({ ...s.base, previousVersion: undefined });\n${marker}`));
-    const changed = await bundleWorkflowCode({ workflowsPath: join(dir, 'src/workflows/index.ts'), logger: silent });
+    const { bundle: changed, cleanup } = await bundleWithExtraHostStep();
+    cleanups.push(cleanup);
 
     const workflows = loadFixture(readFileSync(join(fixturesDir, 'baseline-succeeded.json'), 'utf8'));
     const reports = await replayWorkflows(workflows, { workflowBundle: changed });

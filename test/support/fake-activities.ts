@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { DeployActivities } from '../../src/activities/index.ts';
+import { type DeployRequest, deployRequestSchema } from '../../src/domain/deploy-request.ts';
 import type { DeploymentStatus, HostStatus } from '../../src/domain/deployment.ts';
 import type { Host } from '../../src/domain/ports.ts';
 import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
@@ -112,4 +113,19 @@ export function newWorld(hostCount: number): FakeWorld {
     hostStatus: new Map(),
     maintenance: new Set(),
   };
+}
+
+/** A valid deploy request for the in-memory fleet of these fakes. */
+export function fakeDeployRequest(overrides: Record<string, unknown> = {}): DeployRequest {
+  return deployRequestSchema.parse({
+    application: 'shop',
+    environment: 'production',
+    team: 'payments',
+    version: 'v2',
+    artifact: { url: 'http://127.0.0.1:1/shop-v2.tar.gz', sha256: 'a'.repeat(64) },
+    chef: { tags: ['app-shop'] },
+    haproxy: { backend: 'shop', chefTags: ['lb-shop'], weight: 50 },
+    healthCheck: { port: 8000 },
+    ...overrides,
+  });
 }

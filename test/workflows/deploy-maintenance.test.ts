@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeployRequest, deployRequestSchema } from '../../src/domain/deploy-request.ts';
+import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import { approveUpdate, deployWorkflowId, progressQuery, retryUpdate } from '../../src/workflows/definitions.ts';
-import { type FakeWorld, fakeActivities, newWorld } from '../support/fake-activities.ts';
+import { type FakeWorld, fakeActivities, fakeDeployRequest, newWorld } from '../support/fake-activities.ts';
 import { type TemporalHarness, temporalHarness } from '../support/temporal.ts';
 
 // Hosts an operator had taken out of rotation before the deploy: the
@@ -18,20 +18,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-function request(overrides: Record<string, unknown> = {}): DeployRequest {
-  return deployRequestSchema.parse({
-    application: 'shop',
-    environment: 'production',
-    team: 'payments',
-    version: 'v2',
-    artifact: { url: 'http://127.0.0.1:1/shop-v2.tar.gz', sha256: 'a'.repeat(64) },
-    chef: { tags: ['app-shop'] },
-    haproxy: { backend: 'shop', chefTags: ['lb-shop'], weight: 50 },
-    concurrency: 1,
-    healthCheck: { port: 8000 },
-    ...overrides,
-  });
-}
+const request = (overrides: Record<string, unknown> = {}) => fakeDeployRequest({ concurrency: 1, ...overrides });
 
 async function run(world: FakeWorld, req: DeployRequest, during?: (handle: WorkflowHandle) => Promise<void>) {
   const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
-import { deployRequestSchema } from '../../src/domain/deploy-request.ts';
 import { collectHistories, saveFixture } from '../../src/replay.ts';
 import { cancelUpdate, deployWorkflowId } from '../../src/workflows/definitions.ts';
-import { fakeActivities, newWorld, type FakeWorld } from '../support/fake-activities.ts';
+import { fakeActivities, fakeDeployRequest, newWorld, type FakeWorld } from '../support/fake-activities.ts';
 import { temporalHarness, type TemporalHarness } from '../support/temporal.ts';
 
 // The deploy workflow's orchestration on the real Temporal dev server, with
@@ -19,20 +18,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-function request(overrides: Partial<DeployRequest> = {}): DeployRequest {
-  return deployRequestSchema.parse({
-    application: 'shop',
-    environment: 'production',
-    team: 'payments',
-    version: 'v2',
-    artifact: { url: 'http://127.0.0.1:1/shop-v2.tar.gz', sha256: 'a'.repeat(64) },
-    chef: { tags: ['app-shop'] },
-    haproxy: { backend: 'shop', chefTags: ['lb-shop'], weight: 50 },
-    concurrency: 2,
-    healthCheck: { port: 8000 },
-    ...overrides,
-  });
-}
+const request = (overrides: Partial<DeployRequest> = {}) => fakeDeployRequest({ concurrency: 2, ...overrides });
 
 /** VESEMIR_RECORD_HISTORIES=test/replay/fixtures records each run as a replay fixture. */
 const recordDir = process.env.VESEMIR_RECORD_HISTORIES;
