@@ -22,6 +22,7 @@ import { type CreateVmsOutcome, vmsProgressQuery } from '../../src/workflows/cre
 import { type Goiardi, startGoiardi } from '../fleet/goiardi.ts';
 import { allocateSubnet } from '../fleet/net.ts';
 import { type ProctorRunner, startProctorRunner } from '../fleet/proctor-runner.ts';
+import { recordWorkflow } from '../support/record-fixture.ts';
 import { type TemporalHarness, temporalHarness, workflowBundle } from '../support/temporal.ts';
 
 // createVms end to end on the shared dev server: the HTTP API, the real
@@ -112,6 +113,7 @@ describe('createVms on the dev server, through the API', () => {
     expect(links).toEqual({ self: `http://api/v1/vm-requests/${id}`, temporalUi: `http://ui/namespaces/default/workflows/create-vms-${id}` });
 
     const outcome = await finished(id);
+    await recordWorkflow(t.client, `create-vms-${id}`, 'vms-created');
     expect(outcome.vms.map((v) => [v.name, v.status])).toEqual([[vm1, 'READY'], [vm2, 'READY']]);
     for (const name of [vm1, vm2]) {
       const view = await get(`/v1/vms/${name}`);
@@ -131,6 +133,7 @@ describe('createVms on the dev server, through the API', () => {
     runner.behave(doomed, { outcome: 'fail' });
     const { id } = (await post(body(application))).json();
     const outcome = await finished(id);
+    await recordWorkflow(t.client, `create-vms-${id}`, 'vms-failed');
     expect(outcome.vms.map((v) => v.status)).toEqual(['FAILED', 'READY']);
     const view = await get(`/v1/vms/${doomed}`);
     expect(view.status).toBe('FAILED');
@@ -241,6 +244,7 @@ describe('createVms on the time-skipping server', () => {
         args: [{ requestId: record.id, application, environment: 'production', team: 'payments', vms: [record.vms[0]!.name], deadlineSeconds: slow.deadlineSeconds, poll: slow.poll }],
       }),
     )) as CreateVmsOutcome;
+    await recordWorkflow(env.client, `create-vms-${record.id}`, 'vms-deadline');
 
     expect(outcome.vms[0]).toEqual({
       name: record.vms[0]!.name,

@@ -5,6 +5,7 @@ import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import { approveUpdate, deployWorkflowId, progressQuery, retryUpdate } from '../../src/workflows/definitions.ts';
 import { type FakeWorld, fakeActivities, fakeDeployRequest, newWorld } from '../support/fake-activities.ts';
+import { recordDeploy } from '../support/record-fixture.ts';
 import { type TemporalHarness, temporalHarness } from '../support/temporal.ts';
 
 // Hosts an operator had taken out of rotation before the deploy: the
@@ -20,13 +21,15 @@ afterAll(async () => {
 
 const request = (overrides: Record<string, unknown> = {}) => fakeDeployRequest({ concurrency: 1, ...overrides });
 
-async function run(world: FakeWorld, req: DeployRequest, during?: (handle: WorkflowHandle) => Promise<void>) {
+async function run(world: FakeWorld, req: DeployRequest, during?: (handle: WorkflowHandle) => Promise<void>, fixture?: string) {
   const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
   try {
     const id = `d-${randomUUID()}`;
     const handle = await t.client.workflow.start('deploy', { workflowId: deployWorkflowId(id), taskQueue: t.taskQueue, args: [{ deploymentId: id, request: req }] });
     await during?.(handle);
-    return (await handle.result()) as DeployOutcome;
+    const outcome = (await handle.result()) as DeployOutcome;
+    if (fixture) await recordDeploy(t.client, id, fixture);
+    return outcome;
   } finally {
     await stop();
   }
@@ -98,7 +101,7 @@ describe('hosts in maintenance before the deploy', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       await handle.executeUpdate(approveUpdate);
-    });
+    }, 'retried');
     expect(outcome.status).toBe('SUCCEEDED');
     expect(outcome.hosts.find((h) => h.name === 'vm1')).toMatchObject({ status: 'DONE', round: 2 });
     expect(callsOf(world, 'vm1').slice(-8)).toEqual(DEPLOY_STEPS);

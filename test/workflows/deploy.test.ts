@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
-import { collectHistories, saveFixture } from '../../src/replay.ts';
 import { cancelUpdate, deployWorkflowId } from '../../src/workflows/definitions.ts';
 import { fakeActivities, fakeDeployRequest, newWorld, type FakeWorld } from '../support/fake-activities.ts';
+import { recordDeploy } from '../support/record-fixture.ts';
 import { temporalHarness, type TemporalHarness } from '../support/temporal.ts';
 
 // The deploy workflow's orchestration on the real Temporal dev server, with
@@ -20,8 +20,6 @@ afterAll(async () => {
 
 const request = (overrides: Partial<DeployRequest> = {}) => fakeDeployRequest({ concurrency: 2, ...overrides });
 
-/** VESEMIR_RECORD_HISTORIES=test/replay/fixtures records each run as a replay fixture. */
-const recordDir = process.env.VESEMIR_RECORD_HISTORIES;
 
 async function run(world: FakeWorld, req: DeployRequest, fixture?: string) {
   const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
@@ -33,7 +31,7 @@ async function run(world: FakeWorld, req: DeployRequest, fixture?: string) {
       args: [{ deploymentId: id, request: req }],
     });
     const outcome = (await handle.result()) as DeployOutcome;
-    if (recordDir && fixture) await saveFixture(recordDir, `baseline-${fixture}`, await collectHistories(t.client, id));
+    if (fixture) await recordDeploy(t.client, id, fixture);
     return { outcome, handle };
   } finally {
     await stop();
@@ -101,7 +99,7 @@ describe('deploy workflow', () => {
       const answer = await handle.executeUpdate(cancelUpdate, { args: [{ rollback: true }] });
       expect(answer.message).toMatch(/rolled back/);
       const outcome = (await handle.result()) as DeployOutcome;
-      if (recordDir) await saveFixture(recordDir, 'baseline-cancelled', await collectHistories(t.client, id));
+      await recordDeploy(t.client, id, 'cancelled');
       expect(outcome.status).toBe('CANCELLED');
       expect(world.current.get('vm1')).toBe('v1');
       expect(world.calls.filter((c) => c.startsWith('vm1:rollback-'))).toEqual(['vm1:rollback-drain', 'vm1:rollback-activate', 'vm1:rollback-restart', 'vm1:rollback-health', 'vm1:rollback-enable']);
