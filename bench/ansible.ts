@@ -19,11 +19,7 @@ export interface AnsibleBaseline {
 export function prepareAnsible(fleet: Fleet, dir: string): AnsibleBaseline {
   mkdirSync(join(dir, 'cp'), { recursive: true });
   mkdirSync(join(dir, 'local-tmp'), { recursive: true });
-  const sshArgs = [
-    `-o UserKnownHostsFile=${fleet.env.SSH_KNOWN_HOSTS_PATH}`,
-    '-o GlobalKnownHostsFile=/dev/null',
-    '-o StrictHostKeyChecking=yes',
-  ].join(' ');
+  const sshArgs = [`-o UserKnownHostsFile=${fleet.env.SSH_KNOWN_HOSTS_PATH}`, '-o GlobalKnownHostsFile=/dev/null', '-o StrictHostKeyChecking=yes'].join(' ');
   const line = (h: { name: string; address: string }) => `${h.name} ansible_host=${h.address}`;
   writeFileSync(
     join(dir, 'inventory.ini'),

@@ -9,7 +9,14 @@ import autocannon from 'autocannon';
 import { API_LOAD_MARKER, type ApiLoadResult } from './api-latency.ts';
 import { answerParent } from './child.ts';
 
-async function load(o: { url: string; method: 'GET' | 'POST'; body?: string | undefined; clients: number; amount?: number; seconds?: number }): Promise<ApiLoadResult> {
+async function load(o: {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string | undefined;
+  clients: number;
+  amount?: number;
+  seconds?: number;
+}): Promise<ApiLoadResult> {
   const statuses: Record<string, number> = {};
   const result = await autocannon({
     url: o.url,
@@ -35,7 +42,12 @@ async function main(): Promise<ApiLoadResult> {
       'warmup-seconds': { type: 'string', default: '2' },
     },
   });
-  const target = { url: values.url!, method: values.method === 'GET' ? ('GET' as const) : ('POST' as const), body: values.body, clients: Number(values.clients) };
+  const target = {
+    url: values.url!,
+    method: values.method === 'GET' ? ('GET' as const) : ('POST' as const),
+    body: values.body,
+    clients: Number(values.clients),
+  };
   // Warm up first, for seconds rather than a few requests: the API's code paths
   // compiled and its caches filled, as in a server that has been up a while.
   await load({ ...target, seconds: Number(values['warmup-seconds']) });

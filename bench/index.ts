@@ -66,47 +66,62 @@ async function main(): Promise<number> {
       const vesemir = await startBenchVesemir({ temporalAddress: temporal.address, bundle, env: fleet.env, dataDir: join(work, 'vesemir') });
       cleanups.push(vesemir.close);
       let lastDeploymentId: string | undefined;
-      if (sections.has('fleet')) await section(results, verdicts, 'fleet', async () => {
-        const compared = await compareOnFleet({
-          fleet,
-          vesemir,
-          ansible: prepareAnsible(fleet, join(work, 'ansible')),
-          floor: prepareFloor(fleet),
-          concurrencies: [1, 3, 6],
-          runs,
+      if (sections.has('fleet'))
+        await section(results, verdicts, 'fleet', async () => {
+          const compared = await compareOnFleet({
+            fleet,
+            vesemir,
+            ansible: prepareAnsible(fleet, join(work, 'ansible')),
+            floor: prepareFloor(fleet),
+            concurrencies: [1, 3, 6],
+            runs,
+          });
+          const report = reportFleet(compared, verdicts);
+          lastDeploymentId = compared.at(-1)?.ourRuns.at(-1)?.id;
+          progress('reading workflow histories and step records');
+          const samples = await measureOverhead(
+            vesemir.client,
+            vesemir.store,
+            compared.flatMap((c) => c.ourRuns),
+          );
+          results.overhead = reportOverhead(samples, verdicts);
+          return report;
         });
-        const report = reportFleet(compared, verdicts);
-        lastDeploymentId = compared.at(-1)?.ourRuns.at(-1)?.id;
-        progress('reading workflow histories and step records');
-        const samples = await measureOverhead(vesemir.client, vesemir.store, compared.flatMap((c) => c.ourRuns));
-        results.overhead = reportOverhead(samples, verdicts);
-        return report;
-      });
-      if (sections.has('api')) await section(results, verdicts, 'api', async () => {
-        progress('API latency: 50 concurrent clients');
-        return reportApi(await apiSection(fleet, vesemir, lastDeploymentId), verdicts);
-      });
+      if (sections.has('api'))
+        await section(results, verdicts, 'api', async () => {
+          progress('API latency: 50 concurrent clients');
+          return reportApi(await apiSection(fleet, vesemir, lastDeploymentId), verdicts);
+        });
     }
-    if (sections.has('scale')) await section(results, verdicts, 'scale', async () => {
-      const hosts = Number(opts.hosts);
-      const concurrency = Number(opts['scale-concurrency']);
-      // The worker as deployed: a prebuilt bundle and a real Postgres (DATABASE_URL), so its RSS is its own.
-      const bundlePath = join(work, 'workflow-bundle.js');
-      writeFileSync(bundlePath, bundle.code);
-      const postgres = await startPostgres();
-      cleanups.push(postgres.stop);
-      progress(`scale: ${hosts} hosts (no-op transport), concurrency ${concurrency}, on the dev server`);
-      const scale = await runScale({ address: temporal.address, hosts, concurrency, bundlePath, databaseUrl: postgres.url });
-      return reportScale(scale, await probePglite(), verdicts);
-    });
+    if (sections.has('scale'))
+      await section(results, verdicts, 'scale', async () => {
+        const hosts = Number(opts.hosts);
+        const concurrency = Number(opts['scale-concurrency']);
+        // The worker as deployed: a prebuilt bundle and a real Postgres (DATABASE_URL), so its RSS is its own.
+        const bundlePath = join(work, 'workflow-bundle.js');
+        writeFileSync(bundlePath, bundle.code);
+        const postgres = await startPostgres();
+        cleanups.push(postgres.stop);
+        progress(`scale: ${hosts} hosts (no-op transport), concurrency ${concurrency}, on the dev server`);
+        const scale = await runScale({ address: temporal.address, hosts, concurrency, bundlePath, databaseUrl: postgres.url });
+        return reportScale(scale, await probePglite(), verdicts);
+      });
   } finally {
     await cleanup();
   }
   machine.loadAvgEnd = loadNow();
   results.verdicts = verdicts;
   const failed = verdicts.some((v) => v.what.startsWith('section '));
-  console.log(table('Summary', ['target', 'result'], verdicts.map((v) => [v.what, verdict(v.pass)])));
-  console.log(`machine: ${machine.nproc} × ${machine.cpuModel}, node ${machine.node}, load ${machine.loadAvgStart.toFixed(1)} → ${machine.loadAvgEnd.toFixed(1)}`);
+  console.log(
+    table(
+      'Summary',
+      ['target', 'result'],
+      verdicts.map((v) => [v.what, verdict(v.pass)]),
+    ),
+  );
+  console.log(
+    `machine: ${machine.nproc} × ${machine.cpuModel}, node ${machine.node}, load ${machine.loadAvgStart.toFixed(1)} → ${machine.loadAvgEnd.toFixed(1)}`,
+  );
   const out = fileURLToPath(new URL('./results/latest.json', import.meta.url));
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -139,7 +154,14 @@ function reportFleet(compared: ConcurrencyResult[], verdicts: { what: string; pa
     const vsFloor = m.ours / m.floor;
     verdicts.push({ what: `c=${c.concurrency}: ours/Ansible ≤ ${TARGET.vsAnsible}`, pass: vsAnsible <= TARGET.vsAnsible });
     verdicts.push({ what: `c=${c.concurrency}: ours/floor ≤ ${TARGET.vsFloor}`, pass: vsFloor <= TARGET.vsFloor });
-    return { concurrency: c.concurrency, runs: c.ms.ours.length, medianMs: mapValues(m, (v) => round(v)), samplesMs: mapValues(c.ms, (a) => a.map((v) => round(v))), vsAnsible: round(vsAnsible, 3), vsFloor: round(vsFloor, 2) };
+    return {
+      concurrency: c.concurrency,
+      runs: c.ms.ours.length,
+      medianMs: mapValues(m, (v) => round(v)),
+      samplesMs: mapValues(c.ms, (a) => a.map((v) => round(v))),
+      vsAnsible: round(vsAnsible, 3),
+      vsFloor: round(vsFloor, 2),
+    };
   });
   console.log(
     table(
@@ -170,7 +192,7 @@ function reportOverhead(s: OverheadSamples, verdicts: { what: string; pass: bool
     target,
   });
   const rows = [
-    row('between steps: a step\'s start − the previous step\'s end', s.betweenStepsMs, TARGET.overheadP50Ms),
+    row("between steps: a step's start − the previous step's end", s.betweenStepsMs, TARGET.overheadP50Ms),
     row('host workflow start → first step starts', s.hostStartToFirstStepMs),
     row('all-in per host-step: (host workflow − Σ step work) / steps', s.perHostStepMs),
   ];
@@ -183,8 +205,19 @@ function reportOverhead(s: OverheadSamples, verdicts: { what: string; pass: bool
     ),
   );
   // Where the host time goes, for whoever tunes the steps themselves.
-  const work = Object.entries(s.stepWorkMs).map(([step, v]) => ({ step, samples: v.length, p50Ms: round(percentile(v, 50), 1), p90Ms: round(percentile(v, 90), 1) }));
-  console.log(table('Step work (recorded in the store, all of our fleet runs)', ['step', 'samples', 'p50', 'p90'], work.map((w) => [w.step, w.samples, millis(w.p50Ms), millis(w.p90Ms)])));
+  const work = Object.entries(s.stepWorkMs).map(([step, v]) => ({
+    step,
+    samples: v.length,
+    p50Ms: round(percentile(v, 50), 1),
+    p90Ms: round(percentile(v, 90), 1),
+  }));
+  console.log(
+    table(
+      'Step work (recorded in the store, all of our fleet runs)',
+      ['step', 'samples', 'p50', 'p90'],
+      work.map((w) => [w.step, w.samples, millis(w.p50Ms), millis(w.p90Ms)]),
+    ),
+  );
   return { overhead: rows, stepWork: work };
 }
 

@@ -34,7 +34,8 @@ export interface ScaleOptions {
 
 /** bench/scale-child.ts, in a process of its own with the service's node flags. */
 const SCALE_CHILD = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
-const runChild = <T>(args: string[], timeoutMs: number) => runBenchChild<T>(SCALE_CHILD, args, { marker: SCALE_MARKER, timeoutMs, what: 'scale bench', nodeFlags: SERVICE_NODE_FLAGS });
+const runChild = <T>(args: string[], timeoutMs: number) =>
+  runBenchChild<T>(SCALE_CHILD, args, { marker: SCALE_MARKER, timeoutMs, what: 'scale bench', nodeFlags: SERVICE_NODE_FLAGS });
 
 export function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const args = ['--address', o.address, '--hosts', String(o.hosts), '--concurrency', String(o.concurrency), '--bundle', o.bundlePath];

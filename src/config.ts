@@ -59,9 +59,15 @@ const schema = z.object({
    */
   VESEMIR_ROLE: z.enum(ROLES).default('all'),
   /** The Temporal Worker Deployment the worker is a version of (README, "Upgrading Vesemir"). */
-  VESEMIR_WORKER_DEPLOYMENT: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_", "-"').default('vesemir'),
+  VESEMIR_WORKER_DEPLOYMENT: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_", "-"')
+    .default('vesemir'),
   /** The worker's build ID. Unset: `<package version>+<git commit>`. */
-  VESEMIR_BUILD_ID: z.string().regex(/^[A-Za-z0-9._+-]{1,200}$/, 'letters, digits, ".", "_", "+", "-"').optional(),
+  VESEMIR_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._+-]{1,200}$/, 'letters, digits, ".", "_", "+", "-"')
+    .optional(),
   /**
    * When a starting worker makes its version current: `always`, `auto` (only
    * when the deployment has none yet), `never` (an operator does it).
@@ -92,7 +98,16 @@ export const REQUIRED_BY_ROLE: Readonly<Record<Role, readonly string[]>> = {
 
 /** Variables without a default a role uses; unset, the feature is off or fails when used (see wiring.ts). */
 export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string[]>> = {
-  api: ['VESEMIR_APPS_FILE', 'VESEMIR_TOKENS_FILE', 'TEMPORAL_UI_URL', 'API_PUBLIC_URL', 'CHEF_SERVER_URL', 'CHEF_CLIENT_NAME', 'CHEF_KEY_PATH', 'VESEMIR_PAYLOAD_KEY_PATH'],
+  api: [
+    'VESEMIR_APPS_FILE',
+    'VESEMIR_TOKENS_FILE',
+    'TEMPORAL_UI_URL',
+    'API_PUBLIC_URL',
+    'CHEF_SERVER_URL',
+    'CHEF_CLIENT_NAME',
+    'CHEF_KEY_PATH',
+    'VESEMIR_PAYLOAD_KEY_PATH',
+  ],
   worker: [
     'VESEMIR_APPS_FILE',
     'CHEF_SERVER_URL',

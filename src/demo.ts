@@ -34,7 +34,12 @@ export async function runDemoDeploy(apiUrl: string): Promise<void> {
   process.stdout.write(`\nDeploying shop v2 → ${created.id}\n  Temporal UI: ${created.links.temporalUi}\n`);
   let last = '';
   for (;;) {
-    const d = (await (await fetch(`${apiUrl}/v1/deployments/${created.id}`)).json()) as { status: string; hosts: HostRow[]; durationMs: number | null; error: string | null };
+    const d = (await (await fetch(`${apiUrl}/v1/deployments/${created.id}`)).json()) as {
+      status: string;
+      hosts: HostRow[];
+      durationMs: number | null;
+      error: string | null;
+    };
     const line = d.hosts.map((h) => `${h.name}:${h.status}${h.status === 'RUNNING' ? `(${h.steps.at(-1)?.name ?? '…'})` : ''}`).join('  ');
     if (line !== last) process.stdout.write(`  [${d.status}] ${line}\n`);
     last = line;

@@ -6,8 +6,8 @@ import { temporalEndpoint } from './embedded-temporal.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { startMetricsServer } from './metrics/server.ts';
-import { installTemporalRuntime } from './temporal/runtime.ts';
 import { apiFromContext, runWorker, workerFromContext } from './services.ts';
+import { installTemporalRuntime } from './temporal/runtime.ts';
 
 /**
  * VESEMIR_ROLE=all (default): everything in one process — Temporal (embedded

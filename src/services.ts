@@ -1,7 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities } from './activities/index.ts';
 import type { ActivityDeps } from './activities/deps.ts';
+import { createActivities } from './activities/index.ts';
 import { CachedChefClient } from './adapters/chef/cached-chef-client.ts';
 import { TemporalLockRequester } from './adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from './api/app.ts';
@@ -9,17 +9,23 @@ import type { TokenTable } from './api/auth.ts';
 import { DeploymentService } from './api/deployment-service.ts';
 import { VmRequestService } from './api/vm-request-service.ts';
 import { vmLinkBuilder } from './api/vms-routes.ts';
+import type { Config } from './config.ts';
 import type { Context } from './context.ts';
 import type { Metrics } from './metrics/registry.ts';
 import { becomeCurrent, defaultBuildId, type MakeCurrent, type WorkerVersion } from './temporal/worker-version.ts';
-import { createWorker, type WorkerOptions } from './worker.ts';
-import type { Config } from './config.ts';
 import { activityDepsFromConfig, chefFromConfig, loadBalancerFromConfig } from './wiring.ts';
+import { createWorker, type WorkerOptions } from './worker.ts';
 
 /** The API over a context: one place that wires the services, for main, tests and benchmarks. */
 export async function apiFromContext(
   ctx: Context,
-  options: { apiUrl: string; temporalUiUrl: string; tokens?: TokenTable | undefined; metrics?: Metrics | undefined; sdkMetricsBindAddress?: string | undefined },
+  options: {
+    apiUrl: string;
+    temporalUiUrl: string;
+    tokens?: TokenTable | undefined;
+    metrics?: Metrics | undefined;
+    sdkMetricsBindAddress?: string | undefined;
+  },
 ): Promise<FastifyInstance> {
   const { config } = ctx;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;

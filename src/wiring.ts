@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { ActivityDeps } from './activities/deps.ts';
 import { HttpArtifactSource } from './adapters/artifacts/http-artifact-source.ts';
@@ -9,20 +10,19 @@ import { HaproxyLoadBalancer } from './adapters/haproxy/load-balancer.ts';
 import { SshLbRuntime } from './adapters/haproxy/ssh-runtime.ts';
 import { TcpLbRuntime } from './adapters/haproxy/tcp-runtime.ts';
 import { HttpHealthProbe } from './adapters/health/http-health-probe.ts';
+import { ProctorClient } from './adapters/proctor/client.ts';
+import { knownHostsFile } from './adapters/ssh/known-hosts-file.ts';
 import { PooledRemoteHosts } from './adapters/ssh/pooled-remote-hosts.ts';
 import { Ssh2RemoteHosts } from './adapters/ssh/remote-hosts.ts';
-import { knownHostsFile } from './adapters/ssh/known-hosts-file.ts';
 import { TemporalLockRequester } from './adapters/temporal/lock-requester.ts';
 import type { Config } from './config.ts';
 import type { ApplicationCatalog } from './domain/applications.ts';
 import type { DeploymentStore } from './domain/deployment.ts';
-import type { ChefClient, RemoteHosts } from './domain/ports.ts';
 import { parseAllowedNetworks } from './domain/networks.ts';
+import type { ChefClient, RemoteHosts } from './domain/ports.ts';
 import type { ProvisioningCatalog } from './domain/provisioning-catalog.ts';
 import type { Provisioner, VmStore } from './domain/vm.ts';
 import { AesGcmPayloadCodec } from './temporal/codec.ts';
-import { ProctorClient } from './adapters/proctor/client.ts';
-import type { DataConverter } from '@temporalio/common';
 
 /** Reads a secret file named by a variable; the error names the variable, never the content. */
 function secretFile(variable: string, path: string | undefined): string {
@@ -65,12 +65,14 @@ export function remoteHostsFromConfig(config: Config): RemoteHosts {
   // Read once here so that a missing file is an error naming the variable.
   secretFile('SSH_KNOWN_HOSTS_PATH', config.SSH_KNOWN_HOSTS_PATH);
   // Connections stay open between steps and carry concurrent steps as channels.
-  return pooled(new Ssh2RemoteHosts({
-    username: config.SSH_USER,
-    port: config.SSH_PORT,
-    privateKey: secretFile('SSH_KEY_PATH', config.SSH_KEY_PATH),
-    knownHosts: knownHostsFile(config.SSH_KNOWN_HOSTS_PATH),
-  }));
+  return pooled(
+    new Ssh2RemoteHosts({
+      username: config.SSH_USER,
+      port: config.SSH_PORT,
+      privateKey: secretFile('SSH_KEY_PATH', config.SSH_KEY_PATH),
+      knownHosts: knownHostsFile(config.SSH_KNOWN_HOSTS_PATH),
+    }),
+  );
 }
 
 export function provisionerFromConfig(config: Config): Provisioner {

@@ -1,8 +1,8 @@
 import { loadConfig } from './config.ts';
 import { openContext } from './context.ts';
 import { createLogger } from './logger.ts';
-import { installTemporalRuntime } from './temporal/runtime.ts';
 import { runWorker, workerFromContext } from './services.ts';
+import { installTemporalRuntime } from './temporal/runtime.ts';
 
 /**
  * A bare worker on its own (tests kill it with SIGKILL). Needs TEMPORAL_ADDRESS.

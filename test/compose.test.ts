@@ -94,7 +94,13 @@ describe('docker-compose.yml', () => {
         expect(service('temporal').healthcheck?.test).toContain(env.TEMPORAL_ADDRESS);
         const db = new URL(env.DATABASE_URL ?? '');
         const pg = envOf('postgres');
-        expect([db.hostname, db.port, db.username, db.password, db.pathname]).toEqual(['postgres', '5432', pg.POSTGRES_USER, pg.POSTGRES_PASSWORD, `/${pg.POSTGRES_DB}`]);
+        expect([db.hostname, db.port, db.username, db.password, db.pathname]).toEqual([
+          'postgres',
+          '5432',
+          pg.POSTGRES_USER,
+          pg.POSTGRES_PASSWORD,
+          `/${pg.POSTGRES_DB}`,
+        ]);
         expect(service(name).depends_on).toEqual({
           postgres: { condition: 'service_healthy' },
           temporal: { condition: 'service_healthy' },
@@ -140,7 +146,11 @@ describe('docker-compose.yml', () => {
   it('lets Prometheus scrape both Vesemir processes on their ports', () => {
     const config = parse(readFileSync(join(root, 'compose/prometheus.yml'), 'utf8')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
     const targets = config.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
-    expect(targets.sort()).toEqual(Object.keys(VESEMIR).map((name) => `${name}:${envOf(name).API_PORT}`).sort());
+    expect(targets.sort()).toEqual(
+      Object.keys(VESEMIR)
+        .map((name) => `${name}:${envOf(name).API_PORT}`)
+        .sort(),
+    );
   });
 
   it("passes the caller's Chef and SSH settings through to the worker", () => {
@@ -154,7 +164,9 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toContain('RUN npm ci');
     expect(dockerfile).toMatch(/^CMD \["node", ("--[a-z-]+=\d+", )*"--import", "tsx", "src\/main.ts"\]$/m);
-    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const needed of ['src', 'package.json', 'package-lock.json', 'tsconfig.json']) expect(ignored).not.toContain(needed);
   });
 });

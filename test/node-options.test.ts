@@ -22,7 +22,9 @@ describe('the node flags the service runs with', () => {
 
   it('reach node through tsx, as the npm scripts start it', () => {
     const tsx = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
-    const execArgv = JSON.parse(execFileSync(tsx, [...SERVICE_NODE_FLAGS, '-e', 'console.log(JSON.stringify(process.execArgv))'], { encoding: 'utf8' })) as string[];
+    const execArgv = JSON.parse(
+      execFileSync(tsx, [...SERVICE_NODE_FLAGS, '-e', 'console.log(JSON.stringify(process.execArgv))'], { encoding: 'utf8' }),
+    ) as string[];
     expect(execArgv).toEqual(expect.arrayContaining([...SERVICE_NODE_FLAGS]));
   });
 });

@@ -53,29 +53,31 @@ export function createDeploymentActivities(deps: ActivityDeps) {
      * something other than the API.
      */
     async discover(input: DiscoverInput): Promise<Discovered> {
-      return mapFailures(() => whileHeartbeating(async () => {
-        const app = deps.applications.get(input.application);
-        if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${input.application}' is not configured on this worker`);
-        const targets = resolveTargets(app, input);
-        const [hosts, loadBalancers] = await Promise.all([
-          searchWithinScope(deps.chef, targets.hostQuery, targets.hostScopeQuery),
-          searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery),
-        ]);
-        if (hosts.length === 0) {
-          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${targets.hostQuery}`);
-        }
-        if (loadBalancers.length === 0) {
-          throw new VesemirError(ErrorType.NoHostsFound, `Chef found no HAProxy boxes for ${targets.loadBalancerQuery}`);
-        }
-        for (const node of [...hosts, ...loadBalancers]) checkNode(deps, node);
-        await deps.store.setHosts(
-          input.deploymentId,
-          targets.hostQuery,
-          loadBalancers.map((lb) => lb.name),
-          hosts.map((h) => ({ ...h, status: 'PENDING' as const })),
-        );
-        return { hosts, loadBalancers, targets };
-      }));
+      return mapFailures(() =>
+        whileHeartbeating(async () => {
+          const app = deps.applications.get(input.application);
+          if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${input.application}' is not configured on this worker`);
+          const targets = resolveTargets(app, input);
+          const [hosts, loadBalancers] = await Promise.all([
+            searchWithinScope(deps.chef, targets.hostQuery, targets.hostScopeQuery),
+            searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery),
+          ]);
+          if (hosts.length === 0) {
+            throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${targets.hostQuery}`);
+          }
+          if (loadBalancers.length === 0) {
+            throw new VesemirError(ErrorType.NoHostsFound, `Chef found no HAProxy boxes for ${targets.loadBalancerQuery}`);
+          }
+          for (const node of [...hosts, ...loadBalancers]) checkNode(deps, node);
+          await deps.store.setHosts(
+            input.deploymentId,
+            targets.hostQuery,
+            loadBalancers.map((lb) => lb.name),
+            hosts.map((h) => ({ ...h, status: 'PENDING' as const })),
+          );
+          return { hosts, loadBalancers, targets };
+        }),
+      );
     },
 
     async setDeploymentStatus(input: { deploymentId: string; status: DeploymentStatus; error?: string }): Promise<void> {

@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import type { AllowedNetworks } from '../domain/networks.ts';
+import type { ArtifactSource, ChefClient, HealthProbe, LoadBalancer, RemoteHosts } from '../domain/ports.ts';
 import type { ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
 import type { Provisioner, VmStore } from '../domain/vm.ts';
-import type { ArtifactSource, ChefClient, HealthProbe, LoadBalancer, RemoteHosts } from '../domain/ports.ts';
 
 /** Grants a deploy its turn on (application, environment); see workflows/deployment-lock.ts. */
 export interface LockRequester {

@@ -35,10 +35,7 @@ async function verifyAndUnpack(log: StepLog, session: RemoteSession, input: Stag
     const mismatch = err instanceof VesemirError && err.type === ErrorType.RemoteCommandFailed && err.details.exitCode === release.CHECKSUM_MISMATCH_EXIT;
     if (!mismatch) throw err;
     const actual = release.parseActualChecksum(String(err.details.stderrTail ?? ''));
-    throw new VesemirError(
-      ErrorType.ArtifactChecksumMismatch,
-      `${input.host.name}: uploaded artifact has sha256 ${actual ?? '(none)'}, expected ${expected}`,
-    );
+    throw new VesemirError(ErrorType.ArtifactChecksumMismatch, `${input.host.name}: uploaded artifact has sha256 ${actual ?? '(none)'}, expected ${expected}`);
   }
 }
 
@@ -118,10 +115,7 @@ export function createHostActivities(deps: ActivityDeps) {
           }
           if (Date.now() >= deadline) {
             log.note(`GET ${url} → ${last}`);
-            throw new VesemirError(
-              ErrorType.HealthCheckFailed,
-              `${input.host.name}: not healthy after ${timeoutSeconds}s at ${url}: ${last}`,
-            );
+            throw new VesemirError(ErrorType.HealthCheckFailed, `${input.host.name}: not healthy after ${timeoutSeconds}s at ${url}: ${last}`);
           }
           await new Promise((r) => setTimeout(r, deps.healthIntervalMs ?? 250));
         }
@@ -131,14 +125,16 @@ export function createHostActivities(deps: ActivityDeps) {
     /** Deletes old releases, keeping the current and the previous one. Best effort. */
     async pruneReleases(input: HostStepInput & { previousVersion?: string | undefined }): Promise<string[]> {
       const app = application(deps, input.application);
-      return whileHeartbeating(() => onHost(input.host, async (session) => {
-        const listed = await session.exec(release.listReleasesCommand(app.installDir));
-        if (listed.exitCode !== 0) return [];
-        const protect = [input.version, ...(input.previousVersion ? [input.previousVersion] : [])];
-        const doomed = release.releasesToPrune(listed.stdout.split('\n'), app.keepReleases, protect);
-        if (doomed.length > 0) await session.exec(release.removeReleasesCommand(app.installDir, doomed));
-        return doomed;
-      }));
+      return whileHeartbeating(() =>
+        onHost(input.host, async (session) => {
+          const listed = await session.exec(release.listReleasesCommand(app.installDir));
+          if (listed.exitCode !== 0) return [];
+          const protect = [input.version, ...(input.previousVersion ? [input.previousVersion] : [])];
+          const doomed = release.releasesToPrune(listed.stdout.split('\n'), app.keepReleases, protect);
+          if (doomed.length > 0) await session.exec(release.removeReleasesCommand(app.installDir, doomed));
+          return doomed;
+        }),
+      );
     },
   };
 }

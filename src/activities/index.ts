@@ -1,5 +1,5 @@
-import type { ActivityDeps } from './deps.ts';
 import { createDeploymentActivities } from './deployment-activities.ts';
+import type { ActivityDeps } from './deps.ts';
 import { createHostActivities } from './host-activities.ts';
 import { createLbActivities } from './lb-activities.ts';
 import { createVmActivities, type VmActivities } from './vm-activities.ts';

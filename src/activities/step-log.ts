@@ -91,9 +91,7 @@ export async function recordedStep<T>(
       return result;
     } catch (err) {
       const failure = toFailure(err);
-      await finish('FAILED', failure.message).catch((saveErr) =>
-        deps.logger.error({ err: saveErr, step }, 'could not record a failed step'),
-      );
+      await finish('FAILED', failure.message).catch((saveErr) => deps.logger.error({ err: saveErr, step }, 'could not record a failed step'));
       throw failure;
     }
   });

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { DeploymentStore } from '../domain/deployment.ts';
 import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
 import { haproxyName } from '../domain/names.ts';
 import { CONTROL_ACTIONS } from './deployment-controls.ts';
 import type { DeploymentService } from './deployment-service.ts';
-import type { DeploymentStore } from '../domain/deployment.ts';
 import { errorResponse } from './schemas.ts';
 
 export const deploymentIdParam = z.object({ id: z.string().regex(/^d-[a-f0-9-]{8,64}$/, 'is not a deployment id') });
@@ -41,7 +41,13 @@ export const deploymentControlRoutes =
             tags: ['deployments'],
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a deployment`,
             params: deploymentIdParam,
-            body: action === 'cancel' ? z.object({ rollback: z.boolean().default(false) }).strict().optional() : z.object({}).strict().optional(),
+            body:
+              action === 'cancel'
+                ? z
+                    .object({ rollback: z.boolean().default(false) })
+                    .strict()
+                    .optional()
+                : z.object({}).strict().optional(),
             response: { 200: controlAnswer, 202: controlAnswer, 404: errorResponse, 409: errorResponse },
           },
         },

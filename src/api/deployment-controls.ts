@@ -1,8 +1,8 @@
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { ControlAnswer, DeployOutcome } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
-import type { DeployRequest } from '../domain/deploy-request.ts';
 import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { approveUpdate, cancelUpdate, pauseUpdate, resumeUpdate, retryUpdate } from '../workflows/definitions.ts';
 import { HttpError } from './errors.ts';
@@ -46,7 +46,11 @@ export class DeploymentControls {
 
   private async retryRun(record: DeploymentRecord, outcome: DeployOutcome): Promise<ControlAnswer> {
     if (!outcome.snapshot) {
-      throw new HttpError(409, 'NothingToRetry', `deployment ${record.id} failed before it touched any host (${record.error ?? 'no hosts'}); start a new deployment`);
+      throw new HttpError(
+        409,
+        'NothingToRetry',
+        `deployment ${record.id} failed before it touched any host (${record.error ?? 'no hosts'}); start a new deployment`,
+      );
     }
     const request = record.request as DeployRequest;
     await this.store.setStatus(record.id, 'QUEUED', new Date());

@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { LockRequest } from '../activities/deps.ts';
 import type { ApplicationCatalog } from '../domain/applications.ts';
-import { resolveTargets, type Targets } from '../domain/targets.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
+import type { ControlAnswer } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
+import type { ChefClient, LoadBalancer } from '../domain/ports.ts';
 import { stableJson } from '../domain/stable-json.ts';
+import { resolveTargets, type Targets } from '../domain/targets.ts';
 import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { deployWorkflowId, type LockTurnAnswer } from '../workflows/definitions.ts';
-import type { LockRequest } from '../activities/deps.ts';
-import type { ControlAnswer } from '../domain/deploy-types.ts';
-import type { ChefClient, LoadBalancer } from '../domain/ports.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
 import { type DryRunPlan, dryRun } from './dry-run.ts';
 import { HttpError, targetHttpError } from './errors.ts';
@@ -171,8 +171,6 @@ export class DeploymentService {
 /** With an Idempotency-Key the id is derived from it, so a repeat finds the same deployment. */
 export function deploymentId(request: DeployRequest, idempotencyKey: string | undefined): string {
   if (!idempotencyKey) return `d-${randomUUID()}`;
-  const hash = createHash('sha256')
-    .update([request.team, request.application, request.environment, idempotencyKey].join('\n'))
-    .digest('hex');
+  const hash = createHash('sha256').update([request.team, request.application, request.environment, idempotencyKey].join('\n')).digest('hex');
   return `d-${hash.slice(0, 32)}`;
 }

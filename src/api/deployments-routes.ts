@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { deployRequestSchema } from '../domain/deploy-request.ts';
 import { DEPLOYMENT_STATUSES, type DeploymentStore } from '../domain/deployment.ts';
 import { slug } from '../domain/names.ts';
-import { deploymentControlRoutes, deploymentIdParam } from './deployment-control-routes.ts';
 import { authorize } from './auth.ts';
+import { deploymentControlRoutes, deploymentIdParam } from './deployment-control-routes.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { deploymentView, hostCounts, type LinkBuilder } from './deployment-views.ts';
 import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorResponse } from './schemas.ts';
@@ -70,10 +70,23 @@ export const deploymentsRoutes =
         schema: {
           tags: ['deployments'],
           summary: 'Start a deployment (202); the same Idempotency-Key returns the same deployment',
-          headers: z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() }),
+          headers: z.object({
+            'idempotency-key': z
+              .string()
+              .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+              .optional(),
+          }),
           querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
           body: deployRequestSchema,
-          response: { 200: createdResponse.or(dryRunResponse), 202: createdResponse, 400: errorResponse, 403: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
+          response: {
+            200: createdResponse.or(dryRunResponse),
+            202: createdResponse,
+            400: errorResponse,
+            403: errorResponse,
+            409: errorResponse,
+            422: errorResponse,
+            503: errorResponse,
+          },
         },
       },
       async (request, reply) => {

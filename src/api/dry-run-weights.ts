@@ -1,5 +1,5 @@
-import { enableWeight, IN_MAINTENANCE_REASON, inMaintenance } from '../domain/haproxy-weights.ts';
 import type { ServerAdminState } from '../domain/haproxy.ts';
+import { enableWeight, IN_MAINTENANCE_REASON, inMaintenance } from '../domain/haproxy-weights.ts';
 import type { Host, LoadBalancer } from '../domain/ports.ts';
 
 /** One host's server on one LB box in a dry run: as found now, and what the enable would set. */

@@ -57,8 +57,12 @@ export const deploymentSummary = deploymentView.omit({ hosts: true }).extend({
   hostCounts: z.record(z.string(), z.number()),
 });
 
-export const createdResponse = z
-  .object({ id: z.string(), status: z.enum(DEPLOYMENT_STATUSES), links })
-  .meta({ example: { id: 'd-3f2a…', status: 'QUEUED', links: { self: '/v1/deployments/d-3f2a…', temporalUi: 'http://127.0.0.1:8233/namespaces/default/workflows/deploy-d-3f2a…' } } });
+export const createdResponse = z.object({ id: z.string(), status: z.enum(DEPLOYMENT_STATUSES), links }).meta({
+  example: {
+    id: 'd-3f2a…',
+    status: 'QUEUED',
+    links: { self: '/v1/deployments/d-3f2a…', temporalUi: 'http://127.0.0.1:8233/namespaces/default/workflows/deploy-d-3f2a…' },
+  },
+});
 
 export type DeploymentView = z.infer<typeof deploymentView>;

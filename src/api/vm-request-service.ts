@@ -112,8 +112,6 @@ function sameRequest(a: NewVmRequest, b: Omit<NewVmRequest, 'id' | 'workflowId' 
 /** With an Idempotency-Key the id is derived from it, so a repeat finds the same request and names. */
 export function vmRequestId(request: VmRequest, idempotencyKey: string | undefined): string {
   if (!idempotencyKey) return `vr-${randomUUID()}`;
-  const hash = createHash('sha256')
-    .update(['vms', request.team, request.application, request.environment, idempotencyKey].join('\n'))
-    .digest('hex');
+  const hash = createHash('sha256').update(['vms', request.team, request.application, request.environment, idempotencyKey].join('\n')).digest('hex');
   return `vr-${hash.slice(0, 32)}`;
 }

@@ -97,7 +97,12 @@ export const vmsRoutes =
         schema: {
           tags: ['vms'],
           summary: 'Create VMs (202): one provisioning job per VM; the same Idempotency-Key returns the same request',
-          headers: z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() }),
+          headers: z.object({
+            'idempotency-key': z
+              .string()
+              .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+              .optional(),
+          }),
           body: vmRequestSchema,
           response: { 200: acceptedResponse, 202: acceptedResponse, 400: vmErrorResponse, 422: vmErrorResponse, 503: vmErrorResponse },
         },

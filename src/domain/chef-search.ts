@@ -33,10 +33,7 @@ export class ChefQuerySyntaxError extends Error {
   override readonly name = 'ChefQuerySyntaxError';
 }
 
-type Node =
-  | { kind: 'term'; field: string; value: string; phrase: boolean }
-  | { kind: 'not'; operand: Node }
-  | { kind: 'and' | 'or'; operands: Node[] };
+type Node = { kind: 'term'; field: string; value: string; phrase: boolean } | { kind: 'not'; operand: Node } | { kind: 'and' | 'or'; operands: Node[] };
 
 type Token = { kind: '(' | ')' | 'AND' | 'OR' | 'NOT'; at: number } | { kind: 'term'; at: number; field: string; value: string; phrase: boolean };
 
@@ -119,7 +116,8 @@ class Parser {
 
   expectEnd(): void {
     const extra = this.peek();
-    if (extra) throw new ChefQuerySyntaxError(`has an unexpected '${describe(extra)}' at ${extra.at + 1}${extra.kind === ')' ? ' (unbalanced parentheses)' : ''}`);
+    if (extra)
+      throw new ChefQuerySyntaxError(`has an unexpected '${describe(extra)}' at ${extra.at + 1}${extra.kind === ')' ? ' (unbalanced parentheses)' : ''}`);
   }
 
   private parseAnd(depth: number): Node {

@@ -1,27 +1,11 @@
 /** The vocabulary of a deployment as stored, queried and returned by the API. */
 
-export const DEPLOYMENT_STATUSES = [
-  'QUEUED',
-  'RUNNING',
-  'PAUSED',
-  'WAITING_APPROVAL',
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-] as const;
+export const DEPLOYMENT_STATUSES = ['QUEUED', 'RUNNING', 'PAUSED', 'WAITING_APPROVAL', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
 export const TERMINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
-export const HOST_STATUSES = [
-  'PENDING',
-  'RUNNING',
-  'DONE',
-  'FAILED',
-  'ROLLED_BACK',
-  'QUARANTINED',
-  'SKIPPED',
-] as const;
+export const HOST_STATUSES = ['PENDING', 'RUNNING', 'DONE', 'FAILED', 'ROLLED_BACK', 'QUARANTINED', 'SKIPPED'] as const;
 export type HostStatus = (typeof HOST_STATUSES)[number];
 
 /**
@@ -102,12 +86,7 @@ export type StepSummary = Omit<StepRecord, 'stdout' | 'stderr'> & { outputTail: 
 export interface DeploymentStore {
   /** Inserts once; a second call with the same id changes nothing and answers created=false. */
   insertDeployment(d: NewDeployment): Promise<{ created: boolean }>;
-  setStatus(
-    id: string,
-    status: DeploymentStatus,
-    at: Date,
-    error?: string,
-  ): Promise<void>;
+  setStatus(id: string, status: DeploymentStatus, at: Date, error?: string): Promise<void>;
   /** Records the host snapshot and the Chef query that produced it. */
   setHosts(id: string, chefQuery: string, loadBalancers: string[], hosts: HostRecord[]): Promise<void>;
   setHostStatus(id: string, host: string, status: HostStatus, error?: string): Promise<void>;

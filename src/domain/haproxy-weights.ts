@@ -69,7 +69,5 @@ export function foundNote(backend: string, server: string, f: LbFound): string {
 /** The step-record line of one box's enable, saying when the percent could not be expressed. */
 export function enableNote(backend: string, server: string, lb: string, percent: number, planned: PlannedWeight): string {
   const line = `${lb}: ${backend}/${server} ready at weight ${planned.weight} (${percent}% of ${planned.fullWeight})`;
-  return planned.raisedToMinimum
-    ? `${line}: ${percent}% of weight ${planned.fullWeight} rounds down to 0, raised to the smallest non-zero weight 1`
-    : line;
+  return planned.raisedToMinimum ? `${line}: ${percent}% of weight ${planned.fullWeight} rounds down to 0, raised to the smallest non-zero weight 1` : line;
 }

@@ -5,9 +5,7 @@ import { z } from 'zod';
  * allow-listed here so that nothing from a request can reach a shell line or
  * climb out of a directory: no spaces, quotes, `;`, `$`, `/` or `..`.
  */
-export const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (1-63, starting with a letter or digit)');
+export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (1-63, starting with a letter or digit)');
 
 export const version = z
   .string()
@@ -21,9 +19,7 @@ export const chefTag = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, '
 export const chefEnvironmentName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, "_", "-" (1-64)');
 
 /** A recipe as in a run list: `cookbook` or `cookbook::recipe`. */
-export const chefRecipe = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}(::[A-Za-z0-9_.-]{1,64})?$/, 'must be a recipe name like "cookbook" or "cookbook::recipe"');
+export const chefRecipe = z.string().regex(/^[A-Za-z0-9_.-]{1,64}(::[A-Za-z0-9_.-]{1,64})?$/, 'must be a recipe name like "cookbook" or "cookbook::recipe"');
 
 /**
  * Extra Chef search terms. The characters are a first filter; the query is

@@ -37,7 +37,12 @@ const platformSchema = z
 export const provisioningSectionSchema = z
   .object({
     /** How long one VM may take, job submission to READY. @default 30 */
-    deadlineMinutes: z.number().int().min(1).max(24 * 60).default(30),
+    deadlineMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
     poll: z
       .object({
         /** First wait between status polls. @default 2 */

@@ -10,9 +10,7 @@ export const osVersion = z
   .refine((v) => !v.includes('..'), 'must not contain ".."');
 
 /** A machine type as the provider names it, e.g. `n2-standard-2`, `m5.large`. */
-export const machineType = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be lowercase letters, digits, "." and "-" (1-63)');
+export const machineType = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be lowercase letters, digits, "." and "-" (1-63)');
 
 /** The body of `POST /v1/vms`. Whether the (stack, osVersion) pair exists is the catalog's call (422). */
 export const vmRequestSchema = z
@@ -151,5 +149,5 @@ export interface Provisioner {
   status(executionName: string): Promise<JobStatus>;
 }
 
-export { VM_STATUSES, canTransition, isFinal, VmErrorType, VM_NON_RETRYABLE_ERROR_TYPES, VmError, createVmsWorkflowId } from './vm-status.ts';
-export type { VmStatus, VmErrorTypeName } from './vm-status.ts';
+export type { VmErrorTypeName, VmStatus } from './vm-status.ts';
+export { canTransition, createVmsWorkflowId, isFinal, VM_NON_RETRYABLE_ERROR_TYPES, VM_STATUSES, VmError, VmErrorType } from './vm-status.ts';

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from './search-attributes.ts';
 import { dieWithParent } from './die-with-parent.ts';
+import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from './search-attributes.ts';
 
 export interface DevServerOptions {
   cliPath: string;

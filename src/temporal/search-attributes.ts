@@ -13,10 +13,7 @@ export const DeployStatus = defineSearchAttributeKey('DeployStatus', SearchAttri
 export const SEARCH_ATTRIBUTES = [Application, Environment, Team, DeployStatus] as const;
 
 /** `Name=Keyword` arguments for `temporal server start-dev --search-attribute`. */
-export const DEV_SERVER_SEARCH_ATTRIBUTE_ARGS: string[] = SEARCH_ATTRIBUTES.flatMap((k) => [
-  '--search-attribute',
-  `${k.name}=Keyword`,
-]);
+export const DEV_SERVER_SEARCH_ATTRIBUTE_ARGS: string[] = SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]);
 
 /** The search attributes a deploy starts with. */
 export function deploySearchAttributes(r: { application: string; environment: string; team: string }, status: string) {

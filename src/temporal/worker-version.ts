@@ -25,7 +25,10 @@ export function defaultBuildId(): string {
   const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
   let commit = 'dev';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || commit;
+    commit =
+      execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || commit;
   } catch {
     // not a checkout (an image built without .git): VESEMIR_BUILD_ID should be set there
   }
@@ -52,7 +55,12 @@ export async function becomeCurrent(client: Client, version: WorkerVersion, poli
     if (known) {
       const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
       if (current === version.buildId || (policy === 'auto' && current)) return current === version.buildId;
-      await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: 'vesemir-worker' });
+      await service.setWorkerDeploymentCurrentVersion({
+        namespace,
+        deploymentName: version.deploymentName,
+        buildId: version.buildId,
+        identity: 'vesemir-worker',
+      });
       return true;
     }
     if (Date.now() > deadline) throw new Error(`worker version ${version.deploymentName}/${version.buildId} did not register within ${timeoutMs} ms`);

@@ -58,7 +58,9 @@ export function installControls(c: ControlsInput) {
     cancelUpdate,
     async ({ rollback }) => {
       c.control.cancel = { rollback: rollback === true };
-      return answer(rollback ? 'cancelling: hosts in flight finish, then the done hosts are rolled back' : 'cancelling: hosts in flight finish, no new host starts');
+      return answer(
+        rollback ? 'cancelling: hosts in flight finish, then the done hosts are rolled back' : 'cancelling: hosts in flight finish, no new host starts',
+      );
     },
     { validator: (_request: { rollback?: boolean }) => mustBeActive() },
   );

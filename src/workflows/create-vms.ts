@@ -1,3 +1,4 @@
+import { RetryState } from '@temporalio/common';
 import {
   ActivityFailure,
   type ActivityOptions,
@@ -10,7 +11,6 @@ import {
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
-import { RetryState } from '@temporalio/common';
 import type { VmActivities } from '../activities/vm-activities.ts';
 import { VM_NON_RETRYABLE_ERROR_TYPES, VmErrorType, type VmStatus } from '../domain/vm-status.ts';
 import { bookkeeping } from './activity-options.ts';
@@ -73,20 +73,11 @@ export async function createVms(input: CreateVmsInput): Promise<CreateVmsOutcome
   const deadline = workflowInfo().runStartTime.getTime() + input.deadlineSeconds * 1000;
   const progress = input.vms.map((name) => ({ name, status: 'REQUESTED' as VmStatus, error: undefined as string | undefined }));
   setHandler(vmsProgressQuery, () => progress);
-  const vms = await Promise.all(
-    progress.map((row) =>
-      provision(row.name, input, deadline, (status, error) => Object.assign(row, { status, error })),
-    ),
-  );
+  const vms = await Promise.all(progress.map((row) => provision(row.name, input, deadline, (status, error) => Object.assign(row, { status, error }))));
   return { requestId: input.requestId, vms };
 }
 
-async function provision(
-  name: string,
-  input: CreateVmsInput,
-  deadline: number,
-  mark: (status: VmStatus, error?: string) => void,
-): Promise<VmOutcome> {
+async function provision(name: string, input: CreateVmsInput, deadline: number, mark: (status: VmStatus, error?: string) => void): Promise<VmOutcome> {
   let stage = 'submit';
   try {
     const submit = proxyActivities<VmActivities>(withinDeadline(remaining(deadline), { initialInterval: '1s', maximumInterval: '30s' }));

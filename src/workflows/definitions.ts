@@ -26,7 +26,7 @@ export interface LockTurnRequest extends LockHolder {
   queue: boolean;
 }
 export type LockTurnAnswer =
-  | { status: 'accepted'; /** Deploys ahead of this one: 0 when it holds the lock or is next. */ position: number }
+  | { status: 'accepted' /** Deploys ahead of this one: 0 when it holds the lock or is next. */; position: number }
   | { status: 'busy'; holder: LockHolder };
 export const takeTurnUpdate = defineUpdate<LockTurnAnswer, [LockTurnRequest]>('takeTurn');
 
@@ -43,5 +43,4 @@ export const retryUpdate = defineUpdate<ControlAnswer>('retry');
 export const deployWorkflowId = (deploymentId: string) => `deploy-${deploymentId}`;
 export const hostWorkflowId = (deployWorkflowId: string, host: string) => `${deployWorkflowId}/host/${host}`;
 /** Per task queue too: two Vesemir installations (or test runs) sharing a namespace never share a lock. */
-export const lockWorkflowId = (taskQueue: string, application: string, environment: string) =>
-  `deploy-lock/${taskQueue}/${application}/${environment}`;
+export const lockWorkflowId = (taskQueue: string, application: string, environment: string) => `deploy-lock/${taskQueue}/${application}/${environment}`;

@@ -65,11 +65,15 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
     }
   } catch (err) {
     const error = `${at.step}: ${describe(err)}`;
-    result = at.drained || at.activated
-      ? await CancellationScope.nonCancellable(() => compensate(input, at, error))
-      : { ...s.result('FAILED', at), failedStep: at.step, error };
+    result =
+      at.drained || at.activated
+        ? await CancellationScope.nonCancellable(() => compensate(input, at, error))
+        : { ...s.result('FAILED', at), failedStep: at.step, error };
   }
-  await alongside(CancellationScope.nonCancellable(() => s.setStatus(result.status, result.error)), pruning ?? Promise.resolve());
+  await alongside(
+    CancellationScope.nonCancellable(() => s.setStatus(result.status, result.error)),
+    pruning ?? Promise.resolve(),
+  );
   return result;
 }
 
@@ -143,7 +147,14 @@ async function compensate(input: DeployHostInput, at: Reached, error: string): P
  * deploy; a host found in maintenance is rolled back without HAProxy changes.
  */
 export async function rollbackHost(input: RollbackHostInput): Promise<HostResult> {
-  const base = { deploymentId: input.deploymentId, application: input.application, host: input.host, version: input.previousVersion, round: input.round, rollback: true };
+  const base = {
+    deploymentId: input.deploymentId,
+    application: input.application,
+    host: input.host,
+    version: input.previousVersion,
+    round: input.round,
+    rollback: true,
+  };
   const lbInput = { ...base, loadBalancers: input.loadBalancers, backend: input.backend };
   const health = proxyActivities<Activities>(healthWait(input.healthCheck.timeoutSeconds));
   const touchLb = !(input.lbFound && inMaintenance(input.lbFound));

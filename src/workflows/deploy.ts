@@ -10,16 +10,16 @@ import {
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
-import { runBackend } from '../domain/targets.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
+import { runBackend } from '../domain/targets.ts';
 import { DeployStatus } from '../temporal/search-attributes.ts';
 import { artifactFetch, localBookkeeping, localQuickRpc } from './activity-options.ts';
 import { installControls } from './controls.ts';
-import { alongside, describe } from './deploy-host.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
-import { isFailure, markSkipped, rollBackDone, type RolloutContext, type RolloutControl, rollOut } from './rollout.ts';
+import { alongside, describe } from './deploy-host.ts';
+import { isFailure, markSkipped, type RolloutContext, type RolloutControl, rollBackDone, rollOut } from './rollout.ts';
 
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
 const localRpc = proxyLocalActivities<Activities>(localQuickRpc);
@@ -70,7 +70,13 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       if (!granted) throw new Error('cancelled while queued');
       const discover = async () =>
         input.retry ??
-        (await localRpc.discover({ deploymentId, application: request.application, environment: request.environment, chef: request.chef, haproxy: request.haproxy }));
+        (await localRpc.discover({
+          deploymentId,
+          application: request.application,
+          environment: request.environment,
+          chef: request.chef,
+          haproxy: request.haproxy,
+        }));
       // All three settle before anything goes on: a failed check is reported once the others are done.
       const found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), setStatus(control.paused ? 'PAUSED' : 'RUNNING'));
       const { hosts, loadBalancers } = found;
@@ -78,7 +84,20 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
       // A retry run compares each host with what HAProxy showed before the first run, not with the drain it left.
       const foundBefore = new Map((input.retry?.previous ?? []).flatMap((r) => (r.lbFound ? [[r.name, r.lbFound] as const] : [])));
-      rollout = { deploymentId, request, backend: runBackend(found, request), hosts, loadBalancers, progress, control, results: new Map(previous), round, rounds: new Map(), foundBefore, onGate: controls.onGate };
+      rollout = {
+        deploymentId,
+        request,
+        backend: runBackend(found, request),
+        hosts,
+        loadBalancers,
+        progress,
+        control,
+        results: new Map(previous),
+        round,
+        rounds: new Map(),
+        foundBefore,
+        onGate: controls.onGate,
+      };
       const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
       const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
       await rollOut(rollout, phases);

@@ -1,5 +1,6 @@
 // The workflow bundle's entry point: every workflow the worker registers.
+
+export { createVms } from './create-vms.ts';
 export { deploy } from './deploy.ts';
 export { deployHost, rollbackHost } from './deploy-host.ts';
 export { deploymentLock } from './deployment-lock.ts';
-export { createVms } from './create-vms.ts';

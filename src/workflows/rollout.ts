@@ -1,14 +1,14 @@
 import { condition, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
-import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
+import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
 import type { HostStatus } from '../domain/deployment.ts';
 import type { LbFound } from '../domain/haproxy-weights.ts';
 import type { Phase } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { bookkeeping } from './activity-options.ts';
-import { deployHost, describe, rollbackHost } from './deploy-host.ts';
 import { hostWorkflowId } from './definitions.ts';
+import { deployHost, describe, rollbackHost } from './deploy-host.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
 

@@ -106,13 +106,9 @@ describe('HttpChefClient against goiardi', () => {
   it('puts the API prefix in front of every path (goiardi has no /organizations)', async () => {
     // goiardi answers unknown paths with an empty 200; a write shows the path in its error
     const org = clientAs({ apiPrefix: '/organizations/acme' });
-    await expect(org.searchNodes(FOO_PRODUCTION)).rejects.toThrow(
-      /^Chef POST \/organizations\/acme\/search\/node\?q=.*: empty answer/,
-    );
+    await expect(org.searchNodes(FOO_PRODUCTION)).rejects.toThrow(/^Chef POST \/organizations\/acme\/search\/node\?q=.*: empty answer/);
     const orgWithUrlPath = clientAs({ serverUrl: `${chef.url}/organizations/acme/` });
-    await expect(orgWithUrlPath.createClient('never-made', false)).rejects.toThrow(
-      'Chef POST /organizations/acme/clients: empty answer',
-    );
+    await expect(orgWithUrlPath.createClient('never-made', false)).rejects.toThrow('Chef POST /organizations/acme/clients: empty answer');
   });
 
   it('reports an unreachable server as a retryable ChefError without status', async () => {

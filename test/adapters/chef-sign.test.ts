@@ -1,13 +1,6 @@
 import { constants, createHash, generateKeyPairSync, publicDecrypt, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  authorizationHeaders,
-  canonicalPath,
-  canonicalRequest,
-  chefTimestamp,
-  contentHash,
-  signRequest,
-} from '../../src/adapters/chef/sign.ts';
+import { authorizationHeaders, canonicalPath, canonicalRequest, chefTimestamp, contentHash, signRequest } from '../../src/adapters/chef/sign.ts';
 
 // The vectors of mixlib-authentication's own spec: body "Spec Body",
 // path /organizations/clownco, user spec-user, 2009-01-01T12:00:00Z.

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HaproxyLoadBalancer, LoadBalancerError } from '../../src/adapters/haproxy/load-balancer.ts';
 import { SshLbRuntime } from '../../src/adapters/haproxy/ssh-runtime.ts';
@@ -125,17 +125,13 @@ describe('TcpLbRuntime against a real haproxy', () => {
     await new Promise<void>((resolve) => silent.listen(port, ip(3), resolve));
     try {
       const quick = new TcpLbRuntime({ port, timeoutMs: 150 });
-      await expect(quick.send({ name: 'lb-mute', address: ip(3) }, 'show info')).rejects.toThrow(
-        /lb-mute .*no answer to 'show info' within 150 ms/,
-      );
+      await expect(quick.send({ name: 'lb-mute', address: ip(3) }, 'show info')).rejects.toThrow(/lb-mute .*no answer to 'show info' within 150 ms/);
     } finally {
       for (const socket of held) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
     const closedPort = await freePort(ip(4));
-    await expect(new TcpLbRuntime({ port: closedPort }).send({ name: 'lb-gone', address: ip(4) }, 'show info')).rejects.toThrow(
-      /lb-gone .*ECONNREFUSED/,
-    );
+    await expect(new TcpLbRuntime({ port: closedPort }).send({ name: 'lb-gone', address: ip(4) }, 'show info')).rejects.toThrow(/lb-gone .*ECONNREFUSED/);
   });
 });
 
@@ -336,9 +332,7 @@ describe('SshLbRuntime', () => {
     const states = parseServersState(await ssh.send(lbB, 'show servers state app'));
     expect(states.find((s) => s.server === 'web-03')).toMatchObject({ weight: 10 });
     expect(await ssh.send(lbB, 'set server app/nope state ready')).toMatch(/No such server/);
-    expect(hosts.spawned.map((p) => ({ host: p.host, argv: p.argv }))).toEqual([
-      { host: 'lb-b', argv: ['socat', 'stdio', haproxies[1]!.socketPath] },
-    ]);
+    expect(hosts.spawned.map((p) => ({ host: p.host, argv: p.argv }))).toEqual([{ host: 'lb-b', argv: ['socat', 'stdio', haproxies[1]!.socketPath] }]);
     expect(hosts.written).toEqual(['prompt\n', 'set weight app/web-03 10%\n', 'show servers state app\n', 'set server app/nope state ready\n']);
     await ssh.close();
     expect(hosts.closed).toBe(1);
@@ -349,9 +343,7 @@ describe('SshLbRuntime', () => {
     const ssh = new SshLbRuntime(hosts, { socketPath: haproxies[0]!.socketPath });
     const lbA = lbs[0]!;
     const weights = [11, 12, 13, 14, 15, 16];
-    const answers = await Promise.all(
-      weights.flatMap((w) => [ssh.send(lbA, `set weight app/web-01 ${w}%`), ssh.send(lbA, 'show servers state app')]),
-    );
+    const answers = await Promise.all(weights.flatMap((w) => [ssh.send(lbA, `set weight app/web-01 ${w}%`), ssh.send(lbA, 'show servers state app')]));
     answers.forEach((answer, i) => {
       if (i % 2 === 0) expect(answer).toBe('\n');
       else expect(parseServersState(answer).find((s) => s.server === 'web-01')?.weight).toBe(weights[(i - 1) / 2]);

@@ -2,8 +2,8 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { knownHostsFile } from '../../src/adapters/ssh/known-hosts-file.ts';
 import { sha256Fingerprint } from '../../src/adapters/ssh/known-hosts.ts';
+import { knownHostsFile } from '../../src/adapters/ssh/known-hosts-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vesemir-kh-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -56,9 +56,7 @@ describe('ProctorClient against the job runner', () => {
     expect(await settled(executionName)).toEqual({ state: 'SUCCEEDED', raw: 'SUCCEEDED' });
     const address = runner.execution('shop-production-java-ubuntu-2204-001')?.address;
     expect(address).toMatch(/^127\./);
-    expect(await chef.admin.searchNodes('name:shop-production-java-ubuntu-2204-001')).toEqual([
-      { name: 'shop-production-java-ubuntu-2204-001', address },
-    ]);
+    expect(await chef.admin.searchNodes('name:shop-production-java-ubuntu-2204-001')).toEqual([{ name: 'shop-production-java-ubuntu-2204-001', address }]);
     expect(await chef.admin.searchNodes('tags:app-shop AND chef_environment:production')).toContainEqual({
       name: 'shop-production-java-ubuntu-2204-001',
       address,

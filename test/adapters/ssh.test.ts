@@ -183,7 +183,9 @@ describe('Ssh2RemoteHosts host keys and connection errors', () => {
   it('refuses a revoked key even when it is also pinned', async () => {
     const vm1 = vms[0]!;
     const line = knownHostsText([{ address: vm1.address, port: sshPort, publicKey: vm1.hostPublicKey }]);
-    const error = await remoteHosts(`${line}@revoked ${line}`).connect(asHost(vm1)).catch((e: unknown) => e);
+    const error = await remoteHosts(`${line}@revoked ${line}`)
+      .connect(asHost(vm1))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ type: 'HostKeyMismatch', actual: vm1.hostKeyFingerprint });
   });
 
@@ -196,7 +198,9 @@ describe('Ssh2RemoteHosts host keys and connection errors', () => {
   it('fails authentication with a key the VM does not know', async () => {
     const stranger = clientKey(join(dir, 'stranger'));
     const known = knownHostsText(vms.map((vm) => ({ address: vm.address, port: sshPort, publicKey: vm.hostPublicKey })));
-    const error = await remoteHosts(known, stranger.privateKey).connect(asHost(vms[0]!)).catch((e: unknown) => e);
+    const error = await remoteHosts(known, stranger.privateKey)
+      .connect(asHost(vms[0]!))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ type: 'SshConnect', host: 'vm1' });
   });
 });

@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDb, redactUrl } from '../../src/adapters/store/db.ts';
-import {
-  DeploymentNotFoundError,
-  MAX_OUTPUT_BYTES,
-  OUTPUT_TAIL_BYTES,
-  SqlDeploymentStore,
-} from '../../src/adapters/store/deployment-store.ts';
+import { DeploymentNotFoundError, MAX_OUTPUT_BYTES, OUTPUT_TAIL_BYTES, SqlDeploymentStore } from '../../src/adapters/store/deployment-store.ts';
 import { MIGRATIONS, migrate } from '../../src/adapters/store/migrations.ts';
 import type { HostRecord, NewDeployment, StepRecord } from '../../src/domain/deployment.ts';
 import { startPostgres } from '../fleet/postgres.ts';
@@ -48,8 +43,7 @@ function step(d: NewDeployment, host: string, name: StepRecord['step'], attempt 
   return { deploymentId: d.id, host, step: name, round, attempt, status: 'SUCCEEDED', startedAt: at(1), finishedAt: at(2) };
 }
 
-const hosts = (...names: string[]): HostRecord[] =>
-  names.map((name, i) => ({ name, address: `10.0.0.${i + 1}`, status: 'PENDING' }));
+const hosts = (...names: string[]): HostRecord[] => names.map((name, i) => ({ name, address: `10.0.0.${i + 1}`, status: 'PENDING' }));
 
 describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
   let env: Awaited<ReturnType<Backend['start']>> | undefined;
@@ -121,10 +115,7 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
   it('lets exactly one of two racing setHosts calls write the snapshot', async () => {
     const d = newDeployment();
     await store.insertDeployment(d);
-    await Promise.all([
-      store.setHosts(d.id, 'q1', [], hosts('a', 'b', 'c')),
-      store.setHosts(d.id, 'q2', [], hosts('c', 'b', 'a')),
-    ]);
+    await Promise.all([store.setHosts(d.id, 'q1', [], hosts('a', 'b', 'c')), store.setHosts(d.id, 'q2', [], hosts('c', 'b', 'a'))]);
     const read = await store.getDeployment(d.id);
     const expected = read?.chefQuery === 'q1' ? ['a', 'b', 'c'] : ['c', 'b', 'a'];
     expect(read?.hosts.map((h) => h.name)).toEqual(expected);
@@ -203,8 +194,7 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
     await store.setStatus(recent.id, 'SUCCEEDED', at(5));
     await store.setHosts(mid.id, 'q', ['lb'], hosts('web-2', 'web-1'));
 
-    const ids = async (filter: Parameters<SqlDeploymentStore['listDeployments']>[0]) =>
-      (await store.listDeployments(filter)).map((d) => d.id);
+    const ids = async (filter: Parameters<SqlDeploymentStore['listDeployments']>[0]) => (await store.listDeployments(filter)).map((d) => d.id);
     expect(await ids({ application })).toEqual([recent.id, mid.id, old.id]);
     expect(await ids({ application, environment: 'production' })).toEqual([recent.id, mid.id]);
     expect(await ids({ application, status: ['QUEUED'] })).toEqual([mid.id, old.id]);
@@ -238,7 +228,12 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
 
     const keys = (records: StepRecord[]) => records.map((r) => `${r.host}/${r.step}/${r.attempt}`);
     expect(keys(await store.getLogs(d.id, {}))).toEqual([
-      'web-2/stage/1', 'web-2/drain/1', 'web-2/drain/2', 'web-2/rollback-activate/1', 'web-1/stage/1', 'web-1/health/1',
+      'web-2/stage/1',
+      'web-2/drain/1',
+      'web-2/drain/2',
+      'web-2/rollback-activate/1',
+      'web-1/stage/1',
+      'web-1/health/1',
     ]);
     expect(keys(await store.getLogs(d.id, { host: 'web-1' }))).toEqual(['web-1/stage/1', 'web-1/health/1']);
     expect(keys(await store.getLogs(d.id, { step: 'drain' }))).toEqual(['web-2/drain/1', 'web-2/drain/2']);
@@ -299,9 +294,7 @@ describe('PGlite persisted in a dataDir', () => {
 
 describe('redactUrl', () => {
   it('hides the password and keeps the rest', () => {
-    expect(redactUrl('postgres://vesemir:s3cret@db.internal:5432/vesemir')).toBe(
-      'postgres://vesemir:***@db.internal:5432/vesemir',
-    );
+    expect(redactUrl('postgres://vesemir:s3cret@db.internal:5432/vesemir')).toBe('postgres://vesemir:***@db.internal:5432/vesemir');
     expect(redactUrl('not a url s3cret')).not.toContain('s3cret');
   });
 

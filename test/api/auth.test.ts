@@ -30,7 +30,14 @@ const store = {} as DeploymentStore;
 const links = { self: (id: string) => id, temporalUi: (id: string) => id };
 
 async function app(tokens: ReturnType<typeof loadTokens> | undefined): Promise<FastifyInstance> {
-  const a = await buildApp({ logger: createLogger('silent'), store, deployments: {} as DeploymentService, links, tokens, metrics: createMetrics({ processMetrics: false }) });
+  const a = await buildApp({
+    logger: createLogger('silent'),
+    store,
+    deployments: {} as DeploymentService,
+    links,
+    tokens,
+    metrics: createMetrics({ processMetrics: false }),
+  });
   // A team-owned resource, as the deployment and VM routes will guard theirs.
   a.get('/v1/test/teams/:team', async (request) => {
     authorize(request, (request.params as { team: string }).team);
@@ -139,7 +146,10 @@ describe('tokens file', () => {
       ['tokens:\n  - { name: a, team: t, sha256: abc }\n', /tokens\/0\/sha256|tokens\/0: .*sha256/],
       [`tokens:\n  - { name: a, team: t, admin: true, sha256: ${hashToken('x')} }\n`, /tokens\/0/],
       [`tokens:\n  - { name: a, sha256: ${hashToken('x')} }\n`, /tokens\/0/],
-      [`tokens:\n  - { name: a, team: t, sha256: ${hashToken('x')} }\n  - { name: a, team: u, sha256: ${hashToken('y')} }\n`, /tokens\/1: name or sha256 used twice/],
+      [
+        `tokens:\n  - { name: a, team: t, sha256: ${hashToken('x')} }\n  - { name: a, team: u, sha256: ${hashToken('y')} }\n`,
+        /tokens\/1: name or sha256 used twice/,
+      ],
       [`tokens:\n  - { name: a, team: t, sha256: ${hashToken('x')} }\n  - { name: b, admin: true, sha256: ${hashToken('x')} }\n`, /used twice/],
       ['tokens: []\n', /tokens/],
       ['tokens: [\n', /VESEMIR_TOKENS_FILE/],

@@ -1,15 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { hashToken, loadTokens } from '../../src/api/auth.ts';
 import type { DeploymentService } from '../../src/api/deployment-service.ts';
+import { HttpError } from '../../src/api/errors.ts';
 import type { DeploymentStore } from '../../src/domain/deployment.ts';
 import { createLogger } from '../../src/logger.ts';
-import { HttpError } from '../../src/api/errors.ts';
 import { createMetrics } from '../../src/metrics/registry.ts';
 import { parseSamples, sampleValue } from '../metrics/prom-text.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const store = {} as DeploymentStore;
 const links = { self: (id: string) => id, temporalUi: (id: string) => id };

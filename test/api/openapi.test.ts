@@ -51,7 +51,9 @@ describe('OpenAPI document', () => {
     );
     // Swagger UI's own files and the Prometheus text format are not API operations.
     const served = routesOf(api.printRoutes({ commonPrefix: false })).filter((r) => !/ \/docs|\/metrics$/.test(r));
-    expect(served).toEqual(expect.arrayContaining(['POST /v1/deployments/:id/pause', 'GET /v1/deployments/:id/logs', 'GET /v1/vm-requests/:id', 'GET /healthz']));
+    expect(served).toEqual(
+      expect.arrayContaining(['POST /v1/deployments/:id/pause', 'GET /v1/deployments/:id/logs', 'GET /v1/vm-requests/:id', 'GET /healthz']),
+    );
     expect(served.filter((r) => !documented.has(r))).toEqual([]);
     for (const [path, ops] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(ops)) {

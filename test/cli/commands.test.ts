@@ -22,7 +22,9 @@ describe('reading deployments', () => {
 
   it('status --json prints the API answer as it came; --api and --token win over the environment', async () => {
     api = await fakeApi({ [`GET /v1/deployments/${ID}`]: { body: runningDeployment() } });
-    const { code, stdout } = await run(['status', ID, '--json', '--api', api.url, '--token', 'flag'], { env: { VESEMIR_API_URL: 'http://127.0.0.1:9', VESEMIR_TOKEN: 'env' } });
+    const { code, stdout } = await run(['status', ID, '--json', '--api', api.url, '--token', 'flag'], {
+      env: { VESEMIR_API_URL: 'http://127.0.0.1:9', VESEMIR_TOKEN: 'env' },
+    });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual(runningDeployment());
     expect(api.requests[0]?.headers.authorization).toBe('Bearer flag');
@@ -49,12 +51,26 @@ describe('actions', () => {
       [`POST /v1/deployments/${ID}/cancel`]: answer('CANCELLED'),
     });
     const outs: string[] = [];
-    for (const argv of [['pause', ID], ['resume', ID], ['approve', ID], ['retry', ID], ['cancel', ID], ['cancel', ID, '--rollback']]) {
+    for (const argv of [
+      ['pause', ID],
+      ['resume', ID],
+      ['approve', ID],
+      ['retry', ID],
+      ['cancel', ID],
+      ['cancel', ID, '--rollback'],
+    ]) {
       const { code, stdout } = await run([...argv, '--api', api.url]);
       expect(code).toBe(0);
       outs.push(stdout.trim());
     }
-    expect(outs).toEqual([`${ID} PAUSED: paused`, `${ID} RUNNING: running`, `${ID} RUNNING: running`, `${ID} RUNNING: running`, `${ID} CANCELLED: cancelled`, `${ID} CANCELLED: cancelled`]);
+    expect(outs).toEqual([
+      `${ID} PAUSED: paused`,
+      `${ID} RUNNING: running`,
+      `${ID} RUNNING: running`,
+      `${ID} RUNNING: running`,
+      `${ID} CANCELLED: cancelled`,
+      `${ID} CANCELLED: cancelled`,
+    ]);
     expect(api.requests.map((r) => [r.url, r.body])).toEqual([
       [`/v1/deployments/${ID}/pause`, {}],
       [`/v1/deployments/${ID}/resume`, {}],
@@ -71,13 +87,22 @@ describe('errors', () => {
     api = await fakeApi({
       'POST /v1/deployments': {
         status: 400,
-        body: { error: 'BadRequest', message: 'invalid request: body.version, body.concurrency', issues: [{ field: 'body.version', message: 'Required' }, { field: 'body.concurrency', message: 'Too small' }] },
+        body: {
+          error: 'BadRequest',
+          message: 'invalid request: body.version, body.concurrency',
+          issues: [
+            { field: 'body.version', message: 'Required' },
+            { field: 'body.concurrency', message: 'Too small' },
+          ],
+        },
       },
       [`POST /v1/deployments/${ID}/approve`]: { status: 409, body: { error: 'Conflict', message: 'not waiting for approval' } },
     });
     const bad = await run(['deploy', '--application', 'shop', '--api', api.url]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('error: invalid request: body.version, body.concurrency (BadRequest, HTTP 400)\n  body.version: Required\n  body.concurrency: Too small\n');
+    expect(bad.stderr).toBe(
+      'error: invalid request: body.version, body.concurrency (BadRequest, HTTP 400)\n  body.version: Required\n  body.concurrency: Too small\n',
+    );
     const conflict = await run(['approve', ID, '--api', api.url]);
     expect([conflict.code, conflict.stderr]).toEqual([2, 'error: not waiting for approval (Conflict, HTTP 409)\n']);
   });
@@ -91,7 +116,7 @@ describe('errors', () => {
     expect(stderr).toBe(`error: cannot reach the Vesemir API at ${url}: connection refused (set --api or VESEMIR_API_URL)\n`);
   });
 
-  it('bad usage exits 2 with commander\'s message', async () => {
+  it("bad usage exits 2 with commander's message", async () => {
     const unknown = await run(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");

@@ -8,12 +8,26 @@ describe('the deploy body', () => {
   it('maps flags onto the request fields, leaving out what was not given', () => {
     expect(
       deployBody(undefined, {
-        application: 'shop', environment: 'production', team: 'payments', version: 'v2',
-        artifactUrl: 'https://a/shop-v2.tgz', artifactSha256: 'ab', chefTag: ['app-shop', 'web'],
-        backend: 'shop', lbTag: ['lb-shop'], weight: 10, concurrency: 2, healthPort: 8000, healthTimeout: 30, queue: false,
+        application: 'shop',
+        environment: 'production',
+        team: 'payments',
+        version: 'v2',
+        artifactUrl: 'https://a/shop-v2.tgz',
+        artifactSha256: 'ab',
+        chefTag: ['app-shop', 'web'],
+        backend: 'shop',
+        lbTag: ['lb-shop'],
+        weight: 10,
+        concurrency: 2,
+        healthPort: 8000,
+        healthTimeout: 30,
+        queue: false,
       }),
     ).toEqual({
-      application: 'shop', environment: 'production', team: 'payments', version: 'v2',
+      application: 'shop',
+      environment: 'production',
+      team: 'payments',
+      version: 'v2',
       artifact: { url: 'https://a/shop-v2.tgz', sha256: 'ab' },
       chef: { tags: ['app-shop', 'web'] },
       haproxy: { backend: 'shop', chefTags: ['lb-shop'], weight: 10 },
@@ -28,7 +42,9 @@ describe('the deploy body', () => {
     writeFileSync(join(dir, 'b.yaml'), 'application: shop\nversion: v1\nhealthCheck:\n  port: 8000\n  path: /health\n');
     writeFileSync(join(dir, 'b.json'), '{"application":"shop","chef":{"tags":["app-shop"]}}');
     expect(deployBody(readBodyFile(join(dir, 'b.yaml')), { version: 'v3', healthTimeout: 5 })).toEqual({
-      application: 'shop', version: 'v3', healthCheck: { port: 8000, path: '/health', timeoutSeconds: 5 },
+      application: 'shop',
+      version: 'v3',
+      healthCheck: { port: 8000, path: '/health', timeoutSeconds: 5 },
     });
     expect(readBodyFile(join(dir, 'b.json'))).toEqual({ application: 'shop', chef: { tags: ['app-shop'] } });
   });

@@ -9,13 +9,30 @@ afterEach(() => api?.close());
 const ID = 'd-0123456789abcdef';
 const created = { status: 202, body: { id: ID, status: 'QUEUED', links: { self: `/v1/deployments/${ID}`, temporalUi: `http://ui/deploy-${ID}` } } };
 /** Answers the given snapshots one per GET, then the last one forever. */
-const sequence = (...bodies: unknown[]) => () => ({ body: bodies.length > 1 ? bodies.shift() : bodies[0] });
+const sequence =
+  (...bodies: unknown[]) =>
+  () => ({ body: bodies.length > 1 ? bodies.shift() : bodies[0] });
 const succeeded = () => ({ ...runningDeployment(), status: 'SUCCEEDED', durationMs: 3000, hosts: runningDeployment().hosts.slice(0, 1) });
 
 describe('deploy', () => {
   it('POSTs the flags as the body with the Idempotency-Key, and prints the id', async () => {
     api = await fakeApi({ 'POST /v1/deployments': created });
-    const argv = ['deploy', '--application', 'shop', '--version', 'v2', '--chef-tag', 'a', '--chef-tag', 'b', '--concurrency', '3', '--no-queue', '--idempotency-key', 'k-1'];
+    const argv = [
+      'deploy',
+      '--application',
+      'shop',
+      '--version',
+      'v2',
+      '--chef-tag',
+      'a',
+      '--chef-tag',
+      'b',
+      '--concurrency',
+      '3',
+      '--no-queue',
+      '--idempotency-key',
+      'k-1',
+    ];
     const { code, stdout } = await run([...argv, '--api', api.url]);
     expect(code).toBe(0);
     expect(stdout).toBe(`${ID} QUEUED\n  http://ui/deploy-${ID}\n`);
@@ -25,11 +42,24 @@ describe('deploy', () => {
 
   it('--dry-run asks for ?dryRun=true and prints the hosts, load balancers and phases', async () => {
     const plan = {
-      dryRun: true, application: 'shop', environment: 'production', version: 'v2', chefQuery: 'tags:app-shop', loadBalancerQuery: 'tags:lb-shop',
-      hosts: [{ name: 'shop-vm1', address: '10.0.0.1' }, { name: 'shop-vm2', address: '10.0.0.2' }, { name: 'shop-vm3', address: '10.0.0.3' }],
+      dryRun: true,
+      application: 'shop',
+      environment: 'production',
+      version: 'v2',
+      chefQuery: 'tags:app-shop',
+      loadBalancerQuery: 'tags:lb-shop',
+      hosts: [
+        { name: 'shop-vm1', address: '10.0.0.1' },
+        { name: 'shop-vm2', address: '10.0.0.2' },
+        { name: 'shop-vm3', address: '10.0.0.3' },
+      ],
       loadBalancers: [{ name: 'shop-lb1', address: '10.0.0.9' }],
-      phases: [{ hosts: ['shop-vm1'], window: 1, gate: { requireApproval: true, bakeSeconds: 60 } }, { hosts: ['shop-vm2', 'shop-vm3'], window: 2 }],
-      maxFailedHosts: 0, autoRollback: true,
+      phases: [
+        { hosts: ['shop-vm1'], window: 1, gate: { requireApproval: true, bakeSeconds: 60 } },
+        { hosts: ['shop-vm2', 'shop-vm3'], window: 2 },
+      ],
+      maxFailedHosts: 0,
+      autoRollback: true,
     };
     api = await fakeApi({ 'POST /v1/deployments': { body: plan } });
     const { code, stdout } = await run(['deploy', '--application', 'shop', '--dry-run', '--api', api.url]);
@@ -53,7 +83,10 @@ describe('deploy', () => {
   });
 
   it('--follow off a terminal appends a line per change and exits 1 with the failure when the deploy FAILS', async () => {
-    api = await fakeApi({ 'POST /v1/deployments': created, [`GET /v1/deployments/${ID}`]: sequence(runningDeployment(), runningDeployment(), failedDeployment()) });
+    api = await fakeApi({
+      'POST /v1/deployments': created,
+      [`GET /v1/deployments/${ID}`]: sequence(runningDeployment(), runningDeployment(), failedDeployment()),
+    });
     const { code, stdout } = await run(['deploy', '--application', 'shop', '--follow', '--api', api.url]);
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split('\n');
@@ -88,7 +121,20 @@ describe('deploy', () => {
 });
 
 describe('logs', () => {
-  const log = (step: string, status: string) => ({ host: 'shop-vm1', step, round: 1, attempt: 1, status, command: `run ${step}`, exitCode: 0, stdout: `${step} out`, stderr: '', error: null, startedAt: '2024-06-01T12:00:00.000Z', finishedAt: status === 'RUNNING' ? null : '2024-06-01T12:00:00.300Z' });
+  const log = (step: string, status: string) => ({
+    host: 'shop-vm1',
+    step,
+    round: 1,
+    attempt: 1,
+    status,
+    command: `run ${step}`,
+    exitCode: 0,
+    stdout: `${step} out`,
+    stderr: '',
+    error: null,
+    startedAt: '2024-06-01T12:00:00.000Z',
+    finishedAt: status === 'RUNNING' ? null : '2024-06-01T12:00:00.300Z',
+  });
 
   it('asks for one host and step and prints the command and output', async () => {
     api = await fakeApi({ [`GET /v1/deployments/${ID}/logs`]: { body: { steps: [log('drain', 'SUCCEEDED')] } } });
@@ -109,19 +155,56 @@ describe('logs', () => {
     });
     const { code, stdout } = await run(['logs', ID, '--follow', '--json', '--api', api.url]);
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n').map((l) => JSON.parse(l).step)).toEqual(['stage', 'drain']);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).step),
+    ).toEqual(['stage', 'drain']);
   });
 });
 
 describe('vm', () => {
   it('create POSTs the body; get and list read the inventory', async () => {
-    const vm = { name: 'shop-prod-python-u22-001', requestId: 'vr-1', application: 'shop', environment: 'prod', team: 'payments', stack: 'python', osVersion: 'ubuntu-22.04', machineType: 'n2', status: 'READY', address: '10.0.0.5', error: null, createdAt: '2024-06-01T12:00:00.000Z', transitions: [] };
+    const vm = {
+      name: 'shop-prod-python-u22-001',
+      requestId: 'vr-1',
+      application: 'shop',
+      environment: 'prod',
+      team: 'payments',
+      stack: 'python',
+      osVersion: 'ubuntu-22.04',
+      machineType: 'n2',
+      status: 'READY',
+      address: '10.0.0.5',
+      error: null,
+      createdAt: '2024-06-01T12:00:00.000Z',
+      transitions: [],
+    };
     api = await fakeApi({
-      'POST /v1/vms': { status: 202, body: { id: 'vr-1', vms: [{ name: vm.name, status: 'REQUESTED' }], links: { self: '/v1/vm-requests/vr-1', temporalUi: 'http://ui/vr-1' } } },
+      'POST /v1/vms': {
+        status: 202,
+        body: { id: 'vr-1', vms: [{ name: vm.name, status: 'REQUESTED' }], links: { self: '/v1/vm-requests/vr-1', temporalUi: 'http://ui/vr-1' } },
+      },
       [`GET /v1/vms/${vm.name}`]: { body: vm },
       'GET /v1/vms': { body: { vms: [vm], counts: { total: 1, byStack: { python: 1 }, byOsVersion: { 'ubuntu-22.04': 1 } } } },
     });
-    const argv = ['vm', 'create', '--application', 'shop', '--environment', 'prod', '--team', 'payments', '--stack', 'python', '--os-version', 'ubuntu-22.04', '--count', '1'];
+    const argv = [
+      'vm',
+      'create',
+      '--application',
+      'shop',
+      '--environment',
+      'prod',
+      '--team',
+      'payments',
+      '--stack',
+      'python',
+      '--os-version',
+      'ubuntu-22.04',
+      '--count',
+      '1',
+    ];
     const create = await run([...argv, '--api', api.url]);
     expect(create.stdout).toBe(`vr-1  1 VM\n  ${vm.name}  REQUESTED\n  http://ui/vr-1\n`);
     expect(api.requests[0]?.body).toEqual({ application: 'shop', environment: 'prod', team: 'payments', stack: 'python', osVersion: 'ubuntu-22.04', count: 1 });
@@ -137,14 +220,22 @@ describe('replay', () => {
     const calls: ReplayOptions[] = [];
     const replay = async (o: ReplayOptions) => {
       calls.push(o);
-      return o.deploymentId === 'd-good' ? [{ workflowId: 'deploy-d-good', ok: true }] : [{ workflowId: 'deploy-d-bad', ok: true }, { workflowId: 'host-d-bad-vm1', ok: false, error: 'Nondeterminism: activity drain' }];
+      return o.deploymentId === 'd-good'
+        ? [{ workflowId: 'deploy-d-good', ok: true }]
+        : [
+            { workflowId: 'deploy-d-bad', ok: true },
+            { workflowId: 'host-d-bad-vm1', ok: false, error: 'Nondeterminism: activity drain' },
+          ];
     };
     const good = await run(['replay', 'd-good', '--save', '/tmp/h'], { env: { TEMPORAL_ADDRESS: '10.0.0.1:7233' }, deps: { replay } });
     expect([good.code, good.stdout]).toEqual([0, 'OK    deploy-d-good\nhistories saved in /tmp/h\n']);
     const bad = await run(['replay', 'd-bad', '--temporal-address', '127.0.0.1:7999', '--namespace', 'ops'], { deps: { replay } });
     expect([bad.code, bad.stdout]).toEqual([1, 'OK    deploy-d-bad\nFAIL  host-d-bad-vm1: Nondeterminism: activity drain\n']);
     const down = await run(['replay', 'd-x'], { deps: { replay: async () => Promise.reject(new Error('Failed to connect before the deadline')) } });
-    expect([down.code, down.stderr]).toEqual([2, 'error: replay of d-x against Temporal at 127.0.0.1:7233 (namespace default): Failed to connect before the deadline\n']);
+    expect([down.code, down.stderr]).toEqual([
+      2,
+      'error: replay of d-x against Temporal at 127.0.0.1:7233 (namespace default): Failed to connect before the deadline\n',
+    ]);
     expect(calls).toEqual([
       { address: '10.0.0.1:7233', namespace: 'default', deploymentId: 'd-good', saveDir: '/tmp/h' },
       { address: '127.0.0.1:7999', namespace: 'ops', deploymentId: 'd-bad', saveDir: undefined },

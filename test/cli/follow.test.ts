@@ -75,10 +75,30 @@ describe('vesemir deploy --follow', () => {
     expect((await fleet.exec(vm2.name, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v3'])).exitCode).toBe(0);
     const artifact = await fleet.release('v3');
     const flags = [
-      '--application', 'shop', '--environment', 'production', '--team', 'payments', '--version', 'v3',
-      '--artifact-url', artifact.url, '--artifact-sha256', artifact.sha256, '--chef-tag', fleet.app.vmTag,
-      '--backend', fleet.app.backend, '--lb-tag', fleet.app.lbTag, '--concurrency', '1',
-      '--health-port', String(fleet.app.port), '--health-timeout', '2',
+      '--application',
+      'shop',
+      '--environment',
+      'production',
+      '--team',
+      'payments',
+      '--version',
+      'v3',
+      '--artifact-url',
+      artifact.url,
+      '--artifact-sha256',
+      artifact.sha256,
+      '--chef-tag',
+      fleet.app.vmTag,
+      '--backend',
+      fleet.app.backend,
+      '--lb-tag',
+      fleet.app.lbTag,
+      '--concurrency',
+      '1',
+      '--health-port',
+      String(fleet.app.port),
+      '--health-timeout',
+      '2',
     ];
     const res = await runPiped(['deploy', ...flags, '--follow'], env);
     expect(res.code, res.stdout + res.stderr).toBe(1);

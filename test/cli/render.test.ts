@@ -106,10 +106,30 @@ describe('lists, logs and VMs', () => {
 
   it('prints a step attempt with its command, exit code, output and error', () => {
     const lines = logLines(
-      { host: 'shop-vm2', step: 'restart', round: 2, attempt: 2, status: 'FAILED', command: 'svc restart', exitCode: 1, stdout: 'stopping\nstarting\n', stderr: 'boom', error: 'restart: exit 1', startedAt: '2024-06-01T12:00:00.000Z', finishedAt: '2024-06-01T12:00:01.500Z' },
+      {
+        host: 'shop-vm2',
+        step: 'restart',
+        round: 2,
+        attempt: 2,
+        status: 'FAILED',
+        command: 'svc restart',
+        exitCode: 1,
+        stdout: 'stopping\nstarting\n',
+        stderr: 'boom',
+        error: 'restart: exit 1',
+        startedAt: '2024-06-01T12:00:00.000Z',
+        finishedAt: '2024-06-01T12:00:01.500Z',
+      },
       plain,
     );
-    expect(lines).toEqual(['── shop-vm2 · restart · round 2 · attempt 2 · FAILED · exit 1 · 1.5s', '  $ svc restart', '  stopping', '  starting', '  boom', '  error: restart: exit 1']);
+    expect(lines).toEqual([
+      '── shop-vm2 · restart · round 2 · attempt 2 · FAILED · exit 1 · 1.5s',
+      '  $ svc restart',
+      '  stopping',
+      '  starting',
+      '  boom',
+      '  error: restart: exit 1',
+    ]);
     const s = { host: 'a', step: 'drain', attempt: 1, status: 'SUCCEEDED', startedAt: '', finishedAt: '' };
     expect(newlyFinished([s, { ...s, step: 'stage', status: 'RUNNING' }], new Set())).toEqual([s]);
     expect(newlyFinished([s], new Set(['a/drain/1/1']))).toEqual([]);
@@ -118,9 +138,22 @@ describe('lists, logs and VMs', () => {
 
   it('shows VMs as a table and one VM with its transitions', () => {
     const vm = {
-      name: 'shop-prod-py-u22-001', requestId: 'vr-1', application: 'shop', environment: 'prod', team: 'payments', stack: 'python', osVersion: 'ubuntu-22.04',
-      machineType: 'n2-standard-2', status: 'READY', address: '10.0.0.5', error: null, createdAt: '2024-06-01T12:00:00.000Z',
-      transitions: [{ from: null, to: 'REQUESTED', at: '2024-06-01T12:00:00.000Z', reason: null }, { from: 'REQUESTED', to: 'PROVISIONING', at: '2024-06-01T12:00:01.000Z', reason: 'job submitted' }],
+      name: 'shop-prod-py-u22-001',
+      requestId: 'vr-1',
+      application: 'shop',
+      environment: 'prod',
+      team: 'payments',
+      stack: 'python',
+      osVersion: 'ubuntu-22.04',
+      machineType: 'n2-standard-2',
+      status: 'READY',
+      address: '10.0.0.5',
+      error: null,
+      createdAt: '2024-06-01T12:00:00.000Z',
+      transitions: [
+        { from: null, to: 'REQUESTED', at: '2024-06-01T12:00:00.000Z', reason: null },
+        { from: 'REQUESTED', to: 'PROVISIONING', at: '2024-06-01T12:00:01.000Z', reason: 'job submitted' },
+      ],
     };
     expect(vmTable([vm], plain)[1]).toBe('shop-prod-py-u22-001  shop         prod         python  ubuntu-22.04  n2-standard-2  READY   10.0.0.5');
     expect(vmDetail(vm, plain).slice(-2)).toEqual(['  2024-06-01 12:00:00  · → REQUESTED', '  2024-06-01 12:00:01  REQUESTED → PROVISIONING: job submitted']);

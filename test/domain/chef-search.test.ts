@@ -7,9 +7,7 @@ describe('chefValue', () => {
   it('backslash-escapes every Lucene special', () => {
     expect(chefValue('app:shop')).toBe('app\\:shop');
     expect(chefValue('app-shop')).toBe('app\\-shop');
-    expect(chefValue('a+b&&c||d!e(f)g{h}i[j]k^l"m~n*o?p:q\\r/s')).toBe(
-      'a\\+b\\&\\&c\\|\\|d\\!e\\(f\\)g\\{h\\}i\\[j\\]k\\^l\\"m\\~n\\*o\\?p\\:q\\\\r\\/s',
-    );
+    expect(chefValue('a+b&&c||d!e(f)g{h}i[j]k^l"m~n*o?p:q\\r/s')).toBe('a\\+b\\&\\&c\\|\\|d\\!e\\(f\\)g\\{h\\}i\\[j\\]k\\^l\\"m\\~n\\*o\\?p\\:q\\\\r\\/s');
     expect(chefValue('plain_v1.2')).toBe('plain_v1.2');
     expect(chefValue('NOT')).toBe('"NOT"');
   });

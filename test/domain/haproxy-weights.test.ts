@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  enableNote,
-  enableWeight,
-  foundNote,
-  fullWeight,
-  inMaintenance,
-  type LbFound,
-} from '../../src/domain/haproxy-weights.ts';
+import { enableNote, enableWeight, foundNote, fullWeight, inMaintenance, type LbFound } from '../../src/domain/haproxy-weights.ts';
 
 const ready = (weight: number, initialWeight = weight): LbFound => ({ lb: 'lb-a', admin: 'ready', weight, initialWeight });
 

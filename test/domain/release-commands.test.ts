@@ -39,7 +39,9 @@ function upload(l: ReleaseLayout, content: string): string {
   writeFileSync(join(src, 'app.txt'), content);
   mkdirSync(join(installDir, 'releases', '.incoming'), { recursive: true });
   execFileSync('tar', ['-czf', incomingArchive(l), '-C', src, '.']);
-  return createHash('sha256').update(readFileSync(incomingArchive(l))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(incomingArchive(l)))
+    .digest('hex');
 }
 
 beforeEach(() => {
@@ -62,7 +64,12 @@ describe('release scripts', () => {
       expect(x[2]).toBe(y[2]);
       expect(x[2]).not.toMatch(/shop|v1/);
     }
-    expect(inspectAndPrepareCommand(a).slice(3)).toEqual(['vesemir-stage-inspect', '/opt/shop/current', '/opt/shop/releases/v1', '/opt/shop/releases/.incoming']);
+    expect(inspectAndPrepareCommand(a).slice(3)).toEqual([
+      'vesemir-stage-inspect',
+      '/opt/shop/current',
+      '/opt/shop/releases/v1',
+      '/opt/shop/releases/.incoming',
+    ]);
     expect(verifyAndUnpackCommand(a, sha).slice(3)).toEqual([
       'vesemir-stage-unpack',
       '/opt/shop/releases/.incoming/v1.tar.gz',
@@ -151,7 +158,7 @@ describe('verify and unpack', () => {
   });
 
   it('keeps hostile data as data', () => {
-    const l = at("x$(touch canary)`touch canary`; touch canary' \"; touch canary");
+    const l = at('x$(touch canary)`touch canary`; touch canary\' "; touch canary');
     const sha = upload(l, 'odd');
     expect(onHost(inspectAndPrepareCommand(l)).exitCode).toBe(0);
     expect(onHost(verifyAndUnpackCommand(l, sha)).exitCode).toBe(0);

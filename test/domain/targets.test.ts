@@ -117,7 +117,9 @@ describe('applications file scope', () => {
     expect(app.chef).toEqual({ tags: ['app-shop'], environments: {} });
     expect(app.haproxy).toEqual({ backends: ['shop'], lbChefTags: ['lb-shop'], lbRecipe: undefined });
     const { chef: _chef, environments: _envs, ...noScope } = base;
-    expect(issues(noScope)).toEqual(expect.arrayContaining([expect.stringMatching(/^applications\/shop\/environments: /), expect.stringMatching(/^applications\/shop\/chef: /)]));
+    expect(issues(noScope)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^applications\/shop\/environments: /), expect.stringMatching(/^applications\/shop\/chef: /)]),
+    );
   });
 
   it('names the path of a bad scope entry', () => {

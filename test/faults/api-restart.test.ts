@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { startPostgres, type RunningPostgres } from '../fleet/postgres.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
-import { type ApiInstance, expectAllOn, faultConfig, getDeployment, getLogs, postDeploy, startApi, stepOrderViolations, waitForStep, waitTerminal } from './support.ts';
+import {
+  type ApiInstance,
+  expectAllOn,
+  faultConfig,
+  getDeployment,
+  getLogs,
+  postDeploy,
+  startApi,
+  stepOrderViolations,
+  waitForStep,
+  waitTerminal,
+} from './support.ts';
 
 // Issue 7: the API process goes away while deploys run (VESEMIR_ROLE=api and
 // =worker as separate processes on one Postgres): closing the API — Fastify,

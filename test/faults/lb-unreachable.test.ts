@@ -1,6 +1,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { type ApiInstance, expectAllOn, faultConfig, freezeBox, getLogs, type LogEntry, type InProcessWorker, postDeploy, sleep, startApi, startWorkerIn, stepOrderViolations, waitTerminal } from './support.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import {
+  type ApiInstance,
+  expectAllOn,
+  faultConfig,
+  freezeBox,
+  getLogs,
+  type InProcessWorker,
+  type LogEntry,
+  postDeploy,
+  sleep,
+  startApi,
+  startWorkerIn,
+  stepOrderViolations,
+  waitTerminal,
+} from './support.ts';
 
 // Issue 7: the LB box stops answering for part of a deploy. Its sshd and
 // every session are frozen (SIGSTOP, no iptables here): connections are
@@ -52,7 +66,10 @@ describe('an LB box unreachable for part of the deploy', () => {
     for (const host of hosts) {
       const inspects = logs.filter((l) => l.host === host && l.step === 'inspect');
       // At least one attempt failed while the box was frozen; the last one succeeded.
-      expect(inspects.some((l) => l.status === 'FAILED'), JSON.stringify(inspects)).toBe(true);
+      expect(
+        inspects.some((l) => l.status === 'FAILED'),
+        JSON.stringify(inspects),
+      ).toBe(true);
       expect(inspects.at(-1)!.status).toBe('SUCCEEDED');
       expect(inspects.find((l) => l.status === 'FAILED')!.error).toMatch(/timed out|timeout/i);
     }

@@ -1,10 +1,10 @@
-import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createActivities } from '../../src/activities/index.ts';
+import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from '../../src/api/app.ts';
 import { DeploymentService } from '../../src/api/deployment-service.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -12,8 +12,8 @@ import { type Context, openContext } from '../../src/context.ts';
 import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
 import { createLogger } from '../../src/logger.ts';
 import { runWorker, workerVersion } from '../../src/services.ts';
-import { createWorker } from '../../src/worker.ts';
 import { activityDepsFromConfig, chefFromConfig } from '../../src/wiring.ts';
+import { createWorker } from '../../src/worker.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { pidsWithMountsOf } from '../fleet/namespaces.ts';
 import { lbStates } from '../support/fleet-probes.ts';
@@ -147,7 +147,8 @@ export async function waitTerminal(api: () => Api, id: string, timeoutMs: number
   for (;;) {
     const d = await getDeployment(api(), id);
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(d.status)) return d;
-    if (Date.now() > deadline) throw new Error(`deployment ${id} still ${d.status} after ${timeoutMs} ms: ${JSON.stringify(d.hosts.map((h) => [h.name, h.status]))}`);
+    if (Date.now() > deadline)
+      throw new Error(`deployment ${id} still ${d.status} after ${timeoutMs} ms: ${JSON.stringify(d.hosts.map((h) => [h.name, h.status]))}`);
     await sleep(100);
   }
 }
@@ -200,7 +201,9 @@ export function stepOrderViolations(logs: LogEntry[], hosts: string[], order: re
       if (previousDone) {
         for (const a of attempts) {
           if (Date.parse(a.startedAt) < previousDone.at) {
-            problems.push(`${host}: ${step} attempt ${a.attempt} started at ${a.startedAt}, before ${previousDone.step} first succeeded at ${new Date(previousDone.at).toISOString()}`);
+            problems.push(
+              `${host}: ${step} attempt ${a.attempt} started at ${a.startedAt}, before ${previousDone.step} first succeeded at ${new Date(previousDone.at).toISOString()}`,
+            );
           }
         }
       }

@@ -4,9 +4,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server.ts';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { freePort } from '../fleet/net.ts';
-import { type ApiInstance, expectAllOn, faultConfig, getDeployment, getLogs, type InProcessWorker, postDeploy, sleep, startApi, startWorkerIn, stepOrderViolations, waitForStep, waitTerminal } from './support.ts';
+import {
+  type ApiInstance,
+  expectAllOn,
+  faultConfig,
+  getDeployment,
+  getLogs,
+  type InProcessWorker,
+  postDeploy,
+  sleep,
+  startApi,
+  startWorkerIn,
+  stepOrderViolations,
+  waitForStep,
+  waitTerminal,
+} from './support.ts';
 
 // Issue 7: the Temporal server itself goes away mid-deploy. This file runs
 // its own dev server (the run's shared one must stay up for the others) on a
@@ -40,7 +54,10 @@ afterAll(async () => {
 describe('the Temporal server restarted mid-deploy', () => {
   it('resumes the deploy once the server is back on the same port and file, and it succeeds', async () => {
     // A bake keeps hosts in flight long enough to stop the server among them.
-    const id = await postDeploy(api.api, fleet, 'v2', { concurrency: 2, haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 2 } });
+    const id = await postDeploy(api.api, fleet, 'v2', {
+      concurrency: 2,
+      haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 2 },
+    });
     await waitForStep(api.api, id, 'enable');
     await server!.stop();
     const downAt = Date.now();
@@ -54,6 +71,11 @@ describe('the Temporal server restarted mid-deploy', () => {
     console.log(`server back → SUCCEEDED in ${Date.now() - downAt} ms`);
     expect(done.status, JSON.stringify(done.hosts.map((h) => [h.name, h.status, h.error]))).toBe('SUCCEEDED');
     await expectAllOn(fleet, 'v2');
-    expect(stepOrderViolations(await getLogs(api.api, id), fleet.vms.map((vm) => vm.name))).toEqual([]);
+    expect(
+      stepOrderViolations(
+        await getLogs(api.api, id),
+        fleet.vms.map((vm) => vm.name),
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { lbStates } from '../support/fleet-probes.ts';
-import { type ApiInstance, expectAllOn, faultConfig, getLogs, type InProcessWorker, postDeploy, startApi, startWorkerIn, stepOrderViolations, waitTerminal } from './support.ts';
+import {
+  type ApiInstance,
+  expectAllOn,
+  faultConfig,
+  getLogs,
+  type InProcessWorker,
+  postDeploy,
+  startApi,
+  startWorkerIn,
+  stepOrderViolations,
+  waitTerminal,
+} from './support.ts';
 
 // Issue 7: hosts whose sshd is gone. vm1 is down before the deploy reaches
 // it (stage fails: never drained, so never touched in HAProxy); vm2 dies in
@@ -39,7 +50,9 @@ describe('unreachable hosts', () => {
     const id = await postDeploy(api.api, fleet, 'v2', { concurrency: 2, maxFailedHosts: 2 });
 
     // vm2 reaches its restart (drained, activated), then its box goes away under the running command.
-    await expect.poll(async () => (await getLogs(api.api, id)).some((l) => l.host === dies && l.step === 'restart'), { timeout: 30_000, interval: 25 }).toBe(true);
+    await expect
+      .poll(async () => (await getLogs(api.api, id)).some((l) => l.host === dies && l.step === 'restart'), { timeout: 30_000, interval: 25 })
+      .toBe(true);
     await fleet.vms[1]!.stop();
     const stoppedAt = Date.now();
 
@@ -61,7 +74,9 @@ describe('unreachable hosts', () => {
     expect(attempts(dies, 'restart').length).toBe(4);
     expect(attempts(dies, 'rollback-activate').map((l) => l.status)).toEqual(['FAILED', 'FAILED', 'FAILED', 'FAILED']);
     const span = (l: { startedAt: string; finishedAt: string | null }[]) => Date.parse(l.at(-1)!.finishedAt!) - Date.parse(l[0]!.startedAt);
-    console.log(`retries: stage on ${down} ${span(attempts(down, 'stage'))} ms, restart on ${dies} ${span(attempts(dies, 'restart'))} ms, rollback-activate ${span(attempts(dies, 'rollback-activate'))} ms`);
+    console.log(
+      `retries: stage on ${down} ${span(attempts(down, 'stage'))} ms, restart on ${dies} ${span(attempts(dies, 'restart'))} ms, rollback-activate ${span(attempts(dies, 'rollback-activate'))} ms`,
+    );
 
     // HAProxy: vm1 was never drained; vm2 is left in maintenance (and reported above); the rest READY at 100.
     for (const states of await lbStates(fleet)) {

@@ -1,8 +1,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { startPostgres, type RunningPostgres } from '../fleet/postgres.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
-import { type ApiInstance, expectAllOn, startApi, faultConfig, faultRandom, getLogs, postDeploy, sleep, stepOrderViolations, stepTimings, waitTerminal } from './support.ts';
+import {
+  type ApiInstance,
+  expectAllOn,
+  faultConfig,
+  faultRandom,
+  getLogs,
+  postDeploy,
+  sleep,
+  startApi,
+  stepOrderViolations,
+  stepTimings,
+  waitTerminal,
+} from './support.ts';
 
 // Issue 7: SIGKILL the worker process at a random moment of a 6-host deploy
 // (concurrency 2) and start it again, trial after trial on one fleet, one
@@ -61,31 +73,35 @@ describe('the worker SIGKILLed at random moments of a deploy', () => {
     console.log(`clean deploy: ${expectedMs} ms; steps: ${stepTimings(await getLogs(api.api, id))}`);
   });
 
-  it(`survives ${TRIALS} kills and restarts (seed ${random.seed})`, async () => {
-    expect(expectedMs).toBeGreaterThan(0);
-    const recoveries: string[] = [];
-    for (let trial = 1; trial <= TRIALS; trial++) {
-      const version = `k${trial}`;
-      const artifact = await fleet.release(version);
-      const killAfter = Math.round(random.next() * expectedMs);
-      const context = `trial ${trial}, seed ${random.seed}, kill after ${killAfter} ms`;
-      const res = await api.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest(version, artifact, { concurrency: 2 }) });
-      expect(res.statusCode, res.body).toBe(202);
-      const id = res.json().id as string;
-      await sleep(killAfter);
-      const killedAt = Date.now();
-      await worker!.kill();
-      worker = await startWorkerProcess(workerEnv);
-      const restartMs = Date.now() - killedAt;
-      try {
-        // Heartbeat timeout (5 s) plus a restart: generous, but bounded.
-        await expectClean(id, version, 90_000, context);
-      } catch (err) {
-        console.log(`${context}: worker output:\n${worker.output().slice(-4000)}`);
-        throw err;
+  it(
+    `survives ${TRIALS} kills and restarts (seed ${random.seed})`,
+    async () => {
+      expect(expectedMs).toBeGreaterThan(0);
+      const recoveries: string[] = [];
+      for (let trial = 1; trial <= TRIALS; trial++) {
+        const version = `k${trial}`;
+        const artifact = await fleet.release(version);
+        const killAfter = Math.round(random.next() * expectedMs);
+        const context = `trial ${trial}, seed ${random.seed}, kill after ${killAfter} ms`;
+        const res = await api.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest(version, artifact, { concurrency: 2 }) });
+        expect(res.statusCode, res.body).toBe(202);
+        const id = res.json().id as string;
+        await sleep(killAfter);
+        const killedAt = Date.now();
+        await worker!.kill();
+        worker = await startWorkerProcess(workerEnv);
+        const restartMs = Date.now() - killedAt;
+        try {
+          // Heartbeat timeout (5 s) plus a restart: generous, but bounded.
+          await expectClean(id, version, 90_000, context);
+        } catch (err) {
+          console.log(`${context}: worker output:\n${worker.output().slice(-4000)}`);
+          throw err;
+        }
+        recoveries.push(`${killAfter}/${restartMs}/${Date.now() - killedAt}`);
       }
-      recoveries.push(`${killAfter}/${restartMs}/${Date.now() - killedAt}`);
-    }
-    console.log(`per trial, ms: killed after / worker back after / SUCCEEDED after the kill: ${recoveries.join(', ')}`);
-  }, 120_000 + TRIALS * 60_000);
+      console.log(`per trial, ms: killed after / worker back after / SUCCEEDED after the kill: ${recoveries.join(', ')}`);
+    },
+    120_000 + TRIALS * 60_000,
+  );
 });

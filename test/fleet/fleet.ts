@@ -6,14 +6,14 @@ import { knownHostsFile } from '../../src/adapters/ssh/known-hosts-file.ts';
 import { Ssh2RemoteHosts } from '../../src/adapters/ssh/remote-hosts.ts';
 import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
 import type { ExecResult } from '../../src/domain/ports.ts';
-import { buildRelease, type ReleaseBehaviour, startArtifactServer, type ArtifactServer } from './artifacts.ts';
-import { startGoiardi, type Goiardi } from './goiardi.ts';
-import { startHaproxy, type RunningHaproxy } from './haproxy.ts';
-import { clientKey, knownHostsText, writeKnownHosts } from './keys.ts';
-import { startLbBox, type LbBox } from './lb-box.ts';
-import { allocateSubnet, freePort } from './net.ts';
 import { applicationsYaml } from './apps-file.ts';
-import { startVm, type FakeVm } from './vm.ts';
+import { type ArtifactServer, buildRelease, type ReleaseBehaviour, startArtifactServer } from './artifacts.ts';
+import { type Goiardi, startGoiardi } from './goiardi.ts';
+import { type RunningHaproxy, startHaproxy } from './haproxy.ts';
+import { clientKey, knownHostsText, writeKnownHosts } from './keys.ts';
+import { type LbBox, startLbBox } from './lb-box.ts';
+import { allocateSubnet, freePort } from './net.ts';
+import { type FakeVm, startVm } from './vm.ts';
 
 export interface FleetOptions {
   /** @default 4 */
@@ -108,7 +108,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       ),
     );
     for (const vm of vms) stops.push(vm.stop);
-    const second = options.secondApp && (await startSecondApp(options.secondApp, { environment, sshPort, authorizedKey: key.publicKey, ip, firstAddress: 100 }));
+    const second =
+      options.secondApp && (await startSecondApp(options.secondApp, { environment, sshPort, authorizedKey: key.publicKey, ip, firstAddress: 100 }));
     if (second) for (const vm of second.vms) stops.push(vm.stop);
 
     const backend = app;
@@ -151,7 +152,10 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       [...vms, ...(second?.vms ?? []), ...lbBoxes].map((h) => ({ address: h.address, port: h.sshPort, publicKey: h.hostPublicKey })),
     );
     const appsFile = join(dir, 'applications.yaml');
-    writeFileSync(appsFile, applicationsYaml([{ name: app, team, environment, vmTag: `app-${app}`, backend, lbTag: `lb-${app}` }, ...(second ? [second] : [])]));
+    writeFileSync(
+      appsFile,
+      applicationsYaml([{ name: app, team, environment, vmTag: `app-${app}`, backend, lbTag: `lb-${app}` }, ...(second ? [second] : [])]),
+    );
 
     const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: knownHostsFile(knownHosts.path) });
     const boxes = [...vms, ...(second?.vms ?? []), ...lbBoxes];
@@ -240,7 +244,13 @@ async function startSecondApp(
   const port = await freePort();
   const vms = await Promise.all(
     Array.from({ length: spec.vms }, (_, i) =>
-      startVm({ name: `${spec.name}-vm${i + 1}`, address: world.ip(world.firstAddress + i), sshPort: world.sshPort, app: { name: spec.name, port }, authorizedKey: world.authorizedKey }),
+      startVm({
+        name: `${spec.name}-vm${i + 1}`,
+        address: world.ip(world.firstAddress + i),
+        sshPort: world.sshPort,
+        app: { name: spec.name, port },
+        authorizedKey: world.authorizedKey,
+      }),
     ),
   );
   const { name, team, environment } = { ...spec, environment: world.environment };

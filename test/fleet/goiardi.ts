@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpChefClient } from '../../src/adapters/chef/client.ts';
+import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 import { requireExecutable } from '../support/peers.ts';
 import { freePort, waitFor } from './net.ts';
-import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 
 export interface Goiardi {
   /** Base URL; goiardi speaks the Chef 11 paths, so no API prefix. */
@@ -28,10 +28,9 @@ export async function startGoiardi(): Promise<Goiardi> {
   const url = `http://127.0.0.1:${port}`;
   const keyPath = join(dir, 'admin.pem');
 
-  const child = spawn(
-    ...dieWithParent(binary, ['-A', '-I', '127.0.0.1', '-P', String(port), '-H', '127.0.0.1', `--conf-root=${dir}`, '-g', 'info']),
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(...dieWithParent(binary, ['-A', '-I', '127.0.0.1', '-P', String(port), '-H', '127.0.0.1', `--conf-root=${dir}`, '-g', 'info']), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keepTail = (chunk: Buffer): void => {
     // the tail is enough to explain a failed start

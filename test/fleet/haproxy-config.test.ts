@@ -16,6 +16,8 @@ describe('test HAProxy config', () => {
     expect(text).toContain('  server vm1 127.0.0.10:8000 check inter 200 fall 2 rise 1 weight 100\n');
     expect(text).toContain('  server vm2 127.0.0.11:8000 check inter 200 fall 2 rise 1 weight 1\n');
     expect(text).toContain('  default_backend shop\n');
-    expect(text).toContain('backend blog\n  balance roundrobin\n  option httpchk GET /health\n  server b1 127.0.0.20:8001 check inter 200 fall 2 rise 1 weight 256\n');
+    expect(text).toContain(
+      'backend blog\n  balance roundrobin\n  option httpchk GET /health\n  server b1 127.0.0.20:8001 check inter 200 fall 2 rise 1 weight 256\n',
+    );
   });
 });

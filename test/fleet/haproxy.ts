@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { requireExecutable } from '../support/peers.ts';
 import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
+import { requireExecutable } from '../support/peers.ts';
 import { freePort, waitFor } from './net.ts';
 
 export interface HaproxyServerSpec {

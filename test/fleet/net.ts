@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 
 /**
  * Every fleet gets its own 127.A.B.0/24 so that test files running in

@@ -3,8 +3,8 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { requireExecutable } from '../support/peers.ts';
 import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
+import { requireExecutable } from '../support/peers.ts';
 import { freePort, waitFor } from './net.ts';
 
 export interface RunningPostgres {
@@ -15,8 +15,7 @@ export interface RunningPostgres {
 }
 
 const VERSIONS = ['17', '16', '15', '14', '13'];
-const binary = (name: string) =>
-  requireExecutable(name, [...VERSIONS.map((v) => `/usr/lib/postgresql/${v}/bin/${name}`), `/usr/bin/${name}`]);
+const binary = (name: string) => requireExecutable(name, [...VERSIONS.map((v) => `/usr/lib/postgresql/${v}/bin/${name}`), `/usr/bin/${name}`]);
 
 /** Postgres refuses to run as root: when we are root, its processes run as `postgres`. */
 function runAs(): { uid: number; gid: number } | undefined {
@@ -49,10 +48,10 @@ export async function startPostgres(): Promise<RunningPostgres> {
 
   const port = await freePort('127.0.0.1');
   const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=50'];
-  const child = spawn(
-    ...dieWithParent(postgres, ['-D', dataDir, '-k', root, '-h', '127.0.0.1', '-p', String(port), ...settings.flatMap((s) => ['-c', s])]),
-    { ...asUser, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(...dieWithParent(postgres, ['-D', dataDir, '-k', root, '-h', '127.0.0.1', '-p', String(port), ...settings.flatMap((s) => ['-c', s])]), {
+    ...asUser,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const keepLog = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8192);

@@ -81,19 +81,22 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
   const run = (e: Execution) => {
     const b = behaviours.get(e.vmName) ?? {};
     if (b.outcome === 'hang') return;
-    const timer = setTimeout(async () => {
-      timers.delete(timer);
-      if (b.outcome === 'fail') return Object.assign(e, { state: 'FAILED', reason: b.reason ?? 'told to fail' });
-      try {
-        const tags = (e.args.TAGS ?? '').split(',').filter(Boolean);
-        const spec = { name: e.vmName, application: e.args.APPLICATION ?? '', environment: e.args.ENVIRONMENT ?? '_default', tags };
-        const { address } = await options.createVm(spec);
-        await options.chef.upsertNode({ name: e.vmName, environment: spec.environment, tags, ipaddress: address });
-        Object.assign(e, { state: 'SUCCEEDED', address });
-      } catch (err) {
-        Object.assign(e, { state: 'FAILED', reason: String(err) });
-      }
-    }, b.delayMs ?? options.defaultDelayMs ?? 100);
+    const timer = setTimeout(
+      async () => {
+        timers.delete(timer);
+        if (b.outcome === 'fail') return Object.assign(e, { state: 'FAILED', reason: b.reason ?? 'told to fail' });
+        try {
+          const tags = (e.args.TAGS ?? '').split(',').filter(Boolean);
+          const spec = { name: e.vmName, application: e.args.APPLICATION ?? '', environment: e.args.ENVIRONMENT ?? '_default', tags };
+          const { address } = await options.createVm(spec);
+          await options.chef.upsertNode({ name: e.vmName, environment: spec.environment, tags, ipaddress: address });
+          Object.assign(e, { state: 'SUCCEEDED', address });
+        } catch (err) {
+          Object.assign(e, { state: 'FAILED', reason: String(err) });
+        }
+      },
+      b.delayMs ?? options.defaultDelayMs ?? 100,
+    );
     timers.add(timer);
   };
 

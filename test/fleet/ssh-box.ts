@@ -79,8 +79,7 @@ Subsystem sftp internal-sftp
 
 export function boxScript(rootDir: string, binds: { source: string; target: string }[], boot: string[]): string {
   const r = shellQuote(rootDir);
-  const overlay = (dir: string) =>
-    `mount -t overlay overlay -o lowerdir=/${dir},upperdir=${r}/${dir}-upper,workdir=${r}/${dir}-work /${dir}`;
+  const overlay = (dir: string) => `mount -t overlay overlay -o lowerdir=/${dir},upperdir=${r}/${dir}-upper,workdir=${r}/${dir}-work /${dir}`;
   const bind = ({ source, target }: { source: string; target: string }) =>
     `mkdir -p ${shellQuote(target)} && mount --bind ${shellQuote(source)} ${shellQuote(target)}`;
   return [

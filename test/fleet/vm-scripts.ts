@@ -19,7 +19,10 @@ export function procNetTcpAddress(address: string, port: number): string {
     throw new Error(`not an IPv4 address: ${address}`);
   }
   const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
-  return `${octets.reverse().map((o) => hex(o, 2)).join('')}:${hex(port, 4)}`;
+  return `${octets
+    .reverse()
+    .map((o) => hex(o, 2))
+    .join('')}:${hex(port, 4)}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { lbStates } from '../support/fleet-probes.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -73,7 +73,10 @@ describe('the lock decides, and a cancel from Temporal is honoured', () => {
   it('accepts exactly one of 20 concurrent queue:false requests; the 19 others are 409 naming it', async () => {
     // Slow enough (a 2 s bake per host) that the accepted one still runs when the last request is decided.
     const body = {
-      ...fleet.deployRequest('v2', artifact, { concurrency: 1, haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 2 } }),
+      ...fleet.deployRequest('v2', artifact, {
+        concurrency: 1,
+        haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 2 },
+      }),
       queue: false,
     };
     const answers = await Promise.all(Array.from({ length: 20 }, () => post(body)));

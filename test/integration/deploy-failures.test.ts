@@ -16,7 +16,7 @@ const version = async (url: string) => ((await (await fetch(`${url}/health`)).js
 
 describe('a deploy that fails on real hosts', () => {
   it('rolls back the VM whose v2 fails its health check, and starts no host after it', async () => {
-    const [vm1, vm2, vm3] = fleet.vms as [typeof fleet.vms[0], typeof fleet.vms[0], typeof fleet.vms[0]];
+    const [vm1, vm2, vm3] = fleet.vms as [(typeof fleet.vms)[0], (typeof fleet.vms)[0], (typeof fleet.vms)[0]];
     // vm2's v2 will answer /health with 500; v1 stays healthy there.
     expect((await fleet.exec(vm2.name, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2'])).exitCode).toBe(0);
     const artifact = await fleet.release('v2');

@@ -11,7 +11,6 @@ let fleet: Fleet;
 let v: Vesemir;
 useStack({ vms: 4 }, (s) => ({ fleet, v } = s));
 
-
 describe('deploy through the API', () => {
   it('rolls v2 onto 4 VMs, 2 at a time, with no failed request through HAProxy', async () => {
     const artifact = await fleet.release('v2');

@@ -79,7 +79,11 @@ describe('HAProxy state as found', () => {
       ['ready', 50],
       ['ready', 50],
     ]);
-    for (const vm of fleet.vms.slice(1)) expect(await stateOf(vm.name)).toEqual([['ready', 100], ['ready', 100]]);
+    for (const vm of fleet.vms.slice(1))
+      expect(await stateOf(vm.name)).toEqual([
+        ['ready', 100],
+        ['ready', 100],
+      ]);
   });
 
   it('restores the state and weight found when a failed health check rolls a host back', async () => {
@@ -93,7 +97,11 @@ describe('HAProxy state as found', () => {
     const [vm] = rolledBack;
     expect(hosts[vm!.name].steps.map((s: { name: string }) => s.name)).toContain('rollback-enable');
     expect(await current(vm!.name)).toBe('releases/v4');
-    for (const each of fleet.vms) expect(await stateOf(each.name)).toEqual([['ready', 30], ['ready', 30]]);
+    for (const each of fleet.vms)
+      expect(await stateOf(each.name)).toEqual([
+        ['ready', 30],
+        ['ready', 30],
+      ]);
   });
 
   it('restores each box its own found weight when autoRollback takes back a host that was DONE', async () => {

@@ -60,7 +60,10 @@ async function dryRunWeights(fleet: Fleet, v: Vesemir) {
 async function enableLog(v: Vesemir, id: string, host: string): Promise<string> {
   const res = await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}/logs?host=${host}&step=enable` });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json().steps.map((s: { stdout: string }) => s.stdout).join('');
+  return res
+    .json()
+    .steps.map((s: { stdout: string }) => s.stdout)
+    .join('');
 }
 
 describe('servers at HAProxy default weight 1', () => {

@@ -1,9 +1,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { DEFAULT_PROVISIONING_SECTION } from '../../src/domain/provisioning-catalog.ts';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type ProctorRunner, startProctorRunner } from '../fleet/proctor-runner.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -23,7 +23,10 @@ beforeAll(async () => {
     defaultDelayMs: 300,
   });
   // Short polls for the test; the rest of the default catalog as it ships.
-  appendFileSync(fleet.env.VESEMIR_APPS_FILE!, stringify({ provisioning: { ...DEFAULT_PROVISIONING_SECTION, deadlineMinutes: 2, poll: { initialSeconds: 0.2, maxSeconds: 1 } } }));
+  appendFileSync(
+    fleet.env.VESEMIR_APPS_FILE!,
+    stringify({ provisioning: { ...DEFAULT_PROVISIONING_SECTION, deadlineMinutes: 2, poll: { initialSeconds: 0.2, maxSeconds: 1 } } }),
+  );
   const tokenPath = join(fleet.dir, 'proctor-token');
   writeFileSync(tokenPath, runner.credentials.accessToken, { mode: 0o600 });
   v = await startVesemir(fleet, { PROCTOR_URL: runner.url, PROCTOR_EMAIL_ID: runner.credentials.emailId, PROCTOR_ACCESS_TOKEN_PATH: tokenPath });

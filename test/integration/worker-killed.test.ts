@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { startPostgres, type RunningPostgres } from '../fleet/postgres.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { lbStates } from '../support/fleet-probes.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
@@ -26,7 +26,14 @@ afterAll(async () => {
 
 describe('a worker killed mid-deploy', () => {
   it('finishes the deploy after a restart, every VM on v2 and none drained', async () => {
-    const env = { ...fleet.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: v.config.TEMPORAL_TASK_QUEUE, DATABASE_URL: pg.url, VESEMIR_DATA_DIR: `${fleet.dir}/worker-data`, LOG_LEVEL: 'info' };
+    const env = {
+      ...fleet.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: v.config.TEMPORAL_TASK_QUEUE,
+      DATABASE_URL: pg.url,
+      VESEMIR_DATA_DIR: `${fleet.dir}/worker-data`,
+      LOG_LEVEL: 'info',
+    };
     worker = await startWorkerProcess(env);
     const artifact = await fleet.release('v2');
     const res = await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v2', artifact, { concurrency: 2 }) });
@@ -34,10 +41,13 @@ describe('a worker killed mid-deploy', () => {
 
     // Kill it once a host has been drained and is between its steps.
     await expect
-      .poll(async () => {
-        const d = (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
-        return d.hosts.some((h: { steps: { name: string; status: string }[] }) => h.steps.some((s) => s.name === 'drain' && s.status === 'SUCCEEDED'));
-      }, { timeout: 30_000, interval: 20 })
+      .poll(
+        async () => {
+          const d = (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
+          return d.hosts.some((h: { steps: { name: string; status: string }[] }) => h.steps.some((s) => s.name === 'drain' && s.status === 'SUCCEEDED'));
+        },
+        { timeout: 30_000, interval: 20 },
+      )
       .toBe(true);
     await worker.kill();
     const during = await lbStates(fleet);

@@ -4,10 +4,10 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.ts';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
+import { activityDepsFromConfig } from '../../src/wiring.ts';
 import { createWorker } from '../../src/worker.ts';
 import { lockWorkflowId } from '../../src/workflows/definitions.ts';
-import { activityDepsFromConfig } from '../../src/wiring.ts';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { bundleWithExtraHostStep } from '../support/changed-bundle.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -55,12 +55,16 @@ const buildIdOf = async (id: string) =>
 describe('upgrading Vesemir with worker versioning', () => {
   it('finishes a running deploy on version A while new deploys run on version B; A drains and stops; nothing fails', async () => {
     const bake = { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 20 };
-    const first = (await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v2', await fleet.release('v2'), { haproxy: bake }) })).json();
+    const first = (
+      await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v2', await fleet.release('v2'), { haproxy: bake }) })
+    ).json();
     await expect.poll(() => buildIdOf(first.id), { timeout: 20_000 }).toBe('A');
 
     const b = await versionB();
     try {
-      await expect.poll(async () => (await cli('worker', 'deployment', 'describe', '--name', deploymentName)).versionSummaries?.length ?? 0, { timeout: 20_000 }).toBe(2);
+      await expect
+        .poll(async () => (await cli('worker', 'deployment', 'describe', '--name', deploymentName)).versionSummaries?.length ?? 0, { timeout: 20_000 })
+        .toBe(2);
       await cli('worker', 'deployment', 'set-current-version', '--deployment-name', deploymentName, '--build-id', 'B', '--yes');
 
       const second = (await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v3', await fleet.release('v3')) })).json();
@@ -71,16 +75,19 @@ describe('upgrading Vesemir with worker versioning', () => {
       expect(await buildIdOf(first.id)).toBe('A');
       expect(await buildIdOf(second.id)).toBe('B');
       // B's hosts ran its extra first step; A's did not.
-      const hostHistory = async (id: string) =>
-        JSON.stringify(await v.ctx.client.workflow.getHandle(`deploy-${id}/host/${fleet.vms[0]!.name}`).fetchHistory());
+      const hostHistory = async (id: string) => JSON.stringify(await v.ctx.client.workflow.getHandle(`deploy-${id}/host/${fleet.vms[0]!.name}`).fetchHistory());
       expect((await hostHistory(second.id)).match(/pruneReleases/g)?.length).toBe(2);
       expect((await hostHistory(first.id)).match(/pruneReleases/g)?.length).toBe(1);
 
       await expect
-        .poll(async () => (await cli('worker', 'deployment', 'describe-version', '--deployment-name', deploymentName, '--build-id', 'A')).drainageInfo?.drainageStatus, {
-          timeout: 40_000,
-          interval: 1000,
-        })
+        .poll(
+          async () =>
+            (await cli('worker', 'deployment', 'describe-version', '--deployment-name', deploymentName, '--build-id', 'A')).drainageInfo?.drainageStatus,
+          {
+            timeout: 40_000,
+            interval: 1000,
+          },
+        )
         .toMatch(/drained/i);
       // The long-lived lock is not pinned: it moves to each new version.
       const lock = await v.ctx.client.workflow.getHandle(lockWorkflowId(v.config.TEMPORAL_TASK_QUEUE, fleet.app.name, fleet.app.environment)).describe();

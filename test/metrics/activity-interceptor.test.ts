@@ -15,7 +15,16 @@ const step = { deploymentId: 'd-1234abcd', application: 'shop', host, version: '
 async function run(metrics: Metrics, activityType: string, input: unknown, fn: () => Promise<unknown>) {
   const lines: Record<string, unknown>[] = [];
   const sdk: LogEntry[] = [];
-  const logger = createLogger('debug', {}, new Writable({ write: (chunk, _e, cb) => { lines.push(JSON.parse(String(chunk))); cb(); } }));
+  const logger = createLogger(
+    'debug',
+    {},
+    new Writable({
+      write: (chunk, _e, cb) => {
+        lines.push(JSON.parse(String(chunk)));
+        cb();
+      },
+    }),
+  );
   const env = new MockActivityEnvironment(
     { activityType },
     { interceptors: [activityInterceptors(metrics)], logger: new DefaultLogger('DEBUG', (e) => sdk.push(e)) },
@@ -41,9 +50,16 @@ describe('activity interceptor', () => {
     const metrics = createMetrics({ processMetrics: false });
     const { lines, sdk, outcome } = await run(metrics, 'stageRelease', step, async () => undefined);
     expect(outcome).toBe('ok');
-    expect(lines).toEqual([expect.objectContaining({ msg: 'inside the activity', deploymentId: 'd-1234abcd', host: 'shop-1', step: 'stage', activity: 'stageRelease' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'inside the activity', deploymentId: 'd-1234abcd', host: 'shop-1', step: 'stage', activity: 'stageRelease' }),
+    ]);
     for (const message of ['through the SDK logger', 'Activity completed']) {
-      expect(sdk.find((e) => e.message === message)?.meta).toMatchObject({ deploymentId: 'd-1234abcd', host: 'shop-1', step: 'stage', activityType: 'stageRelease' });
+      expect(sdk.find((e) => e.message === message)?.meta).toMatchObject({
+        deploymentId: 'd-1234abcd',
+        host: 'shop-1',
+        step: 'stage',
+        activityType: 'stageRelease',
+      });
     }
     const counts = (await metrics.hostStepDuration.get()).values.filter((v) => v.metricName === 'vesemir_host_step_duration_seconds_count');
     expect(counts.map((v) => ({ ...v.labels, value: v.value }))).toEqual([{ step: 'stage', outcome: 'success', value: 1 }]);
@@ -99,7 +115,11 @@ describe('activity interceptor', () => {
   });
 
   it('reads the fields of bookkeeping activities too', () => {
-    expect(activityLogFields('setHostStatus', { deploymentId: 'd-1', host: 'shop-2', status: 'DONE' })).toEqual({ activity: 'setHostStatus', deploymentId: 'd-1', host: 'shop-2' });
+    expect(activityLogFields('setHostStatus', { deploymentId: 'd-1', host: 'shop-2', status: 'DONE' })).toEqual({
+      activity: 'setHostStatus',
+      deploymentId: 'd-1',
+      host: 'shop-2',
+    });
     expect(activityLogFields('discover', { deploymentId: 'd-1', hostQuery: 'q' })).toEqual({ activity: 'discover', deploymentId: 'd-1' });
     expect(activityLogFields('verifyArtifact', 'not an object')).toEqual({ activity: 'verifyArtifact' });
   });

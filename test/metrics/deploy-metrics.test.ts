@@ -89,7 +89,9 @@ describe('observability of a deploy', () => {
   it("includes the Temporal SDK's own metrics from its exporter", () => {
     expect(sampleValue(samples, 'vesemir_temporal_sdk_metrics_up')).toBe(1);
     const sdk = new Set(samples.filter((s) => s.name.startsWith('temporal_')).map((s) => s.name));
-    expect([...sdk]).toEqual(expect.arrayContaining([expect.stringMatching(/^temporal_activity_execution_latency/), expect.stringMatching(/^temporal_workflow_completed/)]));
+    expect([...sdk]).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^temporal_activity_execution_latency/), expect.stringMatching(/^temporal_workflow_completed/)]),
+    );
   });
 
   it('writes JSON lines whose activity lines carry the deployment, host and step', () => {

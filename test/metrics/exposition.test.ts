@@ -8,7 +8,8 @@ import { freePort } from '../fleet/net.ts';
 import { parseSamples, sampleValue } from './prom-text.ts';
 
 // A stand-in for the SDK's Prometheus exporter: the format is all that matters here.
-const sdkText = '# HELP temporal_worker_task_slots_available x\n# TYPE temporal_worker_task_slots_available gauge\ntemporal_worker_task_slots_available{worker_type="ActivityWorker"} 100\n';
+const sdkText =
+  '# HELP temporal_worker_task_slots_available x\n# TYPE temporal_worker_task_slots_available gauge\ntemporal_worker_task_slots_available{worker_type="ActivityWorker"} 100\n';
 const exporter = createServer((req, res) => (req.url === '/metrics' ? res.end(sdkText) : res.writeHead(404).end()));
 let bind: string;
 beforeAll(async () => {

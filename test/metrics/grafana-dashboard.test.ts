@@ -35,4 +35,3 @@ describe('grafana/vesemir-dashboard.json', () => {
     expect(dashboard.uid).toBe('vesemir');
   });
 });
-

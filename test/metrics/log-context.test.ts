@@ -4,7 +4,16 @@ import { createLogger, stepLogger, withLogFields } from '../../src/logger.ts';
 
 function captured() {
   const raw: string[] = [];
-  const logger = createLogger('info', { role: 'test' }, new Writable({ write: (chunk, _e, cb) => { raw.push(String(chunk)); cb(); } }));
+  const logger = createLogger(
+    'info',
+    { role: 'test' },
+    new Writable({
+      write: (chunk, _e, cb) => {
+        raw.push(String(chunk));
+        cb();
+      },
+    }),
+  );
   return { logger, raw, lines: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 

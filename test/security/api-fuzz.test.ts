@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { startVesemir, type Vesemir } from '../support/vesemir.ts';
 
 // Property-based fuzzing of every route in the OpenAPI document: random and
@@ -20,7 +20,25 @@ afterAll(async () => {
   await fleet?.stop();
 });
 
-const nasty = fc.constantFrom('', ' ', '..', '../../etc/passwd', '; touch /tmp/x', '$(id)', '`id`', '%00', '\u0000', 'a'.repeat(5000), '{}', '[]', 'null', '-1', '1e309', '😀', 'd-00000000');
+const nasty = fc.constantFrom(
+  '',
+  ' ',
+  '..',
+  '../../etc/passwd',
+  '; touch /tmp/x',
+  '$(id)',
+  '`id`',
+  '%00',
+  '\u0000',
+  'a'.repeat(5000),
+  '{}',
+  '[]',
+  'null',
+  '-1',
+  '1e309',
+  '😀',
+  'd-00000000',
+);
 const scalar = fc.oneof(fc.string(), nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
 
 /** A valid deploy body with some fields replaced by junk, removed or added. */
@@ -46,8 +64,15 @@ describe('API fuzzing', () => {
     const request = fc.record({
       route: fc.constantFrom(...routes),
       param: fc.oneof(fc.string(), nasty),
-      query: fc.dictionary(fc.constantFrom('application', 'environment', 'status', 'limit', 'host', 'step', 'dryRun', 'osVersion'), fc.oneof(fc.string(), nasty)),
-      body: fc.oneof(fc.anything(), mutatedBody(valid), mutatedBody({ application: 'shop', environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 1 })),
+      query: fc.dictionary(
+        fc.constantFrom('application', 'environment', 'status', 'limit', 'host', 'step', 'dryRun', 'osVersion'),
+        fc.oneof(fc.string(), nasty),
+      ),
+      body: fc.oneof(
+        fc.anything(),
+        mutatedBody(valid),
+        mutatedBody({ application: 'shop', environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 1 }),
+      ),
       headers: fc.dictionary(fc.constantFrom('idempotency-key', 'content-type', 'authorization'), fc.oneof(fc.string(), nasty)),
     });
     let sent = 0;
@@ -60,7 +85,9 @@ describe('API fuzzing', () => {
           method: route.method as 'GET',
           url: search ? `${url}?${search}` : url,
           headers: headers as Record<string, string>,
-          ...(route.method === 'GET' ? {} : { payload: JSON.stringify(body) ?? 'null', headers: { ...(headers as object), 'content-type': 'application/json' } }),
+          ...(route.method === 'GET'
+            ? {}
+            : { payload: JSON.stringify(body) ?? 'null', headers: { ...(headers as object), 'content-type': 'application/json' } }),
         });
         sent++;
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);

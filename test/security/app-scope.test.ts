@@ -5,7 +5,7 @@ import { TcpLbRuntime } from '../../src/adapters/haproxy/tcp-runtime.ts';
 import { hashToken, loadTokens } from '../../src/api/auth.ts';
 import { parseServersState, showServersStateCommand } from '../../src/domain/haproxy.ts';
 import type { LbServerState } from '../../src/domain/ports.ts';
-import { startFleet, type Fleet, type SecondApp } from '../fleet/fleet.ts';
+import { type Fleet, type SecondApp, startFleet } from '../fleet/fleet.ts';
 import { startVesemir, type Vesemir } from '../support/vesemir.ts';
 
 // Two applications of two teams on one goiardi and one HAProxy (two
@@ -69,7 +69,8 @@ function watchBackend(f: Fleet, backend: string) {
 }
 
 const auth = { authorization: `Bearer ${PAYMENTS}` };
-const post = (body: object, dryRun = false) => v.api.inject({ method: 'POST', url: `/v1/deployments${dryRun ? '?dryRun=true' : ''}`, payload: body, headers: auth });
+const post = (body: object, dryRun = false) =>
+  v.api.inject({ method: 'POST', url: `/v1/deployments${dryRun ? '?dryRun=true' : ''}`, payload: body, headers: auth });
 
 /** waitForDeployment with the payments token (auth is on here). */
 async function finished(id: string) {
@@ -142,7 +143,14 @@ describe('the application scope is the ceiling', () => {
   it('never finds more than the scope, whatever the accepted query says (node sets compared)', async () => {
     const everything = names(await fleet.chef.admin.searchNodes('name:*'));
     expect(everything).toEqual(expect.arrayContaining([...shopVms(), ...blogNodes()]));
-    for (const query of ['(tags:app-blog OR tags:app-shop)', 'tags:app-blog OR name:blog-vm1', 'NOT tags:app-shop', 'name:*vm* OR name:*lb*', 'NOT name:shop-vm1', 'chef_environment:production']) {
+    for (const query of [
+      '(tags:app-blog OR tags:app-shop)',
+      'tags:app-blog OR name:blog-vm1',
+      'NOT tags:app-shop',
+      'name:*vm* OR name:*lb*',
+      'NOT name:shop-vm1',
+      'chef_environment:production',
+    ]) {
       const res = await post(request({ chef: { tags: [fleet.app.vmTag], query } }), true);
       expect(res.statusCode, query).toBe(200);
       const found = names(res.json().hosts);
@@ -184,7 +192,8 @@ describe('the application scope is the ceiling', () => {
 
   it('deploys end to end to the nodes tagged `app:shop` (escaped), and the other backend never leaves READY', async () => {
     const tagged = fleet.vms.slice(0, 2);
-    for (const vm of tagged) await fleet.chef.admin.upsertNode({ name: vm.name, environment: fleet.app.environment, tags: [fleet.app.vmTag, 'app:shop'], ipaddress: vm.address });
+    for (const vm of tagged)
+      await fleet.chef.admin.upsertNode({ name: vm.name, environment: fleet.app.environment, tags: [fleet.app.vmTag, 'app:shop'], ipaddress: vm.address });
     const res = await post(minimal({ chef: { tags: ['app:shop'] }, version: 'v2' }));
     expect(res.statusCode).toBe(202);
     const done = await finished(res.json().id);

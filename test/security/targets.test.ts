@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { replayDeployment } from '../../src/replay.ts';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { knownHostsText } from '../fleet/keys.ts';
 import { lbStates } from '../support/fleet-probes.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';

@@ -1,10 +1,10 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { DeployActivities } from '../../src/activities/index.ts';
+import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
 import { type DeployRequest, deployRequestSchema } from '../../src/domain/deploy-request.ts';
 import type { DeploymentStatus, HostStatus } from '../../src/domain/deployment.ts';
 import type { Host } from '../../src/domain/ports.ts';
-import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
 
 export interface FakeWorld {
   hosts: Host[];
@@ -44,7 +44,13 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     async discover({ haproxy }) {
       // The real one resolves against the applications file; here the request's backend is the scope.
       const [hostQuery, loadBalancerQuery] = ['tags:app\\-shop', 'tags:lb\\-shop'];
-      const targets = { hostQuery, loadBalancerQuery, hostScopeQuery: hostQuery, loadBalancerScopeQuery: loadBalancerQuery, backend: haproxy?.backend ?? 'shop' };
+      const targets = {
+        hostQuery,
+        loadBalancerQuery,
+        hostScopeQuery: hostQuery,
+        loadBalancerScopeQuery: loadBalancerQuery,
+        backend: haproxy?.backend ?? 'shop',
+      };
       return { hosts: world.hosts, loadBalancers: world.loadBalancers, targets };
     },
     async setDeploymentStatus({ status }) {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
+import { type DevServer, startDevServer } from '../../src/temporal/dev-server.ts';
 import { freePort } from '../fleet/net.ts';
 
 /**

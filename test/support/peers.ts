@@ -13,7 +13,5 @@ export function requireExecutable(name: string, candidates: string[]): string {
       // try the next one
     }
   }
-  throw new Error(
-    `peer '${name}' not found (looked in ${candidates.join(', ')}); run scripts/install-deps.sh`,
-  );
+  throw new Error(`peer '${name}' not found (looked in ${candidates.join(', ')}); run scripts/install-deps.sh`);
 }

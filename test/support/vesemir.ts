@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
@@ -7,9 +8,8 @@ import type { TokenTable } from '../../src/api/auth.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Context, openContext } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
-import { apiFromContext, runWorker, workerFromContext } from '../../src/services.ts';
 import type { Metrics } from '../../src/metrics/registry.ts';
-import type { Worker } from '@temporalio/worker';
+import { apiFromContext, runWorker, workerFromContext } from '../../src/services.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { workflowBundle } from './temporal.ts';
 

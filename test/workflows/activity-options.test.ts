@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { msToNumber } from '@temporalio/common/lib/time.js';
+import { describe, expect, it } from 'vitest';
 import * as options from '../../src/workflows/activity-options.ts';
 
 // A worker killed under a running activity is only noticed through the

@@ -16,7 +16,14 @@ describe('workflow bundle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vesemir-bundle-'));
     writeFileSync(join(dir, 'index.ts'), "import { readFileSync } from 'node:fs';\nexport async function bad() { return readFileSync('/etc/hostname'); }\n");
     const errors: string[] = [];
-    const logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string, meta?: unknown) => errors.push(`${m} ${JSON.stringify(meta)}`) };
+    const logger = {
+      log() {},
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error: (m: string, meta?: unknown) => errors.push(`${m} ${JSON.stringify(meta)}`),
+    };
     await expect(bundleWorkflowCode({ workflowsPath: join(dir, 'index.ts'), logger })).rejects.toThrow(/Webpack finished with errors/);
     expect(errors.join('\n')).toMatch(/node:fs|'fs'/);
   });

@@ -10,8 +10,8 @@ import { createVmActivities } from '../../src/activities/vm-activities.ts';
 import { ProctorClient } from '../../src/adapters/proctor/client.ts';
 import { type Db, openDb } from '../../src/adapters/store/db.ts';
 import { SqlVmStore } from '../../src/adapters/store/vm-store.ts';
-import { installErrorHandler } from '../../src/api/errors.ts';
 import { auth } from '../../src/api/auth.ts';
+import { installErrorHandler } from '../../src/api/errors.ts';
 import { VmRequestService } from '../../src/api/vm-request-service.ts';
 import { vmLinkBuilder, vmsRoutes } from '../../src/api/vms-routes.ts';
 import { buildProvisioningCatalog, DEFAULT_PROVISIONING_SECTION } from '../../src/domain/provisioning-catalog.ts';
@@ -92,7 +92,13 @@ afterAll(async () => {
 });
 
 const body = (application: string, extra: Record<string, unknown> = {}) => ({
-  application, environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 2, ...extra,
+  application,
+  environment: 'production',
+  team: 'payments',
+  stack: 'java',
+  osVersion: 'ubuntu-22.04',
+  count: 2,
+  ...extra,
 });
 const freshApp = () => `shop${randomUUID().slice(0, 6)}`;
 const post = (payload: unknown, key?: string) =>
@@ -109,16 +115,31 @@ describe('createVms on the dev server, through the API', () => {
     const accepted = await post(body(application));
     expect(accepted.statusCode).toBe(202);
     const { id, vms, links } = accepted.json();
-    expect(vms).toEqual([{ name: vm1, status: 'REQUESTED' }, { name: vm2, status: 'REQUESTED' }]);
+    expect(vms).toEqual([
+      { name: vm1, status: 'REQUESTED' },
+      { name: vm2, status: 'REQUESTED' },
+    ]);
     expect(links).toEqual({ self: `http://api/v1/vm-requests/${id}`, temporalUi: `http://ui/namespaces/default/workflows/create-vms-${id}` });
 
     const outcome = await finished(id);
     await recordWorkflow(t.client, `create-vms-${id}`, 'vms-created');
-    expect(outcome.vms.map((v) => [v.name, v.status])).toEqual([[vm1, 'READY'], [vm2, 'READY']]);
+    expect(outcome.vms.map((v) => [v.name, v.status])).toEqual([
+      [vm1, 'READY'],
+      [vm2, 'READY'],
+    ]);
     for (const name of [vm1, vm2]) {
       const view = await get(`/v1/vms/${name}`);
-      expect(view).toMatchObject({ status: 'READY', address: runner.execution(name)?.address, jobName: runner.execution(name)?.name, machineType: 'n2-standard-2' });
-      expect(view.transitions.map((tr: { from: string; to: string }) => `${tr.from}→${tr.to}`)).toEqual(['null→REQUESTED', 'REQUESTED→PROVISIONING', 'PROVISIONING→READY']);
+      expect(view).toMatchObject({
+        status: 'READY',
+        address: runner.execution(name)?.address,
+        jobName: runner.execution(name)?.name,
+        machineType: 'n2-standard-2',
+      });
+      expect(view.transitions.map((tr: { from: string; to: string }) => `${tr.from}→${tr.to}`)).toEqual([
+        'null→REQUESTED',
+        'REQUESTED→PROVISIONING',
+        'PROVISIONING→READY',
+      ]);
       expect(runner.jobsCreated(name)).toBe(1);
     }
     expect(runner.submissions(vm1)).toBe(2);
@@ -166,7 +187,12 @@ describe('createVms on the dev server, through the API', () => {
   it('refuses bad input naming the field, and unknown platforms listing the supported ones', async () => {
     const bad = await post(body('shop', { count: 0, osVersion: 'Ubuntu 22' }));
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().issues.map((i: { field: string }) => i.field).sort()).toEqual(['body.count', 'body.osVersion']);
+    expect(
+      bad
+        .json()
+        .issues.map((i: { field: string }) => i.field)
+        .sort(),
+    ).toEqual(['body.count', 'body.osVersion']);
     const unknown = await post(body('shop', { stack: 'cobol' }));
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json()).toMatchObject({ error: 'UnsupportedPlatform', message: expect.stringContaining('java/ubuntu-22.04') });
@@ -227,7 +253,12 @@ describe('createVms on the time-skipping server', () => {
     };
     const slow = buildProvisioningCatalog(DEFAULT_PROVISIONING_SECTION); // 30 minutes, polls 2 s doubling to 60 s
     const { record } = await store.createRequest({
-      ...body(application, { count: 1 }), machineType: 'n2-standard-2', id: `vr-${randomUUID()}`, workflowId: 'unused', requestedBy: 'payments', createdAt: new Date(),
+      ...body(application, { count: 1 }),
+      machineType: 'n2-standard-2',
+      id: `vr-${randomUUID()}`,
+      workflowId: 'unused',
+      requestedBy: 'payments',
+      createdAt: new Date(),
     } as Parameters<SqlVmStore['createRequest']>[0]);
     const taskQueue = 'create-vms-time-skipping';
     const w = await Worker.create({
@@ -241,7 +272,17 @@ describe('createVms on the time-skipping server', () => {
       env.client.workflow.execute('createVms', {
         workflowId: `create-vms-${record.id}`,
         taskQueue,
-        args: [{ requestId: record.id, application, environment: 'production', team: 'payments', vms: [record.vms[0]!.name], deadlineSeconds: slow.deadlineSeconds, poll: slow.poll }],
+        args: [
+          {
+            requestId: record.id,
+            application,
+            environment: 'production',
+            team: 'payments',
+            vms: [record.vms[0]!.name],
+            deadlineSeconds: slow.deadlineSeconds,
+            poll: slow.poll,
+          },
+        ],
       }),
     )) as CreateVmsOutcome;
     await recordWorkflow(env.client, `create-vms-${record.id}`, 'vms-deadline');
@@ -253,7 +294,10 @@ describe('createVms on the time-skipping server', () => {
     });
     expect(polls.map((p) => p.attempt)).toEqual(polls.map((_, i) => i + 1));
     // The first attempt's own time is when it was scheduled; each later one records when its wait began.
-    const waits = polls.slice(1).map((p, i) => Math.round((p.scheduledAt - polls[i]!.scheduledAt) / 1000)).slice(1);
+    const waits = polls
+      .slice(1)
+      .map((p, i) => Math.round((p.scheduledAt - polls[i]!.scheduledAt) / 1000))
+      .slice(1);
     expect(waits.slice(0, 6)).toEqual([2, 4, 8, 16, 32, 60]);
     expect(waits.slice(5).every((s) => s === 60)).toBe(true);
     expect(polls.at(-1)!.scheduledAt - polls[0]!.scheduledAt).toBeLessThanOrEqual(1800_000);

@@ -25,7 +25,11 @@ async function run(world: FakeWorld, req: DeployRequest, during?: (handle: Workf
   const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
   try {
     const id = `d-${randomUUID()}`;
-    const handle = await t.client.workflow.start('deploy', { workflowId: deployWorkflowId(id), taskQueue: t.taskQueue, args: [{ deploymentId: id, request: req }] });
+    const handle = await t.client.workflow.start('deploy', {
+      workflowId: deployWorkflowId(id),
+      taskQueue: t.taskQueue,
+      args: [{ deploymentId: id, request: req }],
+    });
     await during?.(handle);
     const outcome = (await handle.result()) as DeployOutcome;
     if (fixture) await recordDeploy(t.client, id, fixture);
@@ -91,17 +95,22 @@ describe('hosts in maintenance before the deploy', () => {
     const world = newWorld(2);
     world.failing.add('vm1:health');
     world.failing.add('vm1:rollback-health');
-    const outcome = await run(world, request({ maxFailedHosts: 1, canary: { hosts: 1, requireApproval: true } }), async (handle) => {
-      await waitForApproval(handle);
-      expect(world.drained.has('vm1')).toBe(true);
-      world.failing.clear();
-      await handle.executeUpdate(retryUpdate);
-      for (let i = 0; (await handle.query(progressQuery)).hosts[0]?.status !== 'DONE'; i++) {
-        if (i > 200) throw new Error('the retried host never finished');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      await handle.executeUpdate(approveUpdate);
-    }, 'retried');
+    const outcome = await run(
+      world,
+      request({ maxFailedHosts: 1, canary: { hosts: 1, requireApproval: true } }),
+      async (handle) => {
+        await waitForApproval(handle);
+        expect(world.drained.has('vm1')).toBe(true);
+        world.failing.clear();
+        await handle.executeUpdate(retryUpdate);
+        for (let i = 0; (await handle.query(progressQuery)).hosts[0]?.status !== 'DONE'; i++) {
+          if (i > 200) throw new Error('the retried host never finished');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await handle.executeUpdate(approveUpdate);
+      },
+      'retried',
+    );
     expect(outcome.status).toBe('SUCCEEDED');
     expect(outcome.hosts.find((h) => h.name === 'vm1')).toMatchObject({ status: 'DONE', round: 2 });
     expect(callsOf(world, 'vm1').slice(-8)).toEqual(DEPLOY_STEPS);

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import { cancelUpdate, deployWorkflowId } from '../../src/workflows/definitions.ts';
-import { fakeActivities, fakeDeployRequest, newWorld, type FakeWorld } from '../support/fake-activities.ts';
+import { type FakeWorld, fakeActivities, fakeDeployRequest, newWorld } from '../support/fake-activities.ts';
 import { recordDeploy } from '../support/record-fixture.ts';
-import { temporalHarness, type TemporalHarness } from '../support/temporal.ts';
+import { type TemporalHarness, temporalHarness } from '../support/temporal.ts';
 
 // The deploy workflow's orchestration on the real Temporal dev server, with
 // activities swapped for object literals over an in-memory fleet.
@@ -19,7 +19,6 @@ afterAll(async () => {
 });
 
 const request = (overrides: Partial<DeployRequest> = {}) => fakeDeployRequest({ concurrency: 2, ...overrides });
-
 
 async function run(world: FakeWorld, req: DeployRequest, fixture?: string) {
   const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
@@ -102,7 +101,13 @@ describe('deploy workflow', () => {
       await recordDeploy(t.client, id, 'cancelled');
       expect(outcome.status).toBe('CANCELLED');
       expect(world.current.get('vm1')).toBe('v1');
-      expect(world.calls.filter((c) => c.startsWith('vm1:rollback-'))).toEqual(['vm1:rollback-drain', 'vm1:rollback-activate', 'vm1:rollback-restart', 'vm1:rollback-health', 'vm1:rollback-enable']);
+      expect(world.calls.filter((c) => c.startsWith('vm1:rollback-'))).toEqual([
+        'vm1:rollback-drain',
+        'vm1:rollback-activate',
+        'vm1:rollback-restart',
+        'vm1:rollback-health',
+        'vm1:rollback-enable',
+      ]);
       expect(world.calls.some((c) => c.startsWith('vm3:'))).toBe(false);
       expect(world.drained.size).toBe(0);
       expect(world.hostStatus.get('vm4')).toBe('SKIPPED');
@@ -117,7 +122,11 @@ describe('deploy workflow', () => {
     const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world, 300));
     try {
       const start = (id: string) =>
-        t.client.workflow.start('deploy', { workflowId: deployWorkflowId(id), taskQueue: t.taskQueue, args: [{ deploymentId: id, request: request({ concurrency: 1 }) }] });
+        t.client.workflow.start('deploy', {
+          workflowId: deployWorkflowId(id),
+          taskQueue: t.taskQueue,
+          args: [{ deploymentId: id, request: request({ concurrency: 1 }) }],
+        });
       const first = await start(`d-${randomUUID()}`);
       while (!world.calls.includes('vm1:stage')) await new Promise((r) => setTimeout(r, 20));
       await first.terminate('operator gave up on it');

@@ -100,9 +100,7 @@ export function authorizationHeaders(signatureBase64: string): Record<string, st
 export function signCanonical(canonical: string, privateKeyPem: string, version: ChefSignVersion): string {
   const data = Buffer.from(canonical, 'utf8');
   const signature =
-    version === '1.0'
-      ? privateEncrypt({ key: privateKeyPem, padding: constants.RSA_PKCS1_PADDING }, data)
-      : sign('sha256', data, privateKeyPem);
+    version === '1.0' ? privateEncrypt({ key: privateKeyPem, padding: constants.RSA_PKCS1_PADDING }, data) : sign('sha256', data, privateKeyPem);
   return signature.toString('base64');
 }
 

@@ -46,13 +46,15 @@ export function parseKnownHosts(text: string): KnownHosts {
     return entries.filter((e) => e.matches(name));
   };
   return {
-    fingerprintsFor: (address, port) => matching(address, port).filter((e) => !e.revoked).map((e) => e.fingerprint),
+    fingerprintsFor: (address, port) =>
+      matching(address, port)
+        .filter((e) => !e.revoked)
+        .map((e) => e.fingerprint),
     keysFor: (address, port) =>
       matching(address, port)
         .filter((e) => !e.revoked)
         .map(({ keyType, fingerprint }) => ({ keyType, fingerprint })),
-    isRevoked: (address, port, fingerprint) =>
-      matching(address, port).some((e) => e.revoked && e.fingerprint === fingerprint),
+    isRevoked: (address, port, fingerprint) => matching(address, port).some((e) => e.revoked && e.fingerprint === fingerprint),
   };
 }
 
@@ -102,6 +104,9 @@ function hostMatcher(hosts: string): (name: string) => boolean {
 }
 
 function globMatch(pattern: string, name: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${regex}$`, 'i').test(name);
 }

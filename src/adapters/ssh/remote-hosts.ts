@@ -1,4 +1,4 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { type Socket, connect as tcpConnect } from 'node:net';
 import { Client } from 'ssh2';
 import type { Host, RemoteHosts, RemoteSession } from '../../domain/ports.ts';
 import { HostKeyMismatchError, HostKeyUnknownError, SshConnectError } from './errors.ts';
@@ -21,15 +21,7 @@ export interface Ssh2RemoteHostsOptions {
 }
 
 /** Host-key algorithms ssh2 knows, in its default order of preference. */
-const HOST_KEY_ALGORITHMS = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'rsa-sha2-512',
-  'rsa-sha2-256',
-  'ssh-rsa',
-];
+const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 /**
  * RemoteHosts over ssh2 with pinned host keys: a host whose key is not in
@@ -52,8 +44,7 @@ export class Ssh2RemoteHosts implements RemoteHosts {
   async connect(host: Host): Promise<RemoteSession> {
     const { address } = host;
     const port = this.port;
-    const failure = (reason: string, cause?: unknown) =>
-      new SshConnectError({ host: host.name, address, port, reason, cause });
+    const failure = (reason: string, cause?: unknown) => new SshConnectError({ host: host.name, address, port, reason, cause });
     const deadline = Date.now() + this.connectTimeoutMs;
     const sock = await this.openSocket(address, port, failure);
     const pinned = this.options.knownHosts.keysFor(address, port);
@@ -125,8 +116,6 @@ export class Ssh2RemoteHosts implements RemoteHosts {
  * that changed its key type still reports a proper mismatch.
  */
 function preferPinnedTypes(keyTypes: string[]): string[] {
-  const preferred = HOST_KEY_ALGORITHMS.filter((algo) =>
-    keyTypes.some((type) => type === algo || (type === 'ssh-rsa' && algo.startsWith('rsa-sha2-'))),
-  );
+  const preferred = HOST_KEY_ALGORITHMS.filter((algo) => keyTypes.some((type) => type === algo || (type === 'ssh-rsa' && algo.startsWith('rsa-sha2-'))));
   return [...preferred, ...HOST_KEY_ALGORITHMS.filter((algo) => !preferred.includes(algo))];
 }

@@ -109,15 +109,12 @@ export class Ssh2Session implements RemoteSession {
   }
 
   async upload(data: Buffer, remotePath: string, mode?: number): Promise<void> {
-    const fail = (reason: string, cause?: unknown) =>
-      new SshUploadError({ host: this.host.name, remotePath, reason, cause });
+    const fail = (reason: string, cause?: unknown) => new SshUploadError({ host: this.host.name, remotePath, reason, cause });
     const sftp = await this.openSftp().catch((err: Error) => {
       throw fail(`could not open SFTP: ${err.message}`, err);
     });
     await new Promise<void>((resolve, reject) => {
-      sftp.writeFile(remotePath, data, mode === undefined ? {} : { mode }, (err) =>
-        err ? reject(fail(err.message, err)) : resolve(),
-      );
+      sftp.writeFile(remotePath, data, mode === undefined ? {} : { mode }, (err) => (err ? reject(fail(err.message, err)) : resolve()));
     });
     // The mode given at open time is filtered through sshd's umask; set it exactly.
     if (mode !== undefined) {

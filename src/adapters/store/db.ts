@@ -48,9 +48,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
   if (options.url && !isPostgresUrl(options.url)) {
     throw new Error(`database url must start with postgres:// or postgresql:// (got ${redactUrl(options.url)})`);
   }
-  const db = isPostgresUrl(options.url)
-    ? openPostgres(options.url, options.poolSize ?? 10)
-    : await openPglite(options.dataDir);
+  const db = isPostgresUrl(options.url) ? openPostgres(options.url, options.poolSize ?? 10) : await openPglite(options.dataDir);
   try {
     await migrate(db);
   } catch (err) {
@@ -112,8 +110,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   // PGlite also takes `memory://` and `idb://` style locations; only plain paths are directories.
   if (dataDir && !dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir);
-  const run = async <T>(target: PGlite | Transaction, sql: string, params?: readonly unknown[]) =>
-    (await target.query<T>(sql, normalize(params))).rows;
+  const run = async <T>(target: PGlite | Transaction, sql: string, params?: readonly unknown[]) => (await target.query<T>(sql, normalize(params))).rows;
 
   const txDb = (tx: Transaction): Db => {
     const self: Db = {

@@ -24,7 +24,10 @@ export const OUTPUT_TAIL_BYTES = 4 * 1024;
 /** Thrown when a write names a deployment (or host) the store has never seen. */
 export class DeploymentNotFoundError extends Error {
   readonly type = 'DeploymentNotFound';
-  constructor(readonly deploymentId: string, readonly host?: string) {
+  constructor(
+    readonly deploymentId: string,
+    readonly host?: string,
+  ) {
     super(host ? `deployment ${deploymentId} has no host ${host}` : `deployment ${deploymentId} not found`);
     this.name = 'DeploymentNotFoundError';
   }
@@ -35,8 +38,7 @@ const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(
 const TERMINAL = sqlList(TERMINAL_DEPLOYMENT_STATUSES);
 const STEP_ORDER = `array_position(ARRAY[${sqlList([...HOST_STEPS, ...ROLLBACK_STEPS])}]::text[], s.step)`;
 
-const placeholders = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 
 export class SqlDeploymentStore implements DeploymentStore {
   constructor(private readonly db: Db) {}
@@ -46,8 +48,7 @@ export class SqlDeploymentStore implements DeploymentStore {
       `INSERT INTO deployments (id, workflow_id, application, environment, team, version, requested_by, request, status, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [d.id, d.workflowId, d.application, d.environment, d.team, d.version, d.requestedBy,
-        JSON.stringify(d.request ?? null), d.status, d.createdAt],
+      [d.id, d.workflowId, d.application, d.environment, d.team, d.version, d.requestedBy, JSON.stringify(d.request ?? null), d.status, d.createdAt],
     );
     return { created: rows.length === 1 };
   }
@@ -96,10 +97,12 @@ export class SqlDeploymentStore implements DeploymentStore {
 
   /** Sets the host's status; its error is replaced (cleared when not given). */
   async setHostStatus(id: string, host: string, status: HostStatus, error?: string): Promise<void> {
-    const rows = await this.db.query(
-      `UPDATE deployment_hosts SET status = $3, error = $4 WHERE deployment_id = $1 AND name = $2 RETURNING name`,
-      [id, host, status, error],
-    );
+    const rows = await this.db.query(`UPDATE deployment_hosts SET status = $3, error = $4 WHERE deployment_id = $1 AND name = $2 RETURNING name`, [
+      id,
+      host,
+      status,
+      error,
+    ]);
     if (rows.length === 0) throw new DeploymentNotFoundError(id, host);
   }
 
@@ -112,9 +115,21 @@ export class SqlDeploymentStore implements DeploymentStore {
          status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at,
          command = excluded.command, exit_code = excluded.exit_code, stdout = excluded.stdout,
          stderr = excluded.stderr, error = excluded.error`,
-      [s.deploymentId, s.host, s.step, s.attempt, s.status, s.startedAt, s.finishedAt, s.command,
-        s.exitCode, s.stdout === undefined ? undefined : boundOutput(s.stdout),
-        s.stderr === undefined ? undefined : boundOutput(s.stderr), s.error, s.round ?? 1],
+      [
+        s.deploymentId,
+        s.host,
+        s.step,
+        s.attempt,
+        s.status,
+        s.startedAt,
+        s.finishedAt,
+        s.command,
+        s.exitCode,
+        s.stdout === undefined ? undefined : boundOutput(s.stdout),
+        s.stderr === undefined ? undefined : boundOutput(s.stderr),
+        s.error,
+        s.round ?? 1,
+      ],
     );
   }
 
@@ -163,10 +178,7 @@ export class SqlDeploymentStore implements DeploymentStore {
     const params: unknown[] = [id];
     const host = filter.host === undefined ? '' : `AND s.host = $${params.push(filter.host)}`;
     const step = filter.step === undefined ? '' : `AND s.step = $${params.push(filter.step)}`;
-    const rows = await this.db.query(
-      `SELECT s.* FROM ${this.orderedSteps()} WHERE s.deployment_id = $1 ${host} ${step} ${this.stepOrder()}`,
-      params,
-    );
+    const rows = await this.db.query(`SELECT s.* FROM ${this.orderedSteps()} WHERE s.deployment_id = $1 ${host} ${step} ${this.stepOrder()}`, params);
     return rows.map(toStep);
   }
 

@@ -1,4 +1,3 @@
-import { nextVmNames, vmNamePrefix } from '../../domain/vm-naming.ts';
 import {
   canTransition,
   type NewVmRequest,
@@ -13,6 +12,7 @@ import {
   type VmStore,
   type VmTransition,
 } from '../../domain/vm.ts';
+import { nextVmNames, vmNamePrefix } from '../../domain/vm-naming.ts';
 import type { Db } from './db.ts';
 import { type Row, text } from './rows.ts';
 
@@ -151,10 +151,7 @@ async function vmsOn(db: Db, rest: string, params: unknown[]): Promise<VmRecord[
   const rows = await db.query(`SELECT * FROM vms ${rest}`, params);
   if (rows.length === 0) return [];
   const names = rows.map((r) => String(r.name));
-  const steps = await db.query(
-    `SELECT * FROM vm_transitions WHERE vm_name IN (${placeholders(1, names.length)}) ORDER BY vm_name, position`,
-    names,
-  );
+  const steps = await db.query(`SELECT * FROM vm_transitions WHERE vm_name IN (${placeholders(1, names.length)}) ORDER BY vm_name, position`, names);
   const byVm = new Map<string, VmTransition[]>(names.map((n) => [n, []]));
   for (const t of steps) {
     byVm.get(String(t.vm_name))?.push({

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { collect, contextOf, type Ctx, int } from '../context.ts';
+import { type Ctx, collect, contextOf, int } from '../context.ts';
 import { type DeployFlags, deployBody, readBodyFile } from '../deploy-body.ts';
 import { EXIT_FAILED } from '../errors.ts';
 import { followDeployment } from '../follow.ts';

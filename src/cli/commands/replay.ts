@@ -29,7 +29,11 @@ export function replayCommand(program: Command, deps: CliDeps, exit: (code: numb
       if (ctx.json) ctx.printJson(reports);
       else if (reports.length === 0) ctx.warn(ctx.style.red(`no workflow history found for ${id}`));
       else {
-        ctx.print(reports.map((r) => (r.ok ? `${ctx.style.green('OK  ')}  ${r.workflowId}` : `${ctx.style.red('FAIL')}  ${r.workflowId}: ${r.error ?? 'nondeterministic'}`)));
+        ctx.print(
+          reports.map((r) =>
+            r.ok ? `${ctx.style.green('OK  ')}  ${r.workflowId}` : `${ctx.style.red('FAIL')}  ${r.workflowId}: ${r.error ?? 'nondeterministic'}`,
+          ),
+        );
         if (options.save) ctx.print(ctx.style.dim(`histories saved in ${options.save}`));
       }
       if (failed) exit(EXIT_FAILED);

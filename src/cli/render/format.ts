@@ -27,5 +27,8 @@ export function firstLine(s: string): string {
 
 /** The last `n` non-empty lines of some output. */
 export function tail(s: string, n: number): string[] {
-  return s.split('\n').filter((l) => l.trim() !== '').slice(-n);
+  return s
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-n);
 }

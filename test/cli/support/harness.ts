@@ -24,7 +24,8 @@ export async function fakeApi(routes: Record<string, Reply>) {
     const rec: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : undefined };
     requests.push(rec);
     const route = routes[`${rec.method} ${rec.url.split('?')[0]}`];
-    const reply = typeof route === 'function' ? route(rec) : (route ?? { status: 404, body: { error: 'NotFound', message: `no route ${rec.method} ${rec.url}` } });
+    const reply =
+      typeof route === 'function' ? route(rec) : (route ?? { status: 404, body: { error: 'NotFound', message: `no route ${rec.method} ${rec.url}` } });
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(reply.body));
   });
