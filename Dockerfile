@@ -20,4 +20,4 @@ USER node
 EXPOSE 8080
 # node --import tsx (not the tsx CLI): one process, so SIGTERM reaches main's graceful stop.
 # The flags are the service's node flags (src/node-options.ts).
-CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=30", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=30", "--import", "tsx", "src/app/main.ts"]

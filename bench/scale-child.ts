@@ -68,7 +68,7 @@ async function main(): Promise<ScaleResult> {
   const hosts = scaleHosts(count);
   const v = await startBenchVesemir({
     temporalAddress: address,
-    // A prebuilt bundle (as a deployment should ship it); without one the worker bundles here, as src/worker-main.ts does.
+    // A prebuilt bundle (as a deployment should ship it); without one the worker bundles here, as src/app/worker-process.ts does.
     bundle: values.bundle ? { code: readFileSync(values.bundle, 'utf8') } : await benchBundle(),
     env: { VESEMIR_APPS_FILE: appsFile },
     dataDir: join(dir, 'data'),

@@ -1,9 +1,9 @@
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { workflowsPath } from '../src/app/worker.ts';
 import { createLogger } from '../src/logger.ts';
 import { temporalCliPath } from '../src/temporal/binaries.ts';
 import { type DevServer, startDevServer } from '../src/temporal/dev-server.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
-import { workflowsPath } from '../src/worker.ts';
 import { freePort } from '../test/fleet/net.ts';
 
 /**

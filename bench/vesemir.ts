@@ -3,11 +3,12 @@ import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { ActivityDeps } from '../src/activities/deps.ts';
+import { apiFromContext } from '../src/app/api.ts';
+import { openContext } from '../src/app/context.ts';
+import { runWorker, workerFromContext } from '../src/app/worker.ts';
 import { type Config, loadConfig } from '../src/config.ts';
-import { openContext } from '../src/context.ts';
 import type { DeploymentStore } from '../src/domain/deployment.ts';
 import { createLogger } from '../src/logger.ts';
-import { apiFromContext, runWorker, workerFromContext } from '../src/services.ts';
 
 export interface BenchVesemir {
   config: Config;
@@ -30,7 +31,7 @@ export interface BenchVesemirOptions {
 }
 
 /**
- * Vesemir as `main` wires it (src/services.ts), in this process: the real
+ * Vesemir as `main` wires it (src/app/api.ts, src/app/worker.ts), in this process: the real
  * worker and activities, the API (driven by inject or real HTTP), PGlite or
  * Postgres, on a task queue of its own on the bench's dev server.
  */

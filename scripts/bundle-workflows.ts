@@ -3,7 +3,7 @@
 // images and for tests that restart workers. Usage: tsx scripts/bundle-workflows.ts OUT.js
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../src/worker.ts';
+import { workflowsPath } from '../src/app/worker.ts';
 
 const out = process.argv[2];
 if (!out) {

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 # The service's node flags (src/node-options.ts).
-exec npx tsx --max-semi-space-size=2 --heap-growing-percent=30 src/main.ts --demo "$@"
+exec npx tsx --max-semi-space-size=2 --heap-growing-percent=30 demo/main.ts "$@"

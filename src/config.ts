@@ -54,7 +54,7 @@ const schema = z.object({
   VESEMIR_PAYLOAD_KEY_PATH: optional,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /**
-   * What `src/main.ts` runs: `all` (worker + API, the embedded default), `api`
+   * What `src/app/main.ts` runs: `all` (worker + API, the embedded default), `api`
    * or `worker` (API_HOST:API_PORT then serves only /healthz and /metrics).
    */
   VESEMIR_ROLE: z.enum(ROLES).default('all'),

@@ -5,8 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { type History, historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { workflowsPath } from './app/worker.ts';
 import { AesGcmPayloadCodec } from './temporal/codec.ts';
-import { workflowsPath } from './worker.ts';
 import { deployWorkflowId } from './workflows/definitions.ts';
 
 /**

@@ -159,11 +159,11 @@ describe('docker-compose.yml', () => {
     expect(env.SSH_KEY_PATH).toBe('/etc/vesemir/id_ed25519');
   });
 
-  it('builds an image that runs src/main.ts from a context holding the sources', () => {
+  it('builds an image that runs src/app/main.ts from a context holding the sources', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toContain('RUN npm ci');
-    expect(dockerfile).toMatch(/^CMD \["node", ("--[a-z-]+=\d+", )*"--import", "tsx", "src\/main.ts"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", ("--[a-z-]+=\d+", )*"--import", "tsx", "src\/app\/main.ts"\]$/m);
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
       .split('\n')
       .map((l) => l.trim());

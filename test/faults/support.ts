@@ -7,13 +7,12 @@ import { createActivities } from '../../src/activities/index.ts';
 import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from '../../src/api/app.ts';
 import { DeploymentService } from '../../src/api/deployment-service.ts';
+import { activityDepsFromConfig, chefFromConfig } from '../../src/app/adapters.ts';
+import { type Context, openContext } from '../../src/app/context.ts';
+import { createWorker, runWorker, workerVersion } from '../../src/app/worker.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { type Context, openContext } from '../../src/context.ts';
 import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
 import { createLogger } from '../../src/logger.ts';
-import { runWorker, workerVersion } from '../../src/services.ts';
-import { activityDepsFromConfig, chefFromConfig } from '../../src/wiring.ts';
-import { createWorker } from '../../src/worker.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { pidsWithMountsOf } from '../fleet/namespaces.ts';
 import { lbStates } from '../support/fleet-probes.ts';
@@ -43,7 +42,7 @@ export interface ApiInstance {
   close(): Promise<void>;
 }
 
-/** The API as src/main.ts builds it for VESEMIR_ROLE=api: own DB pool, own Temporal client. */
+/** The API as src/app/service.ts builds it for VESEMIR_ROLE=api: own DB pool, own Temporal client. */
 export async function startApi(config: Config): Promise<ApiInstance> {
   const logger = createLogger(config.LOG_LEVEL);
   const ctx = await openContext(config, logger, config.TEMPORAL_ADDRESS!);

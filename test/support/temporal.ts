@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createWorker, workflowsPath } from '../../src/worker.ts';
+import { createWorker, workflowsPath } from '../../src/app/worker.ts';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 

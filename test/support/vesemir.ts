@@ -5,11 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import type { TokenTable } from '../../src/api/auth.ts';
+import { apiFromContext } from '../../src/app/api.ts';
+import { type Context, openContext } from '../../src/app/context.ts';
+import { runWorker, workerFromContext } from '../../src/app/worker.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { type Context, openContext } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Metrics } from '../../src/metrics/registry.ts';
-import { apiFromContext, runWorker, workerFromContext } from '../../src/services.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { workflowBundle } from './temporal.ts';
 

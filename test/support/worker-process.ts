@@ -30,11 +30,11 @@ export interface WorkerProcess {
 }
 
 /**
- * `src/worker-main.ts` as a real OS process (node --import tsx: one process,
+ * `src/app/worker-process.ts` as a real OS process (node --import tsx: one process,
  * so a SIGKILL really kills the worker), configured by `env`.
  */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/worker-process.ts'], {
     cwd: root,
     // A prebuilt bundle: restarts take a second instead of a webpack run.
     env: { VESEMIR_WORKFLOW_BUNDLE: await bundleFile(), ...process.env, ...env },

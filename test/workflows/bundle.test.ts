@@ -1,6 +1,6 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { workflowsPath } from '../../src/worker.ts';
+import { workflowsPath } from '../../src/app/worker.ts';
 
 describe('workflow bundle', () => {
   it('bundles src/workflows for the sandbox, with every workflow exported', async () => {

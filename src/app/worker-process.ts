@@ -1,12 +1,12 @@
-import { loadConfig } from './config.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { installTemporalRuntime } from '../temporal/runtime.ts';
 import { openContext } from './context.ts';
-import { createLogger } from './logger.ts';
-import { runWorker, workerFromContext } from './services.ts';
-import { installTemporalRuntime } from './temporal/runtime.ts';
+import { runWorker, workerFromContext } from './worker.ts';
 
 /**
  * A bare worker on its own (tests kill it with SIGKILL). Needs TEMPORAL_ADDRESS.
- * It serves no HTTP; for containers use `VESEMIR_ROLE=worker tsx src/main.ts`,
+ * It serves no HTTP; for containers use `VESEMIR_ROLE=worker tsx src/app/main.ts`,
  * which adds /healthz and /metrics.
  */
 async function main(): Promise<void> {

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
-import { temporalCliPath } from './temporal/binaries.ts';
-import { startDevServer } from './temporal/dev-server.ts';
+import type { Config } from '../config.ts';
+import { temporalCliPath } from '../temporal/binaries.ts';
+import { startDevServer } from '../temporal/dev-server.ts';
 
 export interface TemporalEndpoint {
   address: string;

@@ -3,16 +3,16 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { loadApplications, loadProvisioningCatalog } from './adapters/applications-file.ts';
-import { type Db, openDb, redactUrl } from './adapters/store/db.ts';
-import { SqlDeploymentStore } from './adapters/store/deployment-store.ts';
-import { SqlVmStore } from './adapters/store/vm-store.ts';
-import type { Config } from './config.ts';
-import type { ApplicationCatalog } from './domain/applications.ts';
-import type { DeploymentStore } from './domain/deployment.ts';
-import type { ProvisioningCatalog } from './domain/provisioning-catalog.ts';
-import type { VmStore } from './domain/vm.ts';
-import { dataConverterFromConfig } from './wiring.ts';
+import { loadApplications, loadProvisioningCatalog } from '../adapters/applications-file.ts';
+import { type Db, openDb, redactUrl } from '../adapters/store/db.ts';
+import { SqlDeploymentStore } from '../adapters/store/deployment-store.ts';
+import { SqlVmStore } from '../adapters/store/vm-store.ts';
+import type { Config } from '../config.ts';
+import type { ApplicationCatalog } from '../domain/applications.ts';
+import type { DeploymentStore } from '../domain/deployment.ts';
+import type { ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
+import type { VmStore } from '../domain/vm.ts';
+import { dataConverterFromConfig } from './adapters.ts';
 
 /** What the API and the worker share: the database, Temporal connections, the application catalog. */
 export interface Context {

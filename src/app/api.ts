@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { CachedChefClient } from '../adapters/chef/cached-chef-client.ts';
+import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
+import { buildApp, linkBuilder } from '../api/app.ts';
+import type { TokenTable } from '../api/auth.ts';
+import { DeploymentService } from '../api/deployment-service.ts';
+import { VmRequestService } from '../api/vm-request-service.ts';
+import { vmLinkBuilder } from '../api/vms-routes.ts';
+import type { Metrics } from '../metrics/registry.ts';
+import { chefFromConfig, loadBalancerFromConfig } from './adapters.ts';
+import type { Context } from './context.ts';
+
+/** The API over a context: one place that wires the services, for main, tests and benchmarks. */
+export async function apiFromContext(
+  ctx: Context,
+  options: {
+    apiUrl: string;
+    temporalUiUrl: string;
+    tokens?: TokenTable | undefined;
+    metrics?: Metrics | undefined;
+    sdkMetricsBindAddress?: string | undefined;
+  },
+): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const deployments = new DeploymentService({
+    store: ctx.store,
+    client: ctx.client,
+    taskQueue,
+    turns: new TemporalLockRequester(ctx.client, taskQueue),
+    applications: ctx.applications,
+    chef: new CachedChefClient(chefFromConfig(config)),
+    loadBalancer: loadBalancerFromConfig(config),
+  });
+  const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
+  return buildApp({
+    logger: ctx.logger,
+    store: ctx.store,
+    deployments,
+    links: linkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE),
+    vms: { service: vms, store: ctx.vmStore, links: vmLinkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE) },
+    tokens: options.tokens,
+    metrics: options.metrics,
+    sdkMetricsBindAddress: options.sdkMetricsBindAddress,
+  });
+}
