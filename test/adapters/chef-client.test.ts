@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpChefClient, type HttpChefClientOptions } from '../../src/adapters/chef/client.ts';
 import { ChefDataError, ChefError } from '../../src/adapters/chef/errors.ts';
+import { ChefAdminClient } from '../fleet/chef-admin.ts';
 import { type Goiardi, startGoiardi } from '../fleet/goiardi.ts';
 import { allocateSubnet, freePort } from '../fleet/net.ts';
 
@@ -10,8 +11,8 @@ const FOO_PRODUCTION = 'tags:app-foo AND chef_environment:production';
 
 let chef: Goiardi;
 
-function clientAs(options: Partial<HttpChefClientOptions>): HttpChefClient {
-  return new HttpChefClient({ serverUrl: chef.url, clientName: chef.adminName, privateKeyPem: chef.adminKeyPem, ...options });
+function clientAs(options: Partial<HttpChefClientOptions>): ChefAdminClient {
+  return new ChefAdminClient({ serverUrl: chef.url, clientName: chef.adminName, privateKeyPem: chef.adminKeyPem, ...options });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ChefError> {

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpChefClient } from '../../src/adapters/chef/client.ts';
 import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 import { requireExecutable } from '../support/peers.ts';
+import { ChefAdminClient } from './chef-admin.ts';
 import { freePort, waitFor } from './net.ts';
 
 export interface Goiardi {
@@ -13,7 +13,7 @@ export interface Goiardi {
   adminName: string;
   adminKeyPem: string;
   /** A client signed as the admin, for registering nodes and clients. */
-  admin: HttpChefClient;
+  admin: ChefAdminClient;
   /** Kills goiardi, waits for it to exit and removes its temp dir. */
   stop(): Promise<void>;
 }
@@ -69,7 +69,7 @@ export async function startGoiardi(): Promise<Goiardi> {
   }
 
   const adminKeyPem = readFileSync(keyPath, 'utf8');
-  const admin = new HttpChefClient({ serverUrl: url, clientName: ADMIN_NAME, privateKeyPem: adminKeyPem });
+  const admin = new ChefAdminClient({ serverUrl: url, clientName: ADMIN_NAME, privateKeyPem: adminKeyPem });
   return { url, adminName: ADMIN_NAME, adminKeyPem, admin, stop };
 }
 

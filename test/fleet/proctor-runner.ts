@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { HttpChefClient } from '../../src/adapters/chef/client.ts';
+import type { ChefAdminClient } from './chef-admin.ts';
 import { freePort } from './net.ts';
 
 /** What the VM-creation job needs to bring a VM up; the fleet starts a real one, unit tests fake it. */
@@ -38,7 +38,7 @@ export interface Execution {
 
 export interface ProctorRunnerOptions {
   /** An admin client: the job registers the new VM as a node. */
-  chef: HttpChefClient;
+  chef: ChefAdminClient;
   createVm(spec: VmSpec): Promise<{ address: string }>;
   /** Job definitions it knows. @default ['create-vm'] */
   jobs?: string[];

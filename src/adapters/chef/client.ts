@@ -27,15 +27,6 @@ export interface HttpChefClientOptions {
   now?: () => Date;
 }
 
-export interface NodeSpec {
-  name: string;
-  environment: string;
-  tags: string[];
-  ipaddress: string;
-  /** @default [] */
-  runList?: string[];
-}
-
 const searchPage = z.object({
   rows: z.array(
     z.object({
@@ -44,11 +35,6 @@ const searchPage = z.object({
     }),
   ),
   total: z.number(),
-});
-
-const createdClient = z.object({
-  private_key: z.string().optional(),
-  chef_key: z.object({ private_key: z.string() }).optional(),
 });
 
 /** Only the two attributes a deploy needs, so searches stay small. */
@@ -92,7 +78,7 @@ export class HttpChefClient implements ChefClient {
     const byName = new Map<string, Host>();
     for (let start = 0, pages = 0; pages < MAX_SEARCH_PAGES; pages++) {
       const path = `/search/node?q=${encodeURIComponent(query)}&rows=${this.#pageSize}&start=${start}`;
-      const page = parse(searchPage, await this.#send('POST', path, PARTIAL_SEARCH_BODY), 'POST', this.#basePath + path);
+      const page = parseChefAnswer(searchPage, await this.send('POST', path, PARTIAL_SEARCH_BODY), 'POST', this.#basePath + path);
       for (const row of page.rows) {
         const host = toHost(row.data, row.url);
         byName.set(host.name, host);
@@ -105,59 +91,13 @@ export class HttpChefClient implements ChefClient {
     return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Creates the node or replaces it (POST, then PUT on 409). */
-  async upsertNode(node: NodeSpec): Promise<void> {
-    const body = {
-      name: node.name,
-      chef_type: 'node',
-      json_class: 'Chef::Node',
-      chef_environment: node.environment,
-      run_list: node.runList ?? [],
-      normal: { tags: node.tags },
-      automatic: { ipaddress: node.ipaddress },
-    };
-    try {
-      await this.#send('POST', '/nodes', body);
-    } catch (error) {
-      if (!(error instanceof ChefError) || error.status !== 409) throw error;
-      await this.#send('PUT', `/nodes/${encodeURIComponent(node.name)}`, body);
-    }
-  }
-
-  /** Deletes a node; a node that is already gone is fine. */
-  async deleteNode(name: string): Promise<void> {
-    try {
-      await this.#send('DELETE', `/nodes/${encodeURIComponent(name)}`);
-    } catch (error) {
-      if (!(error instanceof ChefError) || error.status !== 404) throw error;
-    }
-  }
-
-  /**
-   * Creates an environment if missing. goiardi and Chef accept nodes in an
-   * environment that does not exist; this is for tidy servers and listings.
-   */
-  async ensureEnvironment(name: string): Promise<void> {
-    const body = { name, json_class: 'Chef::Environment', chef_type: 'environment' };
-    try {
-      await this.#send('POST', '/environments', body);
-    } catch (error) {
-      if (!(error instanceof ChefError) || error.status !== 409) throw error;
-    }
-  }
-
-  /** Registers an API client and returns its new private key. */
-  async createClient(name: string, admin: boolean): Promise<{ privateKeyPem: string }> {
-    // create_key asks a Chef 12+ server (API v1) for a key; goiardi returns one anyway.
-    const answer = await this.#send('POST', '/clients', { name, admin, create_key: true });
-    const parsed = parse(createdClient, answer, 'POST', `${this.#basePath}/clients`);
-    const privateKeyPem = parsed.private_key ?? parsed.chef_key?.private_key;
-    if (!privateKeyPem) throw new ChefDataError(`Chef created client '${name}' but returned no private key`);
-    return { privateKeyPem };
+  /** The server URL's path and the API prefix: what every API path is appended to. */
+  protected get basePath(): string {
+    return this.#basePath;
   }
 
   /** One signed request; resolves with the parsed JSON answer, throws ChefError on any non-2xx. */
-  async #send(method: string, apiPath: string, payload?: unknown): Promise<unknown> {
+  protected async send(method: string, apiPath: string, payload?: unknown): Promise<unknown> {
     // the full path as sent: what the server signs and what an error must show
     const path = `${this.#basePath}${apiPath}`;
     const url = `${this.#origin}${path}`;
@@ -204,7 +144,7 @@ export class HttpChefClient implements ChefClient {
   }
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string): T {
+export function parseChefAnswer<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string): T {
   // goiardi answers an unknown path with an empty 200
   if (value === undefined) throw new ChefDataError(`Chef ${method} ${path}: empty answer (wrong server URL or apiPrefix?)`);
   const result = schema.safeParse(value);
