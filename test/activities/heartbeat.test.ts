@@ -33,3 +33,18 @@ describe('heartbeat', () => {
     expect(sent).toEqual(expected);
   });
 });
+
+describe('whileHeartbeating with details', () => {
+  it('repeats the details last sent, so that the keep-alive beat does not blank them', async () => {
+    const env = new MockActivityEnvironment();
+    const sent: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => sent.push(d));
+    await env.run(() =>
+      whileHeartbeating(async () => {
+        heartbeat({ probe: 7 });
+        await new Promise((r) => setTimeout(r, 1_100));
+      }),
+    );
+    expect(sent).toEqual([{ probe: 7 }, { probe: 7 }]);
+  });
+});
