@@ -30,7 +30,7 @@ trap cleanup EXIT
 echo "starting the demo stack (Temporal UI on :$ui_port), log in $work/demo.log"
 # node itself, not npx: the SIGTERM above then reaches the process that cleans up.
 TEMPORAL_PORT=$temporal_port TEMPORAL_UI_PORT=$ui_port API_PORT=$api_port VESEMIR_DATA_DIR=$work/data LOG_LEVEL=warn \
-  node --import tsx src/main.ts --demo >"$work/demo.log" 2>&1 &
+  node --import tsx demo/main.ts >"$work/demo.log" 2>&1 &
 demo_pid=$!
 
 for _ in $(seq 1 360); do

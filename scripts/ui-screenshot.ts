@@ -19,7 +19,7 @@ if (!address || !uiUrl || !apiUrl || !deploymentId || !outDir) {
   process.exit(2);
 }
 
-/** What src/demo.ts's fleet is registered as in Chef and the applications file. */
+/** What demo/fleet.ts's fleet is registered as in Chef and the applications file. */
 const DEMO_FLEET = { environment: 'production', team: 'payments', chef: { tags: ['app-shop'] } };
 const DEMO_LB_TAGS = ['lb-shop'];
 /** Long enough to take the screenshots of the pending health wait. */
