@@ -17,7 +17,7 @@ interface CdpAnswer {
 export async function screenshot(url: string, file: string, settleMs = 8000): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'vesemir-chromium-'));
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--user-data-dir=${profile}`, '--window-size=1600,1200'];
-  const chromium = spawn('chromium', [...args, '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const chromium = spawn('chromium', [...args, '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const exited = new Promise<void>((resolve) => chromium.once('exit', () => resolve()));
   try {
     const browserWs = await new Promise<string>((resolve, reject) => {
@@ -56,8 +56,13 @@ export async function screenshot(url: string, file: string, settleMs = 8000): Pr
     writeFileSync(file, Buffer.from(shot.result?.data ?? '', 'base64'));
     ws.close();
   } finally {
-    chromium.kill('SIGTERM');
+    // The whole process group: Chromium's helper processes outlive the browser and keep writing to the profile.
+    try {
+      process.kill(-chromium.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }

@@ -64,8 +64,7 @@ describe('host steps in the Temporal UI', () => {
     expect(res.statusCode, res.body).toBe(202);
     const { id } = res.json();
     const hostWorkflowId = `deploy-${id}/host/${vm.name}`;
-    const pendingHealth = async () =>
-      (await describeWorkflow(hostWorkflowId)).pendingActivities?.find((a) => a.activityType.name === 'waitHealthy');
+    const pendingHealth = async () => (await describeWorkflow(hostWorkflowId)).pendingActivities?.find((a) => a.activityType.name === 'waitHealthy');
     const stepOf = async () => {
       const d = (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
       const step = d.hosts?.[0]?.steps?.at(-1);
@@ -77,10 +76,13 @@ describe('host steps in the Temporal UI', () => {
       // The first heartbeat goes out at once, later ones at most every 4 s (80 % of the 5 s timeout).
       let waiting: PendingActivity | undefined;
       await expect
-        .poll(async () => {
-          waiting = await pendingHealth();
-          return waiting?.lastHeartbeatTime !== undefined && probeOf(waiting) !== undefined;
-        }, { timeout: 15_000, interval: 250 })
+        .poll(
+          async () => {
+            waiting = await pendingHealth();
+            return waiting?.lastHeartbeatTime !== undefined && probeOf(waiting) !== undefined;
+          },
+          { timeout: 15_000, interval: 250 },
+        )
         .toBe(true);
       expect(waiting!.state).toBe('PENDING_ACTIVITY_STATE_STARTED');
       expect(waiting!.attempt).toBeGreaterThanOrEqual(1);
@@ -89,10 +91,13 @@ describe('host steps in the Temporal UI', () => {
       expect(firstProbe).toBeGreaterThanOrEqual(1);
       // Later heartbeats move on and still carry the probe number while the host keeps failing.
       await expect
-        .poll(async () => {
-          const again = await pendingHealth();
-          return again !== undefined && Date.parse(again.lastHeartbeatTime!) > firstBeat && (probeOf(again) ?? 0) > firstProbe;
-        }, { timeout: 15_000, interval: 500 })
+        .poll(
+          async () => {
+            const again = await pendingHealth();
+            return again !== undefined && Date.parse(again.lastHeartbeatTime!) > firstBeat && (probeOf(again) ?? 0) > firstProbe;
+          },
+          { timeout: 15_000, interval: 500 },
+        )
         .toBe(true);
       expect(await stepOf()).toBe('health RUNNING');
     } finally {
@@ -107,7 +112,15 @@ describe('host steps in the Temporal UI', () => {
     const runs = activityRuns(history.events ?? []);
     // pruneReleases is the host's housekeeping beside the steps: an activity too, started after activate.
     expect(runs.map((r) => r.name)).toEqual([
-      'inspectHost', 'stageRelease', 'drainHost', 'activateRelease', 'pruneReleases', 'restartService', 'waitHealthy', 'enableHost', 'enableHost',
+      'inspectHost',
+      'stageRelease',
+      'drainHost',
+      'activateRelease',
+      'pruneReleases',
+      'restartService',
+      'waitHealthy',
+      'enableHost',
+      'enableHost',
     ]);
     for (const run of runs) {
       expect([run.name, run.started.length, run.completed.length]).toEqual([run.name, 1, 1]);
