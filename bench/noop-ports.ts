@@ -53,6 +53,7 @@ export const noopLoadBalancer: LoadBalancer = {
   drain: async (lbs) => lbs.map((lb) => ({ lb: lb.name, sessionsLeft: 0, waitedMs: 0 })),
   enable: async (lbs) => lbs.map((lb) => ({ lb: lb.name, weight: 100, fullWeight: 100, raisedToMinimum: false })),
   restore: async () => undefined,
+  serverStates: async () => [],
 };
 
 export const noopHealth: HealthProbe = { get: async () => ({ status: 200, body: '{"status":"ok"}' }) };

@@ -23,7 +23,7 @@ export interface DeploymentServiceDeps {
   /** The (application, environment) lock: a deploy's turn is taken before it starts. */
   turns: DeployTurns;
   /** For dry runs: each server's state and weight now. Without it a dry run shows no weights. */
-  loadBalancer?: Pick<LoadBalancer, 'inspect'> | undefined;
+  loadBalancer?: Pick<LoadBalancer, 'serverStates'> | undefined;
   /** For dry runs; without it a dry run answers 503. */
   chef?: ChefClient | undefined;
 }

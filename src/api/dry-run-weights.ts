@@ -1,5 +1,5 @@
-import type { ServerAdminState } from '../domain/haproxy.ts';
-import { enableWeight, IN_MAINTENANCE_REASON, inMaintenance } from '../domain/haproxy-weights.ts';
+import { LoadBalancerError, type ServerAdminState } from '../domain/haproxy.ts';
+import { enableWeight, IN_MAINTENANCE_REASON, inMaintenance, type LbFound } from '../domain/haproxy-weights.ts';
 import type { Host, LoadBalancer } from '../domain/ports.ts';
 
 /** One host's server on one LB box in a dry run: as found now, and what the enable would set. */
@@ -27,48 +27,45 @@ export interface PlannedHostWeights {
   boxes: PlannedBoxWeight[];
 }
 
-/** Servers read at once: a dry run over a large fleet does not open hundreds of runtime-API connections together. */
-const PARALLEL_READS = 8;
-
 /**
  * The effective weights a deploy at `percent` would give each host on each LB
- * box, from the servers' state now. Reads only; a server missing from the
- * backend rejects with the LoadBalancerError naming box and server.
+ * box, from the servers' state now: one `show servers state` per box, so a
+ * dry run costs the same round trips whatever the fleet's size. Reads only; a
+ * server missing from the backend rejects with the LoadBalancerError naming box and server.
  */
 export async function plannedWeights(
-  loadBalancer: Pick<LoadBalancer, 'inspect'>,
+  loadBalancer: Pick<LoadBalancer, 'serverStates'>,
   loadBalancers: Host[],
   backend: string,
   hostNames: readonly string[],
   percent: number,
   options: { includeHostsInMaintenance?: boolean | undefined } = {},
 ): Promise<PlannedHostWeights[]> {
-  const plans: PlannedHostWeights[] = new Array(hostNames.length);
-  let next = 0;
-  const reader = async () => {
-    for (let at = next++; at < hostNames.length; at = next++) {
-      const host = hostNames[at]!;
-      const found = await loadBalancer.inspect(loadBalancers, backend, host);
-      const maintenance = inMaintenance(found);
-      plans[at] = {
-        host,
-        inMaintenance: maintenance,
-        ...(maintenance && !options.includeHostsInMaintenance ? { skipped: IN_MAINTENANCE_REASON } : {}),
-        boxes: found.map((f) => {
-          const planned = enableWeight(f, percent);
-          return {
-            lb: f.lb,
-            state: f.admin,
-            weight: f.weight,
-            configuredWeight: f.initialWeight,
-            enableWeight: planned.weight,
-            fullWeight: planned.fullWeight,
-            raisedToMinimum: planned.raisedToMinimum,
-          };
-        }),
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, hostNames.length) }, reader));
-  return plans;
+  if (hostNames.length === 0) return [];
+  const boxes = await Promise.all(loadBalancers.map(async (lb) => ({ lb, servers: await loadBalancer.serverStates(lb, backend) })));
+  return hostNames.map((host) => {
+    const found: LbFound[] = boxes.map(({ lb, servers }) => {
+      const state = servers.find((s) => s.server === host);
+      if (!state) throw new LoadBalancerError(lb.name, backend, host, '', 'no such server in show servers state');
+      return { lb: lb.name, admin: state.admin, weight: state.weight, initialWeight: state.initialWeight };
+    });
+    const maintenance = inMaintenance(found);
+    return {
+      host,
+      inMaintenance: maintenance,
+      ...(maintenance && !options.includeHostsInMaintenance ? { skipped: IN_MAINTENANCE_REASON } : {}),
+      boxes: found.map((f) => {
+        const planned = enableWeight(f, percent);
+        return {
+          lb: f.lb,
+          state: f.admin,
+          weight: f.weight,
+          configuredWeight: f.initialWeight,
+          enableWeight: planned.weight,
+          fullWeight: planned.fullWeight,
+          raisedToMinimum: planned.raisedToMinimum,
+        };
+      }),
+    };
+  });
 }

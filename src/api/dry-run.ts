@@ -32,7 +32,12 @@ export interface DryRunPlan {
  * lays out the phases and, given the LB boxes' runtime API, reads each
  * server's state and weight now to show the weights a deploy would set. Changes nothing.
  */
-export async function dryRun(request: DeployRequest, targets: Targets, chef: ChefClient, loadBalancer?: Pick<LoadBalancer, 'inspect'>): Promise<DryRunPlan> {
+export async function dryRun(
+  request: DeployRequest,
+  targets: Targets,
+  chef: ChefClient,
+  loadBalancer?: Pick<LoadBalancer, 'serverStates'>,
+): Promise<DryRunPlan> {
   const { hostQuery: chefQuery, loadBalancerQuery: lbQuery } = targets;
   const [hosts, loadBalancers] = await Promise.all([
     search(() => searchWithinScope(chef, chefQuery, targets.hostScopeQuery), chefQuery, 'chef.query'),
@@ -59,7 +64,7 @@ export async function dryRun(request: DeployRequest, targets: Targets, chef: Che
   };
 }
 
-async function weightsOf(request: DeployRequest, targets: Targets, hosts: Host[], loadBalancers: Host[], loadBalancer?: Pick<LoadBalancer, 'inspect'>) {
+async function weightsOf(request: DeployRequest, targets: Targets, hosts: Host[], loadBalancers: Host[], loadBalancer?: Pick<LoadBalancer, 'serverStates'>) {
   if (!loadBalancer || hosts.length === 0 || loadBalancers.length === 0) return {};
   try {
     const names = hosts.map((h) => h.name);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CachedChefClient } from '../adapters/chef/cached-chef-client.ts';
+import { CachedServerStates } from '../adapters/haproxy/cached-server-states.ts';
 import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from '../api/app.ts';
 import type { TokenTable } from '../api/auth.ts';
@@ -30,7 +31,7 @@ export async function apiFromContext(
     turns: new TemporalLockRequester(ctx.client, taskQueue),
     applications: ctx.applications,
     chef: new CachedChefClient(chefFromConfig(config)),
-    loadBalancer: loadBalancerFromConfig(config),
+    loadBalancer: new CachedServerStates(loadBalancerFromConfig(config)),
   });
   const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
   return buildApp({

@@ -111,6 +111,8 @@ export interface LoadBalancer {
   enable(lbs: Host[], backend: string, server: string, options: { percent: number; found?: LbFound[] | undefined }): Promise<EnableReport[]>;
   /** Puts back exactly the admin state and weight found before the deploy. */
   restore(lbs: Host[], backend: string, server: string, found: LbFound[]): Promise<void>;
+  /** Every server of `backend` on one box, as `show servers state` lists them (a dry run's one read per box). */
+  serverStates(lb: Host, backend: string): Promise<LbServerState[]>;
 }
 
 /** Release artifacts, fetched once per worker and verified by sha256. */
