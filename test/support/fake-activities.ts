@@ -1,10 +1,15 @@
-import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DeployActivities } from '../../src/activities/index.ts';
 import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requester.ts';
 import { type DeployRequest, deployRequestSchema } from '../../src/domain/deploy-request.ts';
+import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import type { DeploymentStatus, HostStatus } from '../../src/domain/deployment.ts';
 import type { Host } from '../../src/domain/ports.ts';
+import { deployWorkflowId } from '../../src/workflows/definitions.ts';
+import { recordDeploy } from './record-fixture.ts';
+import type { TemporalHarness } from './temporal.ts';
 
 export interface FakeWorld {
   hosts: Host[];
@@ -134,4 +139,31 @@ export function fakeDeployRequest(overrides: Record<string, unknown> = {}): Depl
     healthCheck: { port: 8000 },
     ...overrides,
   });
+}
+
+/**
+ * Runs one deploy on the harness with a worker over `world`'s fakes: `during`
+ * steers it while it runs, `fixture` records its histories (see record-fixture.ts).
+ */
+export async function runFakeDeploy(
+  t: TemporalHarness,
+  world: FakeWorld,
+  req: DeployRequest,
+  options: { during?: (handle: WorkflowHandle) => Promise<void>; fixture?: string } = {},
+): Promise<{ outcome: DeployOutcome; handle: WorkflowHandle }> {
+  const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
+  try {
+    const id = `d-${randomUUID()}`;
+    const handle = await t.client.workflow.start('deploy', {
+      workflowId: deployWorkflowId(id),
+      taskQueue: t.taskQueue,
+      args: [{ deploymentId: id, request: req }],
+    });
+    await options.during?.(handle);
+    const outcome = (await handle.result()) as DeployOutcome;
+    if (options.fixture) await recordDeploy(t.client, id, options.fixture);
+    return { outcome, handle };
+  } finally {
+    await stop();
+  }
 }

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
+
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
-import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
-import { approveUpdate, deployWorkflowId, progressQuery, retryUpdate } from '../../src/workflows/definitions.ts';
-import { type FakeWorld, fakeActivities, fakeDeployRequest, newWorld } from '../support/fake-activities.ts';
-import { recordDeploy } from '../support/record-fixture.ts';
+import { approveUpdate, progressQuery, retryUpdate } from '../../src/workflows/definitions.ts';
+import { type FakeWorld, fakeDeployRequest, newWorld, runFakeDeploy } from '../support/fake-activities.ts';
 import { type TemporalHarness, temporalHarness } from '../support/temporal.ts';
 
 // Hosts an operator had taken out of rotation before the deploy: the
@@ -21,23 +19,8 @@ afterAll(async () => {
 
 const request = (overrides: Record<string, unknown> = {}) => fakeDeployRequest({ concurrency: 1, ...overrides });
 
-async function run(world: FakeWorld, req: DeployRequest, during?: (handle: WorkflowHandle) => Promise<void>, fixture?: string) {
-  const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
-  try {
-    const id = `d-${randomUUID()}`;
-    const handle = await t.client.workflow.start('deploy', {
-      workflowId: deployWorkflowId(id),
-      taskQueue: t.taskQueue,
-      args: [{ deploymentId: id, request: req }],
-    });
-    await during?.(handle);
-    const outcome = (await handle.result()) as DeployOutcome;
-    if (fixture) await recordDeploy(t.client, id, fixture);
-    return outcome;
-  } finally {
-    await stop();
-  }
-}
+const run = async (world: FakeWorld, req: DeployRequest, during?: (handle: WorkflowHandle) => Promise<void>, fixture?: string) =>
+  (await runFakeDeploy(t, world, req, { ...(during ? { during } : {}), ...(fixture ? { fixture } : {}) })).outcome;
 
 async function waitForApproval(handle: WorkflowHandle): Promise<void> {
   for (let i = 0; (await handle.query(progressQuery)).status !== 'WAITING_APPROVAL'; i++) {

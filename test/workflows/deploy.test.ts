@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
 import { cancelUpdate, deployWorkflowId } from '../../src/workflows/definitions.ts';
-import { type FakeWorld, fakeActivities, fakeDeployRequest, newWorld } from '../support/fake-activities.ts';
+import { type FakeWorld, fakeActivities, fakeDeployRequest, newWorld, runFakeDeploy } from '../support/fake-activities.ts';
 import { recordDeploy } from '../support/record-fixture.ts';
 import { type TemporalHarness, temporalHarness } from '../support/temporal.ts';
 
@@ -20,22 +20,7 @@ afterAll(async () => {
 
 const request = (overrides: Partial<DeployRequest> = {}) => fakeDeployRequest({ concurrency: 2, ...overrides });
 
-async function run(world: FakeWorld, req: DeployRequest, fixture?: string) {
-  const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
-  try {
-    const id = `d-${randomUUID()}`;
-    const handle = await t.client.workflow.start('deploy', {
-      workflowId: deployWorkflowId(id),
-      taskQueue: t.taskQueue,
-      args: [{ deploymentId: id, request: req }],
-    });
-    const outcome = (await handle.result()) as DeployOutcome;
-    if (fixture) await recordDeploy(t.client, id, fixture);
-    return { outcome, handle };
-  } finally {
-    await stop();
-  }
-}
+const run = (world: FakeWorld, req: DeployRequest, fixture?: string) => runFakeDeploy(t, world, req, fixture ? { fixture } : {});
 
 describe('deploy workflow', () => {
   it('deploys every host in order, at most `concurrency` drained at once', async () => {
