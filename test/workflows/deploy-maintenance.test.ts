@@ -1,4 +1,3 @@
-
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
