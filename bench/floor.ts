@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from '../src/activities/deps.ts';
 import { HaproxyLoadBalancer } from '../src/adapters/haproxy/load-balancer.ts';
 import { SshLbRuntime } from '../src/adapters/haproxy/ssh-runtime.ts';
 import { HttpHealthProbe } from '../src/adapters/health/http-health-probe.ts';
@@ -45,7 +46,7 @@ export function prepareFloor(fleet: Fleet): FloorScript {
       await run(s, release.inspectAndPrepareCommand(layout));
       await s.upload(bytes, release.incomingArchive(layout), 0o600);
       await run(s, release.verifyAndUnpackCommand(layout, sha256));
-      await lb.drain(lbs, backend, host.name, { drainTimeoutMs: 5000 });
+      await lb.drain(lbs, backend, host.name, { drainTimeoutMs: DEFAULT_DRAIN_TIMEOUT_MS });
       await run(s, release.activateCommand(layout));
       await run(s, [SERVICE_COMMAND, 'restart']);
       for (let probe = 0; ; probe++) {

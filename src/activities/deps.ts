@@ -20,6 +20,9 @@ export interface LockRequest {
   deploymentId: string;
 }
 
+/** How long a drain waits for open sessions before it cuts them: what deploys use unless told otherwise. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
+
 /** Everything the activities touch, injected so tests can pass fakes. */
 export interface ActivityDeps {
   store: DeploymentStore;
@@ -35,7 +38,7 @@ export interface ActivityDeps {
   vmStore: VmStore;
   provisioner: Provisioner;
   provisioningCatalog: ProvisioningCatalog;
-  /** How long a drain waits for open sessions to finish. @default 5000 */
+  /** How long a drain waits for open sessions to finish. @default DEFAULT_DRAIN_TIMEOUT_MS */
   drainTimeoutMs?: number;
   /** Interval between health probes. @default 250 */
   healthIntervalMs?: number;

@@ -1,7 +1,7 @@
 import type { HostStepInput } from '../domain/deploy-types.ts';
 import { enableNote, foundNote, IN_MAINTENANCE_REASON, inMaintenance, type LbFound } from '../domain/haproxy-weights.ts';
 import type { EnableReport, Host } from '../domain/ports.ts';
-import type { ActivityDeps } from './deps.ts';
+import { type ActivityDeps, DEFAULT_DRAIN_TIMEOUT_MS } from './deps.ts';
 import { recordedStep } from './step-log.ts';
 
 export interface LbStepInput extends HostStepInput {
@@ -29,7 +29,7 @@ export function createLbActivities(deps: ActivityDeps) {
     async drainHost(input: LbStepInput & { rollback?: boolean }): Promise<void> {
       return recordedStep(deps, input, input.rollback ? 'rollback-drain' : 'drain', async (log) => {
         const reports = await deps.loadBalancer.drain(input.loadBalancers, input.backend, input.host.name, {
-          drainTimeoutMs: deps.drainTimeoutMs ?? 5000,
+          drainTimeoutMs: deps.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
         });
         for (const r of reports) {
           log.note(`${r.lb}: ${input.backend}/${input.host.name} in maintenance after ${r.waitedMs} ms, ${r.sessionsLeft} sessions cut`);
