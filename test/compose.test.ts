@@ -19,6 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dockerCompose = requireExecutable('docker-compose', ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose']);
 
 interface Service {
+  build?: { args?: Record<string, string> };
   environment?: Record<string, string>;
   ports?: { published: number | string; target: number }[];
   healthcheck?: { test: string[] };
@@ -32,7 +33,7 @@ interface Service {
 function resolved(env: Record<string, string> = {}): Record<string, Service> {
   const out = execFileSync(dockerCompose, ['-f', 'docker-compose.yml', 'config'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', VESEMIR_BUILD_ID: '1.0.0+compose', ...env },
     encoding: 'utf8',
   });
   return (parse(out) as { services: Record<string, Service> }).services;
@@ -157,6 +158,15 @@ describe('docker-compose.yml', () => {
     const env = resolved({ CHEF_SERVER_URL: 'https://chef.test', SSH_KEY_PATH: '/etc/vesemir/id_ed25519' })['vesemir-worker']?.environment ?? {};
     expect(env.CHEF_SERVER_URL).toBe('https://chef.test');
     expect(env.SSH_KEY_PATH).toBe('/etc/vesemir/id_ed25519');
+  });
+
+  it('builds each image as its own worker version: VESEMIR_BUILD_ID is a required build argument', () => {
+    for (const name of Object.keys(VESEMIR)) expect(service(name).build?.args?.VESEMIR_BUILD_ID).toBe('1.0.0+compose');
+    expect(() => resolved({ VESEMIR_BUILD_ID: '' })).toThrow(/set VESEMIR_BUILD_ID to <package version>\+<git commit>/);
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ARG VESEMIR_BUILD_ID$/m);
+    expect(dockerfile).toMatch(/^RUN test -n "\$VESEMIR_BUILD_ID" \|\|/m);
+    expect(dockerfile).toMatch(/^ENV VESEMIR_BUILD_ID=\$VESEMIR_BUILD_ID$/m);
   });
 
   it('builds an image that runs src/app/main.ts from a context holding the sources', () => {
