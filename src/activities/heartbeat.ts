@@ -31,3 +31,15 @@ export function heartbeat(details?: unknown): void {
   lastDetails.set(ctx, details);
   ctx.heartbeat(details);
 }
+
+/**
+ * Settles with `work`, or rejects with the activity's CancelledFailure as soon
+ * as a cancel arrives (with a heartbeat, within a second). Only for work that
+ * stops by itself once `cancellationSignal` aborts and changes nothing a
+ * compensation would have to race: a wait, an upload into the staging folder.
+ */
+export function untilCancelled<T>(work: Promise<T>): Promise<T> {
+  // The loser of the race is settled quietly: a probe that fails after the cancel is no news.
+  work.catch(() => undefined);
+  return Promise.race([work, Context.current().cancelled]);
+}

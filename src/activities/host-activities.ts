@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import type { Application } from '../domain/applications.ts';
 import type { HostStepInput } from '../domain/deploy-types.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
@@ -39,6 +41,9 @@ async function verifyAndUnpack(log: StepLog, session: RemoteSession, input: Stag
   }
 }
 
+/** Staging touches only the staging folder and a health wait touches nothing: both may stop mid-way. */
+const STOPS_ON_CANCEL = { stopsOnCancel: true };
+
 export function createHostActivities(deps: ActivityDeps) {
   /** Connects for the length of one step; every step reuses one connection for its commands. */
   async function onHost<T>(host: Host, fn: (session: Awaited<ReturnType<ActivityDeps['remote']['connect']>>) => Promise<T>) {
@@ -50,6 +55,17 @@ export function createHostActivities(deps: ActivityDeps) {
     }
   }
 
+  /** Like onHost, for a step that stops on cancel: the cancel closes the connection, which ends the transfer under way. */
+  async function onHostUntilCancelled<T>(host: Host, fn: (session: RemoteSession) => Promise<T>) {
+    const { cancellationSignal: signal } = Context.current();
+    return onHost(host, (session) => {
+      if (signal.aborted) throw new CancelledFailure('cancelled before the connection was used');
+      const close = () => void session.close().catch(() => undefined);
+      signal.addEventListener('abort', close, { once: true });
+      return fn(session).finally(() => signal.removeEventListener('abort', close));
+    });
+  }
+
   return {
     /**
      * Uploads and unpacks the release beside the running one, before any
@@ -57,24 +73,30 @@ export function createHostActivities(deps: ActivityDeps) {
      * `current` pointed at, the one a rollback goes back to.
      */
     async stageRelease(input: StageInput): Promise<{ previousVersion: string | undefined }> {
-      return recordedStep(deps, input, 'stage', async (log) => {
-        const app = application(deps, input.application);
-        const layout = { installDir: app.installDir, version: input.version };
-        const bytes = await deps.artifacts.get(input.artifact.url, input.artifact.sha256);
-        return onHost(input.host, async (session) => {
-          const inspected = release.parseInspection((await log.run(session, release.inspectAndPrepareCommand(layout))).stdout);
-          const currentVersion = inspected.currentTarget === undefined ? undefined : release.versionFromLink(inspected.currentTarget);
-          if (inspected.releaseExists && currentVersion === input.version) {
-            log.note(`release ${input.version} is already current`);
-          } else {
-            await session.upload(bytes, release.incomingArchive(layout), 0o600);
-            await verifyAndUnpack(log, session, input, layout);
-          }
-          const previousVersion = currentVersion === input.version ? undefined : currentVersion;
-          log.note(`previous release: ${previousVersion ?? '(none)'}`);
-          return { previousVersion };
-        });
-      });
+      return recordedStep(
+        deps,
+        input,
+        'stage',
+        async (log) => {
+          const app = application(deps, input.application);
+          const layout = { installDir: app.installDir, version: input.version };
+          const bytes = await deps.artifacts.get(input.artifact.url, input.artifact.sha256);
+          return onHostUntilCancelled(input.host, async (session) => {
+            const inspected = release.parseInspection((await log.run(session, release.inspectAndPrepareCommand(layout))).stdout);
+            const currentVersion = inspected.currentTarget === undefined ? undefined : release.versionFromLink(inspected.currentTarget);
+            if (inspected.releaseExists && currentVersion === input.version) {
+              log.note(`release ${input.version} is already current`);
+            } else {
+              await session.upload(bytes, release.incomingArchive(layout), 0o600);
+              await verifyAndUnpack(log, session, input, layout);
+            }
+            const previousVersion = currentVersion === input.version ? undefined : currentVersion;
+            log.note(`previous release: ${previousVersion ?? '(none)'}`);
+            return { previousVersion };
+          });
+        },
+        STOPS_ON_CANCEL,
+      );
     },
 
     /** Points `current` at `version`; also the first step of a rollback. */
@@ -96,30 +118,37 @@ export function createHostActivities(deps: ActivityDeps) {
 
     /** Polls the host's health URL until it answers 2xx or the timeout passes. */
     async waitHealthy(input: HealthInput & { rollback?: boolean }): Promise<void> {
-      return recordedStep(deps, input, input.rollback ? 'rollback-health' : 'health', async (log) => {
-        const { port, path, timeoutSeconds } = input.healthCheck;
-        const url = `http://${input.host.address}:${port}${path}`;
-        const deadline = Date.now() + timeoutSeconds * 1000;
-        let last = 'no answer yet';
-        for (let probe = 1; ; probe++) {
-          heartbeat({ probe });
-          try {
-            const answer = await deps.health.get(url, 2000);
-            last = `HTTP ${answer.status} ${answer.body.slice(0, 200)}`;
-            if (answer.status >= 200 && answer.status < 300) {
-              log.note(`GET ${url} → ${last} (probe ${probe})`);
-              return;
+      return recordedStep(
+        deps,
+        input,
+        input.rollback ? 'rollback-health' : 'health',
+        async (log) => {
+          const { port, path, timeoutSeconds } = input.healthCheck;
+          const url = `http://${input.host.address}:${port}${path}`;
+          const deadline = Date.now() + timeoutSeconds * 1000;
+          let last = 'no answer yet';
+          const ctx = Context.current();
+          for (let probe = 1; !ctx.cancellationSignal.aborted; probe++) {
+            heartbeat({ probe });
+            try {
+              const answer = await deps.health.get(url, 2000);
+              last = `HTTP ${answer.status} ${answer.body.slice(0, 200)}`;
+              if (answer.status >= 200 && answer.status < 300) {
+                log.note(`GET ${url} → ${last} (probe ${probe})`);
+                return;
+              }
+            } catch (err) {
+              last = (err as Error).message;
             }
-          } catch (err) {
-            last = (err as Error).message;
+            if (Date.now() >= deadline) {
+              log.note(`GET ${url} → ${last}`);
+              throw new VesemirError(ErrorType.HealthCheckFailed, `${input.host.name}: not healthy after ${timeoutSeconds}s at ${url}: ${last}`);
+            }
+            await ctx.sleep(deps.healthIntervalMs ?? 250);
           }
-          if (Date.now() >= deadline) {
-            log.note(`GET ${url} → ${last}`);
-            throw new VesemirError(ErrorType.HealthCheckFailed, `${input.host.name}: not healthy after ${timeoutSeconds}s at ${url}: ${last}`);
-          }
-          await new Promise((r) => setTimeout(r, deps.healthIntervalMs ?? 250));
-        }
-      });
+        },
+        STOPS_ON_CANCEL,
+      );
     },
 
     /** Deletes old releases, keeping the current and the previous one. Best effort. */

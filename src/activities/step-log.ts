@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import type { StepName, StepRecord } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { ExecResult, RemoteSession } from '../domain/ports.ts';
 import { shellLine } from '../domain/shell.ts';
 import type { ActivityDeps } from './deps.ts';
 import { toFailure } from './failures.ts';
-import { whileHeartbeating } from './heartbeat.ts';
+import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
 
 const TAIL_BYTES = 4096;
 
@@ -52,14 +53,19 @@ export class StepLog {
 
 /**
  * Runs one step of one host: records the attempt as RUNNING, then as
- * SUCCEEDED or FAILED with its commands and output, and heartbeats while it
- * runs so that a dead worker is noticed within the heartbeat timeout.
+ * SUCCEEDED, FAILED or CANCELLED with its commands and output, and heartbeats
+ * while it runs so that a dead worker is noticed within the heartbeat timeout.
+ *
+ * A cancel (the deploy was cancelled) stops a step marked `stopsOnCancel` at
+ * once; any other step finishes what it started on the host first (the
+ * workflow waits for it), so that putting the host back never races it.
  */
 export async function recordedStep<T>(
   deps: ActivityDeps,
   input: { deploymentId: string; host: { name: string }; round?: number | undefined },
   step: StepName,
   body: (log: StepLog) => Promise<T>,
+  options: { stopsOnCancel?: boolean } = {},
 ): Promise<T> {
   const ctx = Context.current();
   const base: StepRecord = {
@@ -86,10 +92,14 @@ export async function recordedStep<T>(
     });
   return whileHeartbeating(async () => {
     try {
-      const result = await body(log);
+      const result = await (options.stopsOnCancel ? untilCancelled(body(log)) : body(log));
       await finish('SUCCEEDED');
       return result;
     } catch (err) {
+      if (err instanceof CancelledFailure) {
+        await finish('CANCELLED', 'deployment cancelled').catch((saveErr) => deps.logger.error({ err: saveErr, step }, 'could not record a cancelled step'));
+        throw err;
+      }
       const failure = toFailure(err);
       await finish('FAILED', failure.message).catch((saveErr) => deps.logger.error({ err: saveErr, step }, 'could not record a failed step'));
       throw failure;

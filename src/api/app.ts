@@ -32,7 +32,11 @@ export interface AppDeps {
 /** The HTTP API, ready to `listen()` or to `inject()` in tests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // Fastify hands a request without a body to the validator as null: an optional body is then simply absent.
+  app.setValidatorCompiler((route) => {
+    const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+    return route.httpPart === 'body' ? (data: unknown) => validate(data === null ? undefined : data) : validate;
+  });
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   if (deps.metrics) installHttpMetrics(app as unknown as FastifyInstance, deps.metrics);

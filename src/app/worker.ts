@@ -49,6 +49,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.version
       ? { workerDeploymentOptions: { useWorkerVersioning: true, version: options.version, defaultVersioningBehavior: 'PINNED' as const } }
       : {}),
+    // Host steps heartbeat each second; unthrottled (the default is 80 % of the 5 s heartbeat
+    // timeout) a cancel reaches a running step within a second or two instead of four.
+    maxHeartbeatThrottleInterval: '1s',
     // A deploy is mostly waiting on hosts; keep shutdown quick so restarts are too.
     shutdownGraceTime: '5s',
     // After a worker dies, its workflows' tasks wait this long on its sticky queue

@@ -19,7 +19,7 @@ export const HOST_STEPS = ['inspect', 'stage', 'drain', 'activate', 'restart', '
 export const ROLLBACK_STEPS = ['rollback-drain', 'rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'] as const;
 export type StepName = (typeof HOST_STEPS)[number] | (typeof ROLLBACK_STEPS)[number];
 
-export type StepStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type StepStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /** One attempt of one step on one host, as activities record it. */
 export interface StepRecord {

@@ -1,4 +1,4 @@
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * Timeouts and retries per class of work. All steps are idempotent.
@@ -11,7 +11,12 @@ import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow
  * Local activities are kept for bookkeeping and sub-second RPCs to our own
  * services (database writes, the lock request, the Chef search), where a
  * server round trip per call would cost more than the work.
+ *
+ * A cancelled host step is waited for (WAIT_CANCELLATION_COMPLETED): a wait
+ * stops at once, a command finishes, and only then does the workflow put the
+ * host back, so the compensation never runs beside a step still at work.
  */
+const waitForTheStep = { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED };
 
 /**
  * The same class of work as a local activity: the same start-to-close timeout
@@ -38,6 +43,7 @@ export const localBookkeeping = asLocal(bookkeeping);
 
 /** Chef, HAProxy runtime API: one round trip per box. */
 export const quickRpc: ActivityOptions = {
+  ...waitForTheStep,
   startToCloseTimeout: '60s',
   heartbeatTimeout: '5s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
@@ -48,6 +54,7 @@ export const localQuickRpc = asLocal(quickRpc);
 
 /** SSH work: uploads, unpacking, restarts. */
 export const sshWork: ActivityOptions = {
+  ...waitForTheStep,
   startToCloseTimeout: '10m',
   heartbeatTimeout: '5s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 4 },
@@ -56,6 +63,7 @@ export const sshWork: ActivityOptions = {
 /** Health waits run as long as the request allows, polling inside the activity. */
 export function healthWait(timeoutSeconds: number): ActivityOptions {
   return {
+    ...waitForTheStep,
     startToCloseTimeout: `${timeoutSeconds + 30}s`,
     heartbeatTimeout: '5s',
     retry: { initialInterval: '1s', maximumAttempts: 3 },

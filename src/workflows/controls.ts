@@ -59,7 +59,9 @@ export function installControls(c: ControlsInput) {
     async ({ rollback }) => {
       c.control.cancel = { rollback: rollback === true };
       return answer(
-        rollback ? 'cancelling: hosts in flight finish, then the done hosts are rolled back' : 'cancelling: hosts in flight finish, no new host starts',
+        rollback
+          ? 'cancelling: no new host starts, hosts in flight stop and are put back, then the done hosts are rolled back'
+          : 'cancelling: no new host starts, hosts in flight stop and are put back as found',
       );
     },
     { validator: (_request: { rollback?: boolean }) => mustBeActive() },

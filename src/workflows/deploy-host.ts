@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
 import type { HostStatus, StepName } from '../domain/deployment.ts';
@@ -26,7 +26,9 @@ interface Reached {
  * any box) is SKIPPED untouched, or, with `includeHostsInMaintenance`, gets the
  * release without any HAProxy change. A host that fails after its drain is
  * rolled back to its previous release and its HAProxy state restored as found;
- * if even that fails it stays drained and is reported QUARANTINED.
+ * if even that fails it stays drained and is reported QUARANTINED. A cancel
+ * (the deploy's) stops the step under way and puts the host back the same way;
+ * before its drain there is nothing to put back, and it is SKIPPED.
  */
 export async function deployHost(input: DeployHostInput): Promise<HostResult> {
   const s = hostSteps(input);
@@ -64,11 +66,14 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
       result = s.result('DONE', at);
     }
   } catch (err) {
-    const error = `${at.step}: ${describe(err)}`;
+    const cancelled = isCancellation(err);
+    const error = `${at.step}: ${cancelled ? 'deployment cancelled' : describe(err)}`;
     result =
       at.drained || at.activated
         ? await CancellationScope.nonCancellable(() => compensate(input, at, error))
-        : { ...s.result('FAILED', at), failedStep: at.step, error };
+        : cancelled
+          ? { ...s.result('SKIPPED', at), error }
+          : { ...s.result('FAILED', at), failedStep: at.step, error };
   }
   await alongside(
     CancellationScope.nonCancellable(() => s.setStatus(result.status, result.error)),

@@ -56,8 +56,9 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   const round = input.retry?.round ?? 1;
   let outcome: DeployOutcome = { status: 'FAILED', hosts: [] };
   // A cancel from the Temporal UI or `temporal workflow cancel` is the operators' cancel:
-  // no new host starts, the hosts in flight finish (their steps run in a scope it does not
-  // reach), the lock is released, and the run then ends as cancelled.
+  // no new host starts, the hosts in flight stop and are put back (rollOut cancels them;
+  // the rest of this run is out of the cancel's reach), the lock is released, and the run
+  // then ends as cancelled.
   let temporalCancel: unknown;
   CancellationScope.current().cancelRequested.catch((err) => {
     temporalCancel = err;

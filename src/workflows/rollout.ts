@@ -1,4 +1,4 @@
-import { condition, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, executeChild, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
@@ -45,6 +45,16 @@ export interface RolloutContext {
  */
 export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<void> {
   const running = new Map<string, Promise<HostResult>>();
+  // A cancel stops the hosts in flight too: each stops its step and puts its host back.
+  const inFlight = new Set<CancellationScope>();
+  condition(() => ctx.control.cancel !== undefined).then(() => {
+    for (const scope of inFlight) scope.cancel();
+  });
+  const launch = (name: string) => {
+    const scope = new CancellationScope();
+    inFlight.add(scope);
+    return scope.run(() => start(ctx, name)).finally(() => inFlight.delete(scope));
+  };
   const budgetSpent = () => failures(ctx) > ctx.request.maxFailedHosts;
   const stopped = () => ctx.control.cancel !== undefined || budgetSpent();
 
@@ -54,7 +64,7 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<voi
       while (running.size < window && !stopped() && !ctx.control.paused) {
         const next = ctx.control.retryQueue.shift() ?? pending.shift();
         if (next === undefined) break;
-        running.set(next, start(ctx, next));
+        running.set(next, launch(next));
       }
       if (running.size === 0) {
         if ((pending.length === 0 && ctx.control.retryQueue.length === 0) || stopped()) return;
@@ -124,7 +134,8 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
   };
   // A retried host's child is a new run under the same workflow ID.
   return executeChild(deployHost, { workflowId: hostWorkflowId(workflowInfo().workflowId, name), args: [input] }).catch(
-    (err): HostResult => ({ name, status: 'FAILED', error: describe(err) }),
+    // Cancelled before its child started: it never touched the host.
+    (err): HostResult => (isCancellation(err) ? { name, status: 'SKIPPED', error: 'deployment cancelled' } : { name, status: 'FAILED', error: describe(err) }),
   );
 }
 
