@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { StepName, StepRecord } from '../domain/deployment.ts';
@@ -9,6 +11,8 @@ import { toFailure } from './failures.ts';
 import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
 
 const TAIL_BYTES = 4096;
+/** Named like Temporal's default worker identity, so a step record and the UI's worker line up. */
+const WORKER = `${process.pid}@${hostname()}`;
 
 export function tail(text: string, bytes = TAIL_BYTES): string {
   return text.length <= bytes ? text : text.slice(-bytes);
@@ -74,6 +78,8 @@ export async function recordedStep<T>(
     step,
     round: input.round ?? 1,
     attempt: ctx.info.attempt,
+    execution: randomUUID(),
+    worker: WORKER,
     status: 'RUNNING',
     startedAt: new Date(),
   };

@@ -14,12 +14,14 @@ const stepOrder: string[] = [...HOST_STEPS, ...ROLLBACK_STEPS];
 function stepsOf(host: string, steps: StepSummary[]): DeploymentView['hosts'][number]['steps'] {
   const latest = new Map<string, StepSummary>();
   const attempts = new Map<string, number>();
-  const order = (s: StepSummary) => (s.round ?? 1) * 1_000_000 + s.attempt;
+  // Every execution counts as an attempt; a re-run after a crash may repeat an attempt number.
+  const compareRuns = (a: StepSummary, b: StepSummary) =>
+    (a.round ?? 1) - (b.round ?? 1) || a.attempt - b.attempt || a.startedAt.getTime() - b.startedAt.getTime();
   for (const s of steps) {
     if (s.host !== host) continue;
     attempts.set(s.step, (attempts.get(s.step) ?? 0) + 1);
     const seen = latest.get(s.step);
-    if (!seen || order(s) >= order(seen)) latest.set(s.step, s);
+    if (!seen || compareRuns(s, seen) >= 0) latest.set(s.step, s);
   }
   return [...latest.values()]
     .sort((a, b) => stepOrder.indexOf(a.step) - stepOrder.indexOf(b.step))

@@ -30,6 +30,14 @@ export interface StepRecord {
   round?: number | undefined;
   /** The activity's attempt within its round. */
   attempt: number;
+  /**
+   * This run of the step, unique: a re-run (after a worker crash, a replayed
+   * local activity) may carry the same attempt number and still gets its own
+   * record. The store keeps records append-only per execution.
+   */
+  execution?: string | undefined;
+  /** The worker process that ran it (`pid@host`, as Temporal names workers). */
+  worker?: string | undefined;
   status: StepStatus;
   startedAt: Date;
   finishedAt?: Date | undefined;

@@ -130,10 +130,29 @@ describe('lists, logs and VMs', () => {
       '  boom',
       '  error: restart: exit 1',
     ]);
-    const s = { host: 'a', step: 'drain', attempt: 1, status: 'SUCCEEDED', startedAt: '', finishedAt: '' };
+    const at = '2024-06-01T12:00:00.000Z';
+    const s = { host: 'a', step: 'drain', attempt: 1, status: 'SUCCEEDED', startedAt: at, finishedAt: at };
     expect(newlyFinished([s, { ...s, step: 'stage', status: 'RUNNING' }], new Set())).toEqual([s]);
-    expect(newlyFinished([s], new Set(['a/drain/1/1']))).toEqual([]);
-    expect(newlyFinished([{ ...s, round: 2 }], new Set(['a/drain/1/1']))).toHaveLength(1);
+    expect(newlyFinished([s], new Set([`a/drain/1/1/${at}`]))).toEqual([]);
+    expect(newlyFinished([{ ...s, round: 2 }], new Set([`a/drain/1/1/${at}`]))).toHaveLength(1);
+    // A re-run after a crash repeats the attempt number; its own start tells it apart.
+    expect(newlyFinished([{ ...s, startedAt: '2024-06-01T12:00:09.000Z' }], new Set([`a/drain/1/1/${at}`]))).toHaveLength(1);
+  });
+
+  it('names the worker that ran a step execution', () => {
+    const [header] = logLines(
+      {
+        host: 'a',
+        step: 'drain',
+        attempt: 1,
+        worker: '4242@box',
+        status: 'SUCCEEDED',
+        startedAt: '2024-06-01T12:00:00.000Z',
+        finishedAt: '2024-06-01T12:00:00.200Z',
+      },
+      plain,
+    );
+    expect(header).toBe('── a · drain · attempt 1 · SUCCEEDED · 200ms · 4242@box');
   });
 
   it('shows VMs as a table and one VM with its transitions', () => {

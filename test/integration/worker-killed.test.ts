@@ -24,8 +24,16 @@ afterAll(async () => {
   await pg?.stop();
 });
 
+interface LogEntry {
+  step: string;
+  attempt: number;
+  status: string;
+  startedAt: string;
+  worker: string | null;
+}
+
 describe('a worker killed mid-deploy', () => {
-  it('finishes the deploy after a restart, every VM on v2 and none drained', async () => {
+  it("finishes the deploy after a restart, every VM on v2 and none drained, the killed worker's step records kept", async () => {
     const env = {
       ...fleet.env,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -40,16 +48,24 @@ describe('a worker killed mid-deploy', () => {
     const { id } = res.json();
 
     // Kill it once a host has been drained and is between its steps.
+    let drained: string | undefined;
     await expect
       .poll(
         async () => {
           const d = (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
-          return d.hosts.some((h: { steps: { name: string; status: string }[] }) => h.steps.some((s) => s.name === 'drain' && s.status === 'SUCCEEDED'));
+          drained = d.hosts.find((h: { steps: { name: string; status: string }[] }) =>
+            h.steps.some((s) => s.name === 'drain' && s.status === 'SUCCEEDED'),
+          )?.name;
+          return drained !== undefined;
         },
         { timeout: 30_000, interval: 20 },
       )
       .toBe(true);
     await worker.kill();
+    const logsOf = async (host: string): Promise<LogEntry[]> =>
+      (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}/logs?host=${host}` })).json().steps;
+    const beforeKill = await logsOf(drained!);
+    expect(beforeKill.map((s) => s.step)).toEqual(expect.arrayContaining(['inspect', 'stage', 'drain']));
     const during = await lbStates(fleet);
     expect(during.flat().some((s) => s.admin !== 'ready')).toBe(true);
 
@@ -59,6 +75,15 @@ describe('a worker killed mid-deploy', () => {
     for (const vm of fleet.vms) {
       expect((await fleet.exec(vm.name, ['readlink', '/opt/shop/current'])).stdout.trim()).toBe('releases/v2');
     }
+    // Step records are append-only: what the killed worker recorded is still there, beside the new worker's runs.
+    const afterRestart = await logsOf(drained!);
+    const finishedBefore = beforeKill.filter((s) => s.status !== 'RUNNING');
+    expect(afterRestart).toEqual(expect.arrayContaining(finishedBefore));
+    const identity = ({ step, attempt, startedAt, worker }: LogEntry) => ({ step, attempt, startedAt, worker });
+    expect(afterRestart.map(identity)).toEqual(expect.arrayContaining(beforeKill.map(identity)));
+    const oldWorker = beforeKill[0]!.worker;
+    expect(oldWorker).toMatch(/^\d+@/);
+    expect(afterRestart.some((s) => s.worker !== oldWorker && s.step === 'enable')).toBe(true);
     for (const states of await lbStates(fleet)) {
       expect(states.map((s) => [s.admin, s.weight])).toEqual(fleet.vms.map(() => ['ready', 100]));
     }

@@ -34,6 +34,8 @@ export function toStep(r: Row): StepRecord {
     step: r.step as StepRecord['step'],
     round: r.round === null || r.round === undefined ? 1 : Number(r.round),
     attempt: Number(r.attempt),
+    execution: text(r.execution) || undefined,
+    worker: text(r.worker),
     status: r.status as StepRecord['status'],
     startedAt: date(r.started_at) as Date,
     finishedAt: date(r.finished_at),

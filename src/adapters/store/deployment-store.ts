@@ -105,12 +105,13 @@ export class SqlDeploymentStore implements DeploymentStore {
     if (rows.length === 0) throw new DeploymentNotFoundError(id, host);
   }
 
+  /** A new execution gets a new record; the same execution's later save (its end) updates its own. */
   async saveStep(s: StepRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO deployment_steps (deployment_id, host, step, attempt, status, started_at, finished_at,
-         command, exit_code, stdout, stderr, error, round)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (deployment_id, host, step, round, attempt) DO UPDATE SET
+         command, exit_code, stdout, stderr, error, round, execution, worker)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (deployment_id, host, step, round, attempt, execution) DO UPDATE SET
          status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at,
          command = excluded.command, exit_code = excluded.exit_code, stdout = excluded.stdout,
          stderr = excluded.stderr, error = excluded.error`,
@@ -128,6 +129,8 @@ export class SqlDeploymentStore implements DeploymentStore {
         s.stderr === undefined ? undefined : boundOutput(s.stderr),
         s.error,
         s.round ?? 1,
+        s.execution ?? '',
+        s.worker,
       ],
     );
   }
@@ -141,7 +144,7 @@ export class SqlDeploymentStore implements DeploymentStore {
   async listSteps(id: string): Promise<StepSummary[]> {
     // Only the ends of the outputs leave the database: 4096 characters hold at least 4 KiB.
     const rows = await this.db.query(
-      `SELECT s.deployment_id, s.host, s.step, s.round, s.attempt, s.status, s.started_at, s.finished_at, s.command,
+      `SELECT s.deployment_id, s.host, s.step, s.round, s.attempt, s.execution, s.worker, s.status, s.started_at, s.finished_at, s.command,
          s.exit_code, s.error, right(s.stdout, ${OUTPUT_TAIL_BYTES}) AS stdout, right(s.stderr, ${OUTPUT_TAIL_BYTES}) AS stderr
        FROM ${this.orderedSteps()} WHERE s.deployment_id = $1 ${this.stepOrder()}`,
       [id],
@@ -187,7 +190,7 @@ export class SqlDeploymentStore implements DeploymentStore {
   }
 
   private stepOrder(): string {
-    return `ORDER BY h.position NULLS LAST, s.host, ${STEP_ORDER} NULLS LAST, s.step, s.round, s.attempt`;
+    return `ORDER BY h.position NULLS LAST, s.host, ${STEP_ORDER} NULLS LAST, s.step, s.round, s.started_at, s.attempt`;
   }
 
   private async withHosts(rows: Row[]): Promise<DeploymentRecord[]> {

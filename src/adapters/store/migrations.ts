@@ -72,6 +72,16 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 3, name: 'vm inventory', statements: VM_SCHEMA_STATEMENTS },
+  {
+    version: 4,
+    name: 'step records are append-only: one per execution, with the worker that ran it',
+    statements: [
+      "ALTER TABLE deployment_steps ADD COLUMN execution text NOT NULL DEFAULT ''",
+      'ALTER TABLE deployment_steps ADD COLUMN worker text',
+      'ALTER TABLE deployment_steps DROP CONSTRAINT deployment_steps_pkey',
+      'ALTER TABLE deployment_steps ADD PRIMARY KEY (deployment_id, host, step, round, attempt, execution)',
+    ],
+  },
 ];
 
 /**

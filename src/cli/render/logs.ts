@@ -9,6 +9,8 @@ export interface LogStep {
   /** Retry round: `retry` runs a failed host again as round 2, 3, … @default 1 */
   round?: number;
   attempt: number;
+  /** The worker process (pid@host) that ran this execution. */
+  worker?: string | null;
   status: string;
   command?: string | null;
   exitCode?: number | null;
@@ -19,7 +21,8 @@ export interface LogStep {
   finishedAt?: string | null;
 }
 
-export const logKey = (s: LogStep) => `${s.host}/${s.step}/${s.round ?? 1}/${s.attempt}`;
+/** One execution: a re-run after a crash may repeat the attempt number, never its start. */
+export const logKey = (s: LogStep) => `${s.host}/${s.step}/${s.round ?? 1}/${s.attempt}/${s.startedAt}`;
 
 const indent = (text: string, mark: string) =>
   text
@@ -32,7 +35,10 @@ export function logLines(s: LogStep, style: Style): string[] {
   const took = s.finishedAt ? formatDuration(elapsed(s.startedAt, s.finishedAt, 0) ?? 0) : 'running';
   const exit = s.exitCode === null || s.exitCode === undefined ? '' : ` · exit ${s.exitCode}`;
   const round = (s.round ?? 1) > 1 ? ` · round ${s.round}` : '';
-  const lines = [style.bold(`── ${s.host} · ${s.step}${round} · attempt ${s.attempt} · `) + colorStatus(s.status, style) + style.dim(`${exit} · ${took}`)];
+  const worker = s.worker ? ` · ${s.worker}` : '';
+  const lines = [
+    style.bold(`── ${s.host} · ${s.step}${round} · attempt ${s.attempt} · `) + colorStatus(s.status, style) + style.dim(`${exit} · ${took}${worker}`),
+  ];
   if (s.command) lines.push(style.dim(`  $ ${s.command}`));
   if (s.stdout) lines.push(...indent(s.stdout, ''));
   if (s.stderr) lines.push(...indent(s.stderr, '').map((l) => style.yellow(l)));
