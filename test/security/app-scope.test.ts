@@ -5,7 +5,8 @@ import { TcpLbRuntime } from '../../src/adapters/haproxy/tcp-runtime.ts';
 import { hashToken, loadTokens } from '../../src/api/auth.ts';
 import { parseServersState, showServersStateCommand } from '../../src/domain/haproxy.ts';
 import type { LbServerState } from '../../src/domain/ports.ts';
-import { type Fleet, type SecondApp, startFleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import type { SecondApp } from '../fleet/second-app.ts';
 import { startVesemir, type Vesemir } from '../support/vesemir.ts';
 
 // Two applications of two teams on one goiardi and one HAProxy (two
