@@ -5,7 +5,7 @@ import { getLogs, type LogEntry, postDeploy, sleep, waitTerminal } from './deplo
 import { freezeBox } from './disruptions.ts';
 import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
 
-// Issue 7: the LB box stops answering for part of a deploy. Its sshd and
+// The LB box stops answering for part of a deploy. Its sshd and
 // every session are frozen (SIGSTOP, no iptables here): connections are
 // accepted by the kernel but no SSH banner comes, as with a hung box. The
 // box stays frozen until every host's first inspect attempt has outlasted the

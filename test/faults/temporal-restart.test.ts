@@ -10,7 +10,7 @@ import { type ApiInstance, faultConfig, type InProcessWorker, startApi, startWor
 import { getDeployment, getLogs, postDeploy, sleep, waitForStep, waitTerminal } from './deployment-api.ts';
 import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
 
-// Issue 7: the Temporal server itself goes away mid-deploy. This file runs
+// The Temporal server itself goes away mid-deploy. This file runs
 // its own dev server (the run's shared one must stay up for the others) on a
 // fixed port with a persistent SQLite file, stops it while hosts are in
 // flight and starts it again on the same port and file.

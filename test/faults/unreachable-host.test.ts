@@ -5,7 +5,7 @@ import { type ApiInstance, faultConfig, type InProcessWorker, startApi, startWor
 import { getLogs, postDeploy, waitTerminal } from './deployment-api.ts';
 import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
 
-// Issue 7: hosts whose sshd is gone. vm1 is down before the deploy reaches
+// Hosts whose sshd is gone. vm1 is down before the deploy reaches
 // it (stage fails: never drained, so never touched in HAProxy); vm2 dies in
 // the middle of its restart, after its drain (left drained, QUARANTINED, and
 // reported). The retries are bounded by src/workflows/activity-options.ts

@@ -7,7 +7,7 @@ import { getLogs, postDeploy, sleep, waitTerminal } from './deployment-api.ts';
 import { faultRandom } from './disruptions.ts';
 import { expectAllOn, stepOrderViolations, stepTimings } from './outcome-checks.ts';
 
-// Issue 7: SIGKILL the worker process at a random moment of a 6-host deploy
+// SIGKILL the worker process at a random moment of a 6-host deploy
 // (concurrency 2) and start it again, trial after trial on one fleet, one
 // Postgres and one worker configuration; each trial deploys a new version.
 // VESEMIR_FAULT_TRIALS raises the count, VESEMIR_FAULT_SEED replays a run.

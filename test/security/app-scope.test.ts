@@ -84,7 +84,7 @@ async function finished(id: string) {
   }
 }
 const request = (over: Record<string, unknown> = {}) => ({ ...fleet.deployRequest('v2', artifact), ...over });
-/** A new-style request: no tags, backend or LB tags; the application's scope fills them in. */
+/** A minimal request: no tags, backend or LB tags; the application's scope fills them in. */
 const minimal = (over: Record<string, unknown> = {}) => {
   const { chef: _c, haproxy: _h, ...rest } = fleet.deployRequest('v2', artifact);
   return { ...rest, ...over };
