@@ -8,6 +8,17 @@ const pair = useHaproxyPair();
 const { ip, apps, haproxies, lbs } = pair;
 const lbA = (): Host => lbs[0]!;
 
+/** Sends a /slow request through lb-a and waits until an app server has it in flight. */
+async function slowRequestInFlight(): Promise<{ busy: AppServer; slow: Promise<Response> }> {
+  const slow = fetch(`${haproxies[0]!.frontendUrl}/slow`);
+  let busy: AppServer | undefined;
+  await waitFor('a slow request in flight', () => {
+    busy = apps.find((a) => a.inFlight > 0);
+    return busy !== undefined;
+  });
+  return { busy: busy!, slow };
+}
+
 describe('HaproxyLoadBalancer on two LB boxes', () => {
   it('drains to maintenance and enables with a weight, verified on both boxes', async () => {
     const results = await pair.balancer.drain(lbs, BACKEND, 'web-01', { drainTimeoutMs: 2_000 });
@@ -55,29 +66,19 @@ describe('HaproxyLoadBalancer on two LB boxes', () => {
   });
 
   it('waits for in-flight sessions before maintenance', async () => {
-    const slow = fetch(`${haproxies[0]!.frontendUrl}/slow`);
-    let busy: AppServer | undefined;
-    await waitFor('a slow request in flight', () => {
-      busy = apps.find((a) => a.inFlight > 0);
-      return busy !== undefined;
-    });
-    const [onA, onB] = await pair.balancer.drain(lbs, BACKEND, busy!.name, { drainTimeoutMs: 3_000 });
+    const { busy, slow } = await slowRequestInFlight();
+    const [onA, onB] = await pair.balancer.drain(lbs, BACKEND, busy.name, { drainTimeoutMs: 3_000 });
     expect(onA).toMatchObject({ lb: 'lb-a', sessionsLeft: 0 });
     expect(onA!.waitedMs).toBeGreaterThan(300);
     expect(onB).toMatchObject({ lb: 'lb-b', sessionsLeft: 0 });
     const response = await slow;
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe(busy!.name);
+    expect(await response.text()).toBe(busy.name);
   });
 
   it('gives up waiting at the drain timeout and reports the sessions left', async () => {
-    const slow = fetch(`${haproxies[0]!.frontendUrl}/slow`);
-    let busy: AppServer | undefined;
-    await waitFor('a slow request in flight', () => {
-      busy = apps.find((a) => a.inFlight > 0);
-      return busy !== undefined;
-    });
-    const [onA] = await pair.balancer.drain([lbA()], BACKEND, busy!.name, { drainTimeoutMs: 50 });
+    const { busy, slow } = await slowRequestInFlight();
+    const [onA] = await pair.balancer.drain([lbA()], BACKEND, busy.name, { drainTimeoutMs: 50 });
     expect(onA!.sessionsLeft).toBe(1);
     await slow;
   });
