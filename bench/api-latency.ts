@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { runBenchChild } from './child.ts';
 
 export interface ApiLatency {
-  /** What was measured: the dry run, or GET of one deployment when the API has no dry run yet. */
+  /** What was measured: the dry run, or GET of one deployment when the API has no dry run. */
   endpoint: string;
   dryRunAvailable: boolean;
   clients: number;
@@ -45,7 +45,7 @@ export function hasDryRun(api: FastifyInstance): boolean {
  * then `requests` measured on fresh connections (their connects included),
  * latency per request from send to the full answer. The clients run in a
  * process of their own (bench/api-load-child.ts): in this one their own work
- * (fetch, 50 sockets) queued behind the API's and made up most of the time.
+ * (fetch, 50 sockets) would queue behind the API's and count as its latency.
  */
 export async function measureApi(
   api: FastifyInstance,

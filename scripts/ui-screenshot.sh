@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Evidence for issue 13, run by hand (not in CI): the demo stack (Temporal dev
+# Run by hand (not in CI) to see the steps in the UI: the demo stack (Temporal dev
 # server + UI, a local fleet, Vesemir) runs one deploy, then headless Chromium
 # screenshots the Temporal UI pages of one host workflow, where each host step
 # should show as its own bar with its duration. PNGs go to .data/ui-screenshots/

@@ -35,7 +35,7 @@ describe('vesemir deploy --follow', () => {
     writeFileSync(file, JSON.stringify(body));
 
     // vm1 answers its health check with 500 until the terminal has shown it
-    // waiting there: a host takes well under one 500 ms poll now, so without
+    // waiting there: a host can take well under one 500 ms poll, so without
     // this hold a poll could miss every running step of it.
     const hosts = fleet.vms.map((vm) => vm.name);
     const held = hosts[0]!;

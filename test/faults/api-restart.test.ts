@@ -3,20 +3,11 @@ import type { Config } from '../../src/config.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
-import {
-  type ApiInstance,
-  expectAllOn,
-  faultConfig,
-  getDeployment,
-  getLogs,
-  postDeploy,
-  startApi,
-  stepOrderViolations,
-  waitForStep,
-  waitTerminal,
-} from './support.ts';
+import { type ApiInstance, faultConfig, startApi } from './api-and-worker.ts';
+import { getDeployment, getLogs, postDeploy, waitForStep, waitTerminal } from './deployment-api.ts';
+import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
 
-// Issue 7: the API process goes away while deploys run (VESEMIR_ROLE=api and
+// The API process goes away while deploys run (VESEMIR_ROLE=api and
 // =worker as separate processes on one Postgres): closing the API — Fastify,
 // its DB pool and its Temporal client — and building a new one loses nothing.
 

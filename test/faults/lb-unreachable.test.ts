@@ -1,22 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
-import {
-  type ApiInstance,
-  expectAllOn,
-  faultConfig,
-  freezeBox,
-  getLogs,
-  type InProcessWorker,
-  type LogEntry,
-  postDeploy,
-  sleep,
-  startApi,
-  startWorkerIn,
-  stepOrderViolations,
-  waitTerminal,
-} from './support.ts';
+import { type ApiInstance, faultConfig, type InProcessWorker, startApi, startWorkerIn } from './api-and-worker.ts';
+import { getLogs, type LogEntry, postDeploy, sleep, waitTerminal } from './deployment-api.ts';
+import { freezeBox } from './disruptions.ts';
+import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
 
-// Issue 7: the LB box stops answering for part of a deploy. Its sshd and
+// The LB box stops answering for part of a deploy. Its sshd and
 // every session are frozen (SIGSTOP, no iptables here): connections are
 // accepted by the kernel but no SSH banner comes, as with a hung box. The
 // box stays frozen until every host's first inspect attempt has outlasted the

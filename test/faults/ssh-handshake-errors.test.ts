@@ -7,11 +7,11 @@ import { knownHostsFile } from '../../src/adapters/ssh/known-hosts-file.ts';
 import { Ssh2RemoteHosts } from '../../src/adapters/ssh/remote-hosts.ts';
 import { clientKey } from '../fleet/keys.ts';
 
-// Found by the unreachable-host and LB-outage faults: a host whose sshd dies
-// or hangs during the SSH handshake made ssh2 emit a second 'error' after
-// connect() had rejected, with no listener left: an uncaught exception that
-// takes the whole worker process down. Here the peer is a bare TCP server
-// that drops or stalls connections, so the failure is deterministic.
+// A host whose sshd dies or hangs during the SSH handshake can make ssh2 emit
+// a second 'error' after connect() has rejected, with no listener left: an
+// uncaught exception would take the whole worker process down. Here the peer
+// is a bare TCP server that drops or stalls connections, so the failure is
+// deterministic.
 
 let dir: string;
 let privateKey: string;

@@ -6,23 +6,11 @@ import { temporalCliPath } from '../../src/temporal/binaries.ts';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { freePort } from '../fleet/net.ts';
-import {
-  type ApiInstance,
-  expectAllOn,
-  faultConfig,
-  getDeployment,
-  getLogs,
-  type InProcessWorker,
-  postDeploy,
-  sleep,
-  startApi,
-  startWorkerIn,
-  stepOrderViolations,
-  waitForStep,
-  waitTerminal,
-} from './support.ts';
+import { type ApiInstance, faultConfig, type InProcessWorker, startApi, startWorkerIn } from './api-and-worker.ts';
+import { getDeployment, getLogs, postDeploy, sleep, waitForStep, waitTerminal } from './deployment-api.ts';
+import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
 
-// Issue 7: the Temporal server itself goes away mid-deploy. This file runs
+// The Temporal server itself goes away mid-deploy. This file runs
 // its own dev server (the run's shared one must stay up for the others) on a
 // fixed port with a persistent SQLite file, stops it while hosts are in
 // flight and starts it again on the same port and file.

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { lbStates } from '../support/fleet-probes.ts';
-import {
-  type ApiInstance,
-  expectAllOn,
-  faultConfig,
-  getLogs,
-  type InProcessWorker,
-  postDeploy,
-  startApi,
-  startWorkerIn,
-  stepOrderViolations,
-  waitTerminal,
-} from './support.ts';
+import { type ApiInstance, faultConfig, type InProcessWorker, startApi, startWorkerIn } from './api-and-worker.ts';
+import { getLogs, postDeploy, waitTerminal } from './deployment-api.ts';
+import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
 
-// Issue 7: hosts whose sshd is gone. vm1 is down before the deploy reaches
+// Hosts whose sshd is gone. vm1 is down before the deploy reaches
 // it (stage fails: never drained, so never touched in HAProxy); vm2 dies in
 // the middle of its restart, after its drain (left drained, QUARANTINED, and
 // reported). The retries are bounded by src/workflows/activity-options.ts

@@ -2,21 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
-import {
-  type ApiInstance,
-  expectAllOn,
-  faultConfig,
-  faultRandom,
-  getLogs,
-  postDeploy,
-  sleep,
-  startApi,
-  stepOrderViolations,
-  stepTimings,
-  waitTerminal,
-} from './support.ts';
+import { type ApiInstance, faultConfig, startApi } from './api-and-worker.ts';
+import { getLogs, postDeploy, sleep, waitTerminal } from './deployment-api.ts';
+import { faultRandom } from './disruptions.ts';
+import { expectAllOn, stepOrderViolations, stepTimings } from './outcome-checks.ts';
 
-// Issue 7: SIGKILL the worker process at a random moment of a 6-host deploy
+// SIGKILL the worker process at a random moment of a 6-host deploy
 // (concurrency 2) and start it again, trial after trial on one fleet, one
 // Postgres and one worker configuration; each trial deploys a new version.
 // VESEMIR_FAULT_TRIALS raises the count, VESEMIR_FAULT_SEED replays a run.

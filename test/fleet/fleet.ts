@@ -1,7 +1,6 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TcpLbRuntime } from '../../src/adapters/haproxy/tcp-runtime.ts';
 import { knownHostsFile } from '../../src/adapters/ssh/known-hosts-file.ts';
 import { Ssh2RemoteHosts } from '../../src/adapters/ssh/remote-hosts.ts';
 import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
@@ -9,10 +8,11 @@ import type { ExecResult } from '../../src/domain/ports.ts';
 import { applicationsYaml } from './apps-file.ts';
 import { type ArtifactServer, buildRelease, type ReleaseBehaviour, startArtifactServer } from './artifacts.ts';
 import { type Goiardi, startGoiardi } from './goiardi.ts';
-import { type RunningHaproxy, startHaproxy } from './haproxy.ts';
+import { addReadyServer, type RunningHaproxy, startHaproxy } from './haproxy.ts';
 import { clientKey, knownHostsText, writeKnownHosts } from './keys.ts';
 import { type LbBox, startLbBox } from './lb-box.ts';
 import { allocateSubnet, freePort } from './net.ts';
+import { type SecondApp, startSecondApp } from './second-app.ts';
 import { type FakeVm, startVm } from './vm.ts';
 
 export interface FleetOptions {
@@ -34,18 +34,6 @@ export interface FleetOptions {
   secondApp?: { name: string; team: string; vms: number };
   /** Every server's configured HAProxy weight (1 is HAProxy's default). @default 100 */
   serverWeight?: number;
-}
-
-/** The second application of a fleet (see FleetOptions.secondApp). */
-export interface SecondApp {
-  name: string;
-  team: string;
-  environment: string;
-  port: number;
-  backend: string;
-  vmTag: string;
-  lbTag: string;
-  vms: FakeVm[];
 }
 
 export interface Fleet {
@@ -192,16 +180,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         boxes.push(vm);
         appendFileSync(knownHosts.path, knownHostsText([{ address: vm.address, port: sshPort, publicKey: vm.hostPublicKey }]));
         for (const [i, h] of haproxies.entries()) {
-          const runtime = new TcpLbRuntime({ port: h.adminPort });
-          const lb = { name: lbBoxes[i]!.name, address: h.bindAddress };
-          for (const command of [
-            `add server ${backend}/${name} ${vm.address}:${appPort} check inter 200 fall 2 rise 1 weight 100`,
-            `enable health ${backend}/${name}`,
-            `set server ${backend}/${name} state ready`,
-          ]) {
-            const answer = (await runtime.send(lb, command)).trim();
-            if (answer && !/New server registered/.test(answer)) throw new Error(`${lb.name}: ${command}: ${answer}`);
-          }
+          await addReadyServer(h, lbBoxes[i]!.name, backend, { name, address: vm.address, port: appPort });
         }
         return vm;
       },
@@ -235,24 +214,4 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     await stop();
     throw err;
   }
-}
-
-async function startSecondApp(
-  spec: { name: string; team: string; vms: number },
-  world: { environment: string; sshPort: number; authorizedKey: string; ip: (n: number) => string; firstAddress: number },
-): Promise<SecondApp> {
-  const port = await freePort();
-  const vms = await Promise.all(
-    Array.from({ length: spec.vms }, (_, i) =>
-      startVm({
-        name: `${spec.name}-vm${i + 1}`,
-        address: world.ip(world.firstAddress + i),
-        sshPort: world.sshPort,
-        app: { name: spec.name, port },
-        authorizedKey: world.authorizedKey,
-      }),
-    ),
-  );
-  const { name, team, environment } = { ...spec, environment: world.environment };
-  return { name, team, environment, port, backend: name, vmTag: `app-${name}`, lbTag: `lb-${name}`, vms };
 }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { TcpLbRuntime } from '../../src/adapters/haproxy/tcp-runtime.ts';
 import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 import { requireExecutable } from '../support/peers.ts';
 import { freePort, waitFor } from './net.ts';
@@ -136,6 +137,24 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
     configPath,
     stop,
   };
+}
+
+/**
+ * Adds `server` to `backend` of a running HAProxy as a dynamic server, health
+ * checked and ready, as a provisioning job would; `lbName` names the box in errors.
+ */
+export async function addReadyServer(haproxy: RunningHaproxy, lbName: string, backend: string, server: HaproxyServerSpec): Promise<void> {
+  const runtime = new TcpLbRuntime({ port: haproxy.adminPort });
+  const lb = { name: lbName, address: haproxy.bindAddress };
+  const { name, address, port } = server;
+  for (const command of [
+    `add server ${backend}/${name} ${address}:${port} check inter 200 fall 2 rise 1 weight ${server.weight ?? 100}`,
+    `enable health ${backend}/${name}`,
+    `set server ${backend}/${name} state ready`,
+  ]) {
+    const answer = (await runtime.send(lb, command)).trim();
+    if (answer && !/New server registered/.test(answer)) throw new Error(`${lb.name}: ${command}: ${answer}`);
+  }
 }
 
 async function killAndWait(child: ChildProcess, exited: Promise<void>): Promise<void> {

@@ -15,8 +15,8 @@ export function allocateSubnet(): (n: number) => string {
  * Where freePort picks from: below the kernel's ephemeral range (32768 and up,
  * /proc/sys/net/ipv4/ip_local_port_range), so that no `listen(0)` or outgoing
  * connection of a test running in parallel can take the port between the pick
- * and the peer's own bind, seconds later (an sshd once failed on "Address
- * already in use" that way). Only another explicit pick can, and it checks.
+ * and the peer's own bind, seconds later (the peer would fail on "Address
+ * already in use"). Only another explicit pick can, and it checks.
  */
 const PICK_FROM = 20_000;
 const PICK_TO = 32_767;

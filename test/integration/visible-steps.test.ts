@@ -7,7 +7,7 @@ import type { Fleet } from '../fleet/fleet.ts';
 import { useStack } from '../support/stack.ts';
 import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
-// Issue 13's promise to operators, checked with the tools they use: while a
+// The promise to operators, checked with the tools they use: while a
 // host waits for health, `temporal workflow describe` shows the pending step
 // with its attempt and heartbeat; afterwards the host's history holds one
 // scheduled/started/completed activity per step, which the UI draws as a bar.

@@ -5,7 +5,8 @@ import { TcpLbRuntime } from '../../src/adapters/haproxy/tcp-runtime.ts';
 import { hashToken, loadTokens } from '../../src/api/auth.ts';
 import { parseServersState, showServersStateCommand } from '../../src/domain/haproxy.ts';
 import type { LbServerState } from '../../src/domain/ports.ts';
-import { type Fleet, type SecondApp, startFleet } from '../fleet/fleet.ts';
+import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import type { SecondApp } from '../fleet/second-app.ts';
 import { startVesemir, type Vesemir } from '../support/vesemir.ts';
 
 // Two applications of two teams on one goiardi and one HAProxy (two
@@ -83,7 +84,7 @@ async function finished(id: string) {
   }
 }
 const request = (over: Record<string, unknown> = {}) => ({ ...fleet.deployRequest('v2', artifact), ...over });
-/** A new-style request: no tags, backend or LB tags; the application's scope fills them in. */
+/** A minimal request: no tags, backend or LB tags; the application's scope fills them in. */
 const minimal = (over: Record<string, unknown> = {}) => {
   const { chef: _c, haproxy: _h, ...rest } = fleet.deployRequest('v2', artifact);
   return { ...rest, ...over };

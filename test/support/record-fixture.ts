@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { collectHistories, saveFixture } from '../../src/replay.ts';
 
 /**
- * VESEMIR_RECORD_HISTORIES=test/replay/fixtures re-records the 1.0 baseline
+ * VESEMIR_RECORD_HISTORIES=test/replay/fixtures re-records the histories
  * that test/replay replays: a deploy with its host children, or a single
  * workflow (VM creation). Without the variable it does nothing.
  */

@@ -5,7 +5,7 @@ import * as options from '../../src/workflows/activity-options.ts';
 
 // A worker killed under a running activity is only noticed through the
 // activity's heartbeat timeout, or else after its whole start-to-close
-// timeout (up to 10 min: a deploy stalled that long). The worker-killed fault
+// timeout (up to 10 min: the deploy would stall that long). The worker-killed fault
 // test hits this only when a kill lands in the right window; this holds it
 // for every class of activity.
 
