@@ -44,8 +44,11 @@ const RETRY = {
   ChefError: 'retry',
   ChefDataError: 'never',
   ChefQuerySyntax: 'never',
+  ChefQueryRejected: 'never',
+  ChefUnavailable: 'never',
   // Provisioning VMs: pending and not-yet-registered are retried up to the deadline.
   UnsupportedPlatform: 'never',
+  UnsupportedMachineType: 'never',
   ProvisionerUnavailable: 'retry',
   ProvisionerRejected: 'never',
   ProvisioningPending: 'not yet',
@@ -54,6 +57,16 @@ const RETRY = {
   VmNotRegistered: 'not yet',
   InvalidVmTransition: 'never',
   VmNotFound: 'never',
+  // Refusals of the API.
+  NotFound: 'never',
+  Forbidden: 'never',
+  WrongTeam: 'never',
+  IdempotencyKeyReused: 'never',
+  DeploymentInProgress: 'retry',
+  DeploymentFinished: 'never',
+  ControlRejected: 'never',
+  NothingToRetry: 'never',
+  TemporalUnavailable: 'retry',
   /** Anything that is not a VesemirError. */
   InternalError: 'retry',
 } as const satisfies Record<string, RetryDecision>;
