@@ -77,13 +77,8 @@ export const ErrorType = Object.freeze(Object.fromEntries(Object.keys(RETRY).map
 
 export const ERROR_TYPES = Object.keys(RETRY) as readonly ErrorTypeName[];
 
-export function isErrorType(type: string): type is ErrorTypeName {
-  return Object.hasOwn(RETRY, type);
-}
-
-/** An unknown type (a foreign error's) is retried, like InternalError. */
-export function retryDecision(type: string): RetryDecision {
-  return isErrorType(type) ? RETRY[type] : 'retry';
+export function retryDecision(type: ErrorTypeName): RetryDecision {
+  return RETRY[type];
 }
 
 /** For the activity options' `nonRetryableErrorTypes`. */
