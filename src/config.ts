@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ErrorType, VesemirError } from './domain/errors.ts';
 
 /**
  * Vesemir's whole configuration, read once from the environment at the edge
@@ -125,10 +126,9 @@ export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string
 
 export type Config = Readonly<z.infer<typeof schema>>;
 
-export class ConfigError extends Error {
-  readonly type = 'ConfigError';
+export class ConfigError extends VesemirError {
   constructor(readonly issues: string[]) {
-    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    super(ErrorType.ConfigError, `invalid configuration:\n  ${issues.join('\n  ')}`);
   }
 }
 

@@ -1,22 +1,24 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { errorTypeOf, NON_RETRYABLE_ERROR_TYPES } from '../domain/errors.ts';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { ErrorType, retryDecision, VesemirError } from '../domain/errors.ts';
 
 /**
  * The one place where errors become ApplicationFailures: the `type` is kept,
- * and errors that retrying cannot fix are marked non-retryable.
+ * errors that retrying cannot fix are marked non-retryable, and "not yet"
+ * answers are BENIGN. Anything that is not a VesemirError is an InternalError.
  */
 export function toFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
-  const type = errorTypeOf(err) ?? 'InternalError';
-  const message = err instanceof Error ? err.message : String(err);
-  const details = (err as { details?: unknown } | null)?.details;
+  const known = err instanceof VesemirError ? err : undefined;
+  const type = known?.type ?? ErrorType.InternalError;
+  const decision = retryDecision(type);
   return ApplicationFailure.create({
-    message,
+    message: err instanceof Error ? err.message : String(err),
     type,
-    // An adapter's own verdict counts too: Chef's 400 to a search is the same on every attempt.
-    nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(type) || (err as { retryable?: unknown } | null)?.retryable === false,
-    details: details === undefined ? [] : [details],
+    // The error's own verdict counts: Chef's 400 to a search is the same on every attempt.
+    nonRetryable: known ? !known.retryable : decision === 'never',
+    details: known ? [known.details] : [],
     cause: err instanceof Error ? err : undefined,
+    category: decision === 'not yet' ? ApplicationFailureCategory.BENIGN : undefined,
   });
 }
 

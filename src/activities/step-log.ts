@@ -38,7 +38,7 @@ export class StepLog {
       throw new VesemirError(
         ErrorType.RemoteCommandFailed,
         `${this.hostName}: \`${shellLine(argv)}\` exited ${result.exitCode}: ${tail(result.stderr.trim() || result.stdout.trim(), 1024)}`,
-        { host: this.hostName, exitCode: result.exitCode, stderrTail: tail(result.stderr) },
+        { details: { host: this.hostName, exitCode: result.exitCode, stderrTail: tail(result.stderr) } },
       );
     }
     return result;

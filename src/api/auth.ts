@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { HttpError } from './errors.ts';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
 
 /** Who is calling: a team's token, or an admin's (any team). */
 export interface Principal {
@@ -121,5 +121,5 @@ export function authorize(request: FastifyRequest, team: string): void {
   // Fail closed: a route outside the auth plugin must not pass as anonymous admin.
   if (!p) throw new Error('authorize() called on a request the auth plugin did not see');
   if (mayActFor(p, team)) return;
-  throw new HttpError(403, 'Forbidden', `token '${p.name}' acts for team '${p.team ?? '(none)'}', not for '${team}'`);
+  throw new VesemirError(ErrorType.Forbidden, `token '${p.name}' acts for team '${p.team ?? '(none)'}', not for '${team}'`);
 }

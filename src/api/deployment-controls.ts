@@ -3,9 +3,9 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { ControlAnswer, DeployOutcome } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { approveUpdate, cancelUpdate, pauseUpdate, resumeUpdate, retryUpdate } from '../workflows/definitions.ts';
-import { HttpError } from './errors.ts';
 
 export const CONTROL_ACTIONS = ['pause', 'resume', 'cancel', 'approve', 'retry'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
@@ -34,7 +34,7 @@ export class DeploymentControls {
           ? await handle.executeUpdate(cancelUpdate, { args: [{ rollback: options.rollback === true }] })
           : await handle.executeUpdate(updates[action]);
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'ControlRejected', err.cause?.message ?? err.message);
+        if (err instanceof WorkflowUpdateFailedError) throw new VesemirError(ErrorType.ControlRejected, err.cause?.message ?? err.message);
         // The deploy ended between the describe and the update ("aborted by closing workflow").
         if (err instanceof WorkflowNotFoundError) throw finished(record.id, action, 'it ended while the control was on its way');
         throw err;
@@ -46,9 +46,8 @@ export class DeploymentControls {
 
   private async retryRun(record: DeploymentRecord, outcome: DeployOutcome): Promise<ControlAnswer> {
     if (!outcome.snapshot) {
-      throw new HttpError(
-        409,
-        'NothingToRetry',
+      throw new VesemirError(
+        ErrorType.NothingToRetry,
         `deployment ${record.id} failed before it touched any host (${record.error ?? 'no hosts'}); start a new deployment`,
       );
     }
@@ -66,6 +65,6 @@ export class DeploymentControls {
   }
 }
 
-function finished(id: string, action: ControlAction, why: string): HttpError {
-  return new HttpError(409, 'DeploymentFinished', `deployment ${id}: '${action}' does not apply, ${why}`);
+function finished(id: string, action: ControlAction, why: string): VesemirError {
+  return new VesemirError(ErrorType.DeploymentFinished, `deployment ${id}: '${action}' does not apply, ${why}`);
 }

@@ -6,6 +6,7 @@ import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { ControlAnswer } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { ChefClient, LoadBalancer } from '../domain/ports.ts';
 import { stableJson } from '../domain/stable-json.ts';
 import { resolveTargets, type Targets } from '../domain/targets.ts';
@@ -13,7 +14,6 @@ import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { deployWorkflowId, type LockTurnAnswer } from '../workflows/definitions.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
 import { type DryRunPlan, dryRun } from './dry-run.ts';
-import { HttpError, targetHttpError } from './errors.ts';
 
 export interface DeploymentServiceDeps {
   store: DeploymentStore;
@@ -48,7 +48,7 @@ export class DeploymentService {
 
   async get(id: string): Promise<DeploymentRecord> {
     const record = await this.deps.store.getDeployment(id);
-    if (!record) throw new HttpError(404, 'NotFound', `deployment ${id} not found`);
+    if (!record) throw new VesemirError(ErrorType.NotFound, `deployment ${id} not found`);
     return record;
   }
 
@@ -58,7 +58,7 @@ export class DeploymentService {
 
   async dryRun(request: DeployRequest): Promise<DryRunPlan> {
     const targets = this.checkTargets(request);
-    if (!this.deps.chef) throw new HttpError(503, 'ChefUnavailable', 'Chef is not configured on this server');
+    if (!this.deps.chef) throw new VesemirError(ErrorType.ChefUnavailable, 'Chef is not configured on this server');
     return dryRun(request, targets, this.deps.chef, this.deps.loadBalancer);
   }
 
@@ -67,16 +67,16 @@ export class DeploymentService {
     const app = this.deps.applications.get(request.application);
     if (!app) {
       const known = [...this.deps.applications.keys()].join(', ') || '(none configured)';
-      throw new HttpError(422, 'UnknownApplication', `application '${request.application}' is not configured here; known: ${known}`, { field: 'application' });
+      throw new VesemirError(ErrorType.UnknownApplication, `application '${request.application}' is not configured here; known: ${known}`, {
+        field: 'application',
+      });
     }
     if (app.team !== request.team) {
-      throw new HttpError(403, 'WrongTeam', `application '${request.application}' belongs to team '${app.team}', not '${request.team}'`, { field: 'team' });
+      throw new VesemirError(ErrorType.WrongTeam, `application '${request.application}' belongs to team '${app.team}', not '${request.team}'`, {
+        field: 'team',
+      });
     }
-    try {
-      return resolveTargets(app, request);
-    } catch (err) {
-      throw targetHttpError(err);
-    }
+    return resolveTargets(app, request);
   }
 
   async create(request: DeployRequest, options: CreateOptions): Promise<{ record: DeploymentRecord; created: boolean }> {
@@ -85,7 +85,7 @@ export class DeploymentService {
     const existing = await this.deps.store.getDeployment(id);
     if (existing) {
       if (stableJson(existing.request) !== stableJson(request)) {
-        throw new HttpError(422, 'IdempotencyKeyReused', `Idempotency-Key was already used for deployment ${id} with a different request`);
+        throw new VesemirError(ErrorType.IdempotencyKeyReused, `Idempotency-Key was already used for deployment ${id} with a different request`);
       }
       // A repeat of a request whose start may have been cut short (API died after the insert).
       if (existing.status === 'QUEUED') {
@@ -116,7 +116,7 @@ export class DeploymentService {
       await this.deps.turns.release(this.lockRequest(id, request)).catch(() => undefined);
       // Without a key the caller cannot retry this one: do not leave it QUEUED forever.
       if (!options.idempotencyKey) await this.deps.store.setStatus(id, 'FAILED', new Date(), `not started: ${(err as Error).message}`).catch(() => undefined);
-      throw new HttpError(503, 'TemporalUnavailable', `the deployment could not be started: ${(err as Error).message}`);
+      throw new VesemirError(ErrorType.TemporalUnavailable, `the deployment could not be started: ${(err as Error).message}`);
     }
     const saved = await this.deps.store.getDeployment(id);
     return { record: saved ?? { ...record, loadBalancers: [], hosts: [] }, created };
@@ -136,15 +136,14 @@ export class DeploymentService {
     try {
       answer = await this.deps.turns.takeTurn({ ...this.lockRequest(id, request), queue });
     } catch (err) {
-      throw new HttpError(503, 'TemporalUnavailable', `the deployment lock could not be reached: ${(err as Error).message}`);
+      throw new VesemirError(ErrorType.TemporalUnavailable, `the deployment lock could not be reached: ${(err as Error).message}`);
     }
     if (answer.status === 'busy') {
       const busy = answer.holder.deploymentId;
-      throw new HttpError(
-        409,
-        'DeploymentInProgress',
+      throw new VesemirError(
+        ErrorType.DeploymentInProgress,
         `deployment ${busy} of ${request.application}/${request.environment} is in progress; retry later or send "queue": true`,
-        { runningDeploymentId: busy },
+        { details: { runningDeploymentId: busy } },
       );
     }
   }

@@ -1,11 +1,11 @@
 import { ChefError } from '../adapters/chef/errors.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { type Concurrency, type Phase, planPhases } from '../domain/plan.ts';
 import type { ChefClient, Host, LoadBalancer } from '../domain/ports.ts';
 import { searchWithinScope } from '../domain/scoped-search.ts';
 import type { Targets } from '../domain/targets.ts';
 import { type PlannedHostWeights, plannedWeights } from './dry-run-weights.ts';
-import { HttpError } from './errors.ts';
 
 export interface DryRunPlan {
   dryRun: true;
@@ -81,7 +81,7 @@ async function search(run: () => Promise<Host[]>, query: string, field: string):
     return await run();
   } catch (err) {
     if (err instanceof ChefError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 403) {
-      throw new HttpError(422, 'ChefQueryRejected', `Chef rejected the search ${query}: ${err.bodyExcerpt}`, { field });
+      throw new VesemirError(ErrorType.ChefQueryRejected, `Chef rejected the search ${query}: ${err.bodyExcerpt}`, { field });
     }
     throw err;
   }

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { findPlatform, type ProvisioningCatalog, supportedPlatforms } from '../domain/provisioning-catalog.ts';
 import { createVmsWorkflowId, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStore } from '../domain/vm.ts';
 import { Application, Environment, Team } from '../temporal/search-attributes.ts';
 import type { CreateVmsInput } from '../workflows/create-vms.ts';
-import { HttpError } from './errors.ts';
 
 export interface VmRequestServiceDeps {
   store: VmStore;
@@ -37,7 +37,7 @@ export class VmRequestService {
       createdAt: (this.deps.now ?? (() => new Date()))(),
     });
     if (!created && !sameRequest(record, { ...request, machineType })) {
-      throw new HttpError(422, 'IdempotencyKeyReused', `Idempotency-Key was already used for VM request ${id} with a different request`);
+      throw new VesemirError(ErrorType.IdempotencyKeyReused, `Idempotency-Key was already used for VM request ${id} with a different request`);
     }
     try {
       await this.startWorkflow(record);
@@ -47,7 +47,7 @@ export class VmRequestService {
         const at = new Date();
         for (const vm of record.vms) await this.deps.store.transition(vm.name, 'FAILED', at, { reason: `not started: ${(err as Error).message}` });
       }
-      throw new HttpError(503, 'TemporalUnavailable', `the VM request could not be started: ${(err as Error).message}`);
+      throw new VesemirError(ErrorType.TemporalUnavailable, `the VM request could not be started: ${(err as Error).message}`);
     }
     return { record: (await this.deps.store.getRequest(id)) ?? record, created };
   }
@@ -58,16 +58,15 @@ export class VmRequestService {
     if (!platform) {
       const supported = supportedPlatforms(this.deps.catalog);
       const list = supported.map((p) => `${p.stack}/${p.osVersion}`).join(', ');
-      throw new HttpError(422, 'UnsupportedPlatform', `stack '${request.stack}' on '${request.osVersion}' is not offered; supported: ${list}`, {
-        supported,
+      throw new VesemirError(ErrorType.UnsupportedPlatform, `stack '${request.stack}' on '${request.osVersion}' is not offered; supported: ${list}`, {
+        details: { supported },
       });
     }
     if (request.machineType && !platform.machineTypes.includes(request.machineType)) {
-      throw new HttpError(
-        422,
-        'UnsupportedMachineType',
+      throw new VesemirError(
+        ErrorType.UnsupportedMachineType,
         `machine type '${request.machineType}' is not offered for ${platform.stack}/${platform.osVersion}; supported: ${platform.machineTypes.join(', ')}`,
-        { supported: [{ stack: platform.stack, osVersion: platform.osVersion, machineTypes: [...platform.machineTypes] }] },
+        { details: { supported: [{ stack: platform.stack, osVersion: platform.osVersion, machineTypes: [...platform.machineTypes] }] } },
       );
     }
     return request.machineType ?? platform.machineTypes[0]!;

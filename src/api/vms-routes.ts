@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { slug } from '../domain/names.ts';
 import { osVersion, VM_STATUSES, type VmRecord, type VmRequestRecord, type VmStore, vmRequestSchema } from '../domain/vm.ts';
 import { authorize } from './auth.ts';
-import { HttpError } from './errors.ts';
 import { errorResponse } from './schemas.ts';
 import type { VmRequestService } from './vm-request-service.ts';
 
@@ -133,7 +133,7 @@ export const vmsRoutes =
       },
       async (request) => {
         const vm = await deps.store.getVm(request.params.name);
-        if (!vm) throw new HttpError(404, 'NotFound', `VM ${request.params.name} not found`);
+        if (!vm) throw new VesemirError(ErrorType.NotFound, `VM ${request.params.name} not found`);
         authorize(request, vm.team);
         return toView(vm, deps.links);
       },
@@ -177,7 +177,7 @@ export const vmsRoutes =
       },
       async (request) => {
         const record = await deps.store.getRequest(request.params.id);
-        if (!record) throw new HttpError(404, 'NotFound', `VM request ${request.params.id} not found`);
+        if (!record) throw new VesemirError(ErrorType.NotFound, `VM request ${request.params.id} not found`);
         authorize(request, record.team);
         const { workflowId: _workflowId, ...rest } = record;
         return {

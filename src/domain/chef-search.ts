@@ -4,6 +4,7 @@
  * through `chefValue`; a request's free query goes through `parseChefQuery`,
  * which accepts a small safe subset and re-emits it fully escaped.
  */
+import { ErrorType, VesemirError } from './errors.ts';
 
 /** Lucene's special characters; `&&`/`||` are covered by escaping each `&` and `|`. */
 const SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
@@ -29,8 +30,12 @@ export function chefTerm(field: string, value: string): string {
 }
 
 /** A malformed free query; `message` says what and where, for a 400 naming `chef.query`. */
-export class ChefQuerySyntaxError extends Error {
+export class ChefQuerySyntaxError extends VesemirError {
   override readonly name = 'ChefQuerySyntaxError';
+
+  constructor(message: string) {
+    super(ErrorType.ChefQuerySyntax, message);
+  }
 }
 
 type Node = { kind: 'term'; field: string; value: string; phrase: boolean } | { kind: 'not'; operand: Node } | { kind: 'and' | 'or'; operands: Node[] };

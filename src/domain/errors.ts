@@ -1,66 +1,113 @@
 /**
- * The error vocabulary. Every error carries a stable `type` string: activities
- * map it to ApplicationFailure.type and workflows branch on it, never on a
- * class name or message text.
+ * The error vocabulary. Every error carries a stable `type` string from the
+ * table below: activities map it to ApplicationFailure.type (src/activities/failures.ts),
+ * the API to a status code (src/api/errors.ts), and workflows branch on it,
+ * never on a class name or message text.
  */
-export const ErrorType = {
-  ArtifactChecksumMismatch: 'ArtifactChecksumMismatch',
-  ArtifactUnavailable: 'ArtifactUnavailable',
-  RemoteCommandFailed: 'RemoteCommandFailed',
-  HealthCheckFailed: 'HealthCheckFailed',
-  HostKeyMismatch: 'HostKeyMismatch',
-  HostKeyUnknown: 'HostKeyUnknown',
-  SshConnect: 'SshConnect',
-  LoadBalancerError: 'LoadBalancerError',
-  ChefError: 'ChefError',
-  NoHostsFound: 'NoHostsFound',
-  UnknownApplication: 'UnknownApplication',
-  NoPreviousRelease: 'NoPreviousRelease',
-  AddressNotAllowed: 'AddressNotAllowed',
-  DeploymentNotFound: 'DeploymentNotFound',
-  InvalidHaproxyName: 'InvalidHaproxyName',
-  ChefDataError: 'ChefDataError',
-  ConfigError: 'ConfigError',
-  /** Thrown by resolveTargets (src/domain/targets.ts): the request leaves the application's scope. */
-  TargetError: 'TargetError',
-} as const;
-export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
 /**
- * Retrying these cannot help: the same input fails the same way. Not-found,
- * validation, configuration and authorization errors all belong here
- * (test/domain/error-retry-policy.test.ts holds every type to a decision).
- * An error may also say so itself with `retryable: false` (a Chef 4xx).
+ * What another attempt can do. `never`: the same input fails the same way
+ * (not-found, validation, configuration, authorization). `retry`: the trouble
+ * may pass. `not yet`: an expected "still waiting" answer, retried and BENIGN,
+ * so it neither logs a warning nor counts as an error.
  */
-export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
-  ErrorType.ArtifactChecksumMismatch,
-  ErrorType.RemoteCommandFailed,
-  ErrorType.HealthCheckFailed,
-  ErrorType.HostKeyMismatch,
-  ErrorType.HostKeyUnknown,
-  ErrorType.NoHostsFound,
-  ErrorType.UnknownApplication,
-  ErrorType.NoPreviousRelease,
-  ErrorType.AddressNotAllowed,
-  ErrorType.DeploymentNotFound,
-  ErrorType.InvalidHaproxyName,
-  ErrorType.ChefDataError,
-  ErrorType.ConfigError,
-  ErrorType.TargetError,
-];
+export type RetryDecision = 'never' | 'retry' | 'not yet';
+
+const RETRY = {
+  // Deploying a release to a host.
+  ArtifactChecksumMismatch: 'never',
+  ArtifactUnavailable: 'retry',
+  RemoteCommandFailed: 'never',
+  HealthCheckFailed: 'never',
+  NoHostsFound: 'never',
+  UnknownApplication: 'never',
+  NoPreviousRelease: 'never',
+  AddressNotAllowed: 'never',
+  DeploymentNotFound: 'never',
+  ConfigError: 'never',
+  /** The request names something the application's scope does not allow. */
+  OutsideApplicationScope: 'never',
+  /** The request's target cannot be a search at all. */
+  InvalidTarget: 'never',
+  // SSH.
+  HostKeyMismatch: 'never',
+  HostKeyUnknown: 'never',
+  SshConnect: 'retry',
+  SshExecTimeout: 'retry',
+  SshUpload: 'retry',
+  // HAProxy's runtime API.
+  LoadBalancerError: 'retry',
+  InvalidHaproxyName: 'never',
+  UnexpectedHaproxyAnswer: 'retry',
+  ConversationEnded: 'retry',
+  // Chef.
+  ChefError: 'retry',
+  ChefDataError: 'never',
+  ChefQuerySyntax: 'never',
+  ChefQueryRejected: 'never',
+  ChefUnavailable: 'never',
+  // Provisioning VMs: pending and not-yet-registered are retried up to the deadline.
+  UnsupportedPlatform: 'never',
+  UnsupportedMachineType: 'never',
+  ProvisionerUnavailable: 'retry',
+  ProvisionerRejected: 'never',
+  ProvisioningPending: 'not yet',
+  ProvisioningFailed: 'never',
+  ProvisioningDeadline: 'never',
+  VmNotRegistered: 'not yet',
+  InvalidVmTransition: 'never',
+  VmNotFound: 'never',
+  // Refusals of the API.
+  NotFound: 'never',
+  Forbidden: 'never',
+  WrongTeam: 'never',
+  IdempotencyKeyReused: 'never',
+  DeploymentInProgress: 'retry',
+  DeploymentFinished: 'never',
+  ControlRejected: 'never',
+  NothingToRetry: 'never',
+  TemporalUnavailable: 'retry',
+  /** Anything that is not a VesemirError. */
+  InternalError: 'retry',
+} as const satisfies Record<string, RetryDecision>;
+
+export type ErrorTypeName = keyof typeof RETRY;
+
+export const ErrorType = Object.freeze(Object.fromEntries(Object.keys(RETRY).map((t) => [t, t]))) as { readonly [T in ErrorTypeName]: T };
+
+export const ERROR_TYPES = Object.keys(RETRY) as readonly ErrorTypeName[];
+
+export function retryDecision(type: ErrorTypeName): RetryDecision {
+  return RETRY[type];
+}
+
+/** For the activity options' `nonRetryableErrorTypes`. */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = ERROR_TYPES.filter((t) => RETRY[t] === 'never');
+
+export interface VesemirErrorOptions {
+  /** Data for the log, the failure's details and the API's answer; never a secret. */
+  details?: Record<string, unknown>;
+  /** The request field the error is about, dotted (`chef.query`). */
+  field?: string;
+  /** Overrides the table's decision for this one error (a Chef 4xx is not worth another try). */
+  retryable?: boolean;
+  cause?: unknown;
+}
 
 export class VesemirError extends Error {
+  readonly details: Record<string, unknown>;
+  readonly field: string | undefined;
+  readonly retryable: boolean;
+
   constructor(
     readonly type: ErrorTypeName,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    options: VesemirErrorOptions = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VesemirError';
+    this.details = options.details ?? {};
+    this.field = options.field;
+    this.retryable = options.retryable ?? RETRY[type] !== 'never';
   }
-}
-
-/** Reads the `type` of any error that carries one (adapters' errors do). */
-export function errorTypeOf(err: unknown): string | undefined {
-  const type = (err as { type?: unknown } | null)?.type;
-  return typeof type === 'string' ? type : undefined;
 }

@@ -2,6 +2,7 @@
  * The HAProxy runtime API as data: validated names, exact command strings and
  * parsers of the answers. No I/O here; adapters send what these functions build.
  */
+import { ErrorType, VesemirError } from './errors.ts';
 import type { LbServerState } from './ports.ts';
 
 export type ServerAdminState = LbServerState['admin'];
@@ -13,13 +14,12 @@ export type ServerAdminState = LbServerState['admin'];
  */
 const HAPROXY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
-export class InvalidHaproxyNameError extends Error {
-  readonly type = 'InvalidHaproxyName';
+export class InvalidHaproxyNameError extends VesemirError {
   constructor(
     readonly kind: 'backend' | 'server',
     readonly value: string,
   ) {
-    super(`invalid HAProxy ${kind} name ${JSON.stringify(value)}: use 1..64 of [A-Za-z0-9._-]`);
+    super(ErrorType.InvalidHaproxyName, `invalid HAProxy ${kind} name ${JSON.stringify(value)}: use 1..64 of [A-Za-z0-9._-]`);
     this.name = 'InvalidHaproxyNameError';
   }
 }
@@ -75,12 +75,12 @@ export function isRuntimeError(answer: string): boolean {
 }
 
 /** An answer that is not the expected table: usually an error line such as `Can't find backend.` */
-export class UnexpectedAnswerError extends Error {
+export class UnexpectedAnswerError extends VesemirError {
   constructor(
     readonly command: string,
     readonly answer: string,
   ) {
-    super(`unexpected answer to '${command}': ${answer.trim() || '(empty)'}`);
+    super(ErrorType.UnexpectedHaproxyAnswer, `unexpected answer to '${command}': ${answer.trim() || '(empty)'}`);
     this.name = 'UnexpectedAnswerError';
   }
 }
@@ -182,8 +182,7 @@ function integer(value: string, text: string): number {
 }
 
 /** Any failed or unverified change on one LB box; names the box, the server and HAProxy's answer. */
-export class LoadBalancerError extends Error {
-  readonly type = 'LoadBalancerError';
+export class LoadBalancerError extends VesemirError {
   constructor(
     readonly lb: string,
     readonly backend: string,
@@ -191,7 +190,7 @@ export class LoadBalancerError extends Error {
     readonly answer: string,
     what: string,
   ) {
-    super(`HAProxy on ${lb}, ${backend}/${server}: ${what}${answer.trim() ? ` (HAProxy said: ${answer.trim()})` : ''}`);
+    super(ErrorType.LoadBalancerError, `HAProxy on ${lb}, ${backend}/${server}: ${what}${answer.trim() ? ` (HAProxy said: ${answer.trim()})` : ''}`);
     this.name = 'LoadBalancerError';
   }
 }

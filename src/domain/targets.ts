@@ -1,5 +1,6 @@
 import type { Application } from './applications.ts';
 import { ChefQuerySyntaxError, chefTerm, chefValue, parseChefQuery } from './chef-search.ts';
+import { ErrorType, VesemirError } from './errors.ts';
 
 /**
  * Where a deploy may go, decided in one place for the API (create and dry
@@ -33,19 +34,20 @@ export interface Targets {
 
 /**
  * A request the application's scope does not allow. `malformed`: the value
- * cannot be a search at all (400); `outside-scope`: it names something the
- * application may not touch (403). `field` is the request field, dotted.
+ * cannot be a search at all (InvalidTarget); `outside-scope`: it names
+ * something the application may not touch (OutsideApplicationScope).
+ * `field` is the request field, dotted.
  */
-export class TargetError extends Error {
-  readonly type = 'TargetError';
+export class TargetError extends VesemirError {
   override readonly name = 'TargetError';
+  declare readonly field: string;
 
   constructor(
-    readonly field: string,
+    field: string,
     readonly reason: 'malformed' | 'outside-scope',
     message: string,
   ) {
-    super(`${field}: ${message}`);
+    super(reason === 'malformed' ? ErrorType.InvalidTarget : ErrorType.OutsideApplicationScope, `${field}: ${message}`, { field });
   }
 }
 

@@ -116,7 +116,7 @@ export interface VmStore {
   /**
    * Moves a VM to `to` and records the transition. Moving to the status it is
    * already in does nothing (a retried activity); a move the state machine
-   * forbids throws VmError InvalidVmTransition.
+   * forbids throws an InvalidVmTransition error.
    */
   transition(name: string, to: VmStatus, at: Date, details?: TransitionDetails): Promise<VmRecord>;
   getVm(name: string): Promise<VmRecord | undefined>;
@@ -149,5 +149,5 @@ export interface Provisioner {
   status(executionName: string): Promise<JobStatus>;
 }
 
-export type { VmErrorTypeName, VmStatus } from './vm-status.ts';
-export { canTransition, createVmsWorkflowId, isFinal, VM_NON_RETRYABLE_ERROR_TYPES, VM_STATUSES, VmError, VmErrorType } from './vm-status.ts';
+export type { VmStatus } from './vm-status.ts';
+export { canTransition, createVmsWorkflowId, isFinal, VM_STATUSES } from './vm-status.ts';

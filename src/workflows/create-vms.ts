@@ -12,7 +12,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { VmActivities } from '../activities/vm-activities.ts';
-import { VM_NON_RETRYABLE_ERROR_TYPES, VmErrorType, type VmStatus } from '../domain/vm-status.ts';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../domain/errors.ts';
+import type { VmStatus } from '../domain/vm-status.ts';
 import { bookkeeping } from './activity-options.ts';
 
 /**
@@ -64,7 +65,7 @@ function withinDeadline(remainingMs: number, retry: ActivityOptions['retry']): A
   return {
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: remainingMs,
-    retry: { nonRetryableErrorTypes: [...VM_NON_RETRYABLE_ERROR_TYPES], ...retry },
+    retry: { nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES], ...retry },
   };
 }
 
@@ -111,7 +112,7 @@ async function provision(name: string, input: CreateVmsInput, deadline: number, 
 
 function remaining(deadline: number): number {
   const left = deadline - Date.now();
-  if (left <= 0) throw ApplicationFailure.nonRetryable('the deadline passed', VmErrorType.ProvisioningDeadline);
+  if (left <= 0) throw ApplicationFailure.nonRetryable('the deadline passed', ErrorType.ProvisioningDeadline);
   return left;
 }
 
@@ -126,6 +127,6 @@ function reasonOf(err: unknown, deadlineSeconds: number): string {
     return `${deadline}${last ? `; last: ${last}` : ''}`;
   }
   if (cause instanceof TimeoutFailure) return deadline;
-  if (cause instanceof ApplicationFailure && cause.type === VmErrorType.ProvisioningDeadline) return deadline;
+  if (cause instanceof ApplicationFailure && cause.type === ErrorType.ProvisioningDeadline) return deadline;
   return cause instanceof Error ? cause.message : String(cause);
 }

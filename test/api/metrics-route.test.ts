@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { hashToken, loadTokens } from '../../src/api/auth.ts';
 import type { DeploymentService } from '../../src/api/deployment-service.ts';
-import { HttpError } from '../../src/api/errors.ts';
 import type { DeploymentStore } from '../../src/domain/deployment.ts';
+import { ErrorType, VesemirError } from '../../src/domain/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics/registry.ts';
 import { parseSamples, sampleValue } from '../metrics/prom-text.ts';
@@ -22,7 +22,7 @@ describe('API metrics', () => {
     const app = await buildApp({ logger: createLogger('silent'), store, deployments: {} as DeploymentService, links, metrics, tokens: loadTokens(file) });
     // Routes of the test's own, so the assertions do not depend on what the real ones answer.
     app.get('/v1/test/things/:id', async (request) => {
-      throw new HttpError(404, 'NotFound', `${(request.params as { id: string }).id} not found`);
+      throw new VesemirError(ErrorType.NotFound, `${(request.params as { id: string }).id} not found`);
     });
     app.get('/v1/test/things', async () => ({ things: [] }));
     try {

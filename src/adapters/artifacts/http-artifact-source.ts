@@ -44,9 +44,7 @@ export class HttpArtifactSource implements ArtifactSource {
     const actual = digest(bytes);
     if (actual !== sha256) {
       throw new VesemirError(ErrorType.ArtifactChecksumMismatch, `artifact ${url} has sha256 ${actual}, the request said ${sha256}`, {
-        url,
-        expected: sha256,
-        actual,
+        details: { url, expected: sha256, actual },
       });
     }
     await mkdir(this.options.cacheDir, { recursive: true });

@@ -1,13 +1,15 @@
+import { ErrorType, VesemirError } from '../../domain/errors.ts';
+
 /** Errors of the Chef adapter. They carry what a log needs and never a key. */
 
 const EXCERPT_LENGTH = 300;
 
 /**
  * The Chef server refused a request or could not be reached.
- * `status` is 0 when no HTTP answer came (network error, timeout).
+ * `status` is 0 when no HTTP answer came (network error, timeout). Only no
+ * answer, throttling or a server-side failure is worth another try.
  */
-export class ChefError extends Error {
-  readonly type = 'ChefError';
+export class ChefError extends VesemirError {
   readonly status: number;
   readonly method: string;
   /** Path with query string, as sent (queries are not secret). */
@@ -18,26 +20,22 @@ export class ChefError extends Error {
   constructor(args: { status: number; method: string; path: string; body: string; cause?: unknown }) {
     const excerpt = args.body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
     const what = args.status === 0 ? 'no answer' : `HTTP ${args.status}`;
-    super(`Chef ${args.method} ${args.path}: ${what}${excerpt ? `: ${excerpt}` : ''}`, { cause: args.cause });
+    super(ErrorType.ChefError, `Chef ${args.method} ${args.path}: ${what}${excerpt ? `: ${excerpt}` : ''}`, {
+      cause: args.cause,
+      retryable: args.status === 0 || args.status === 429 || args.status >= 500,
+    });
     this.name = 'ChefError';
     this.status = args.status;
     this.method = args.method;
     this.path = args.path;
     this.bodyExcerpt = excerpt;
   }
-
-  /** Worth another try: no answer, throttling or a server-side failure. */
-  get retryable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
-  }
 }
 
 /** Chef answered, but with data we cannot deploy to (e.g. a node without an address). */
-export class ChefDataError extends Error {
-  readonly type = 'ChefDataError';
-
+export class ChefDataError extends VesemirError {
   constructor(message: string) {
-    super(message);
+    super(ErrorType.ChefDataError, message);
     this.name = 'ChefDataError';
   }
 }

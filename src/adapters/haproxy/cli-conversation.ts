@@ -1,16 +1,17 @@
+import { ErrorType, VesemirError } from '../../domain/errors.ts';
 import type { RemoteProcess, RemoteSession } from '../../domain/ports.ts';
 
 /** HAProxy's interactive CLI ends every answer with this prompt. */
 const PROMPT = '\n> ';
 
 /** The conversation ended (or never started) before an answer came: nothing was read back. */
-export class ConversationEndedError extends Error {
+export class ConversationEndedError extends VesemirError {
   constructor(
     message: string,
     /** True when the command was written before the end: HAProxy may or may not have run it. */
     readonly commandSent: boolean,
   ) {
-    super(message);
+    super(ErrorType.ConversationEnded, message);
     this.name = 'ConversationEndedError';
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type JobStatus, type Provisioner, type ProvisioningJob, VmError, VmErrorType } from '../../domain/vm.ts';
+import { ErrorType, VesemirError } from '../../domain/errors.ts';
+import type { JobStatus, Provisioner, ProvisioningJob } from '../../domain/vm.ts';
 
 export interface ProctorClientOptions {
   /** e.g. `https://proctor.example.com`; a path in it is kept. */
@@ -46,7 +47,7 @@ export class ProctorClient implements Provisioner {
     try {
       parsed = executed.parse(JSON.parse(text));
     } catch {
-      throw new VmError(VmErrorType.ProvisionerUnavailable, `Proctor POST /jobs/execute: unexpected answer: ${excerpt(text)}`);
+      throw new VesemirError(ErrorType.ProvisionerUnavailable, `Proctor POST /jobs/execute: unexpected answer: ${excerpt(text)}`);
     }
     return { executionName: parsed.name };
   }
@@ -77,18 +78,18 @@ export class ProctorClient implements Provisioner {
       return { status: response.status, text: await response.text() };
     } catch (cause) {
       // The cause is a network error: it never holds the headers.
-      throw new VmError(VmErrorType.ProvisionerUnavailable, `Proctor ${method} ${path}: no answer: ${String(cause)}`);
+      throw new VesemirError(ErrorType.ProvisionerUnavailable, `Proctor ${method} ${path}: no answer: ${String(cause)}`);
     }
   }
 }
 
 /** Throttling and server-side trouble are worth retrying; other refusals (auth, unknown job, bad args) are not. */
-function failure(method: string, path: string, status: number, text: string): VmError {
+function failure(method: string, path: string, status: number, text: string): VesemirError {
   const retryable = status === 429 || status >= 500;
-  return new VmError(
-    retryable ? VmErrorType.ProvisionerUnavailable : VmErrorType.ProvisionerRejected,
+  return new VesemirError(
+    retryable ? ErrorType.ProvisionerUnavailable : ErrorType.ProvisionerRejected,
     `Proctor ${method} ${path}: HTTP ${status}${text.trim() ? `: ${excerpt(text)}` : ''}`,
-    { status },
+    { details: { status } },
   );
 }
 

@@ -1,7 +1,6 @@
-/**
- * Errors of the SSH adapter. Each carries a stable `type` (the activities map
- * it to ApplicationFailure.type) and the host it concerns; none carries a key.
- */
+import { ErrorType, VesemirError } from '../../domain/errors.ts';
+
+/** Errors of the SSH adapter. Each names the host it concerns; none carries a key. */
 
 interface HostKeyErrorFields {
   /** Host name (Chef node name). */
@@ -15,8 +14,7 @@ interface HostKeyErrorFields {
 }
 
 /** The host presented a key that is not the pinned one: possibly an impostor. */
-export class HostKeyMismatchError extends Error {
-  readonly type = 'HostKeyMismatch';
+export class HostKeyMismatchError extends VesemirError {
   readonly host: string;
   readonly address: string;
   readonly port: number;
@@ -26,6 +24,7 @@ export class HostKeyMismatchError extends Error {
   constructor(fields: HostKeyErrorFields & { revoked?: boolean }) {
     const why = fields.revoked ? 'a revoked host key' : 'a host key that does not match the pinned one';
     super(
+      ErrorType.HostKeyMismatch,
       `host ${fields.host} (${fields.address}:${fields.port}) presented ${why}: ` +
         `got ${fields.actual}, expected ${fields.expected.join(' or ') || '(none)'}; refusing to connect`,
     );
@@ -39,8 +38,7 @@ export class HostKeyMismatchError extends Error {
 }
 
 /** No key is pinned for the host; unknown keys are never accepted. */
-export class HostKeyUnknownError extends Error {
-  readonly type = 'HostKeyUnknown';
+export class HostKeyUnknownError extends VesemirError {
   readonly host: string;
   readonly address: string;
   readonly port: number;
@@ -49,6 +47,7 @@ export class HostKeyUnknownError extends Error {
 
   constructor(fields: Omit<HostKeyErrorFields, 'expected'>) {
     super(
+      ErrorType.HostKeyUnknown,
       `host ${fields.host} (${fields.address}:${fields.port}) is not in known_hosts ` +
         `(it presented ${fields.actual}); add its key to known_hosts to allow it`,
     );
@@ -61,14 +60,13 @@ export class HostKeyUnknownError extends Error {
 }
 
 /** TCP connect, SSH handshake or authentication failed, or the connection dropped. */
-export class SshConnectError extends Error {
-  readonly type = 'SshConnect';
+export class SshConnectError extends VesemirError {
   readonly host: string;
   readonly address: string;
   readonly port: number;
 
   constructor(fields: { host: string; address: string; port: number; reason: string; cause?: unknown }) {
-    super(`ssh to ${fields.host} (${fields.address}:${fields.port}): ${fields.reason}`, { cause: fields.cause });
+    super(ErrorType.SshConnect, `ssh to ${fields.host} (${fields.address}:${fields.port}): ${fields.reason}`, { cause: fields.cause });
     this.name = 'SshConnectError';
     this.host = fields.host;
     this.address = fields.address;
@@ -77,14 +75,13 @@ export class SshConnectError extends Error {
 }
 
 /** A command did not finish within its timeout; its channel was closed. */
-export class SshExecTimeoutError extends Error {
-  readonly type = 'SshExecTimeout';
+export class SshExecTimeoutError extends VesemirError {
   readonly host: string;
   readonly command: string;
   readonly timeoutMs: number;
 
   constructor(fields: { host: string; command: string; timeoutMs: number }) {
-    super(`command on ${fields.host} timed out after ${fields.timeoutMs} ms: ${fields.command}`);
+    super(ErrorType.SshExecTimeout, `command on ${fields.host} timed out after ${fields.timeoutMs} ms: ${fields.command}`);
     this.name = 'SshExecTimeoutError';
     this.host = fields.host;
     this.command = fields.command;
@@ -93,13 +90,12 @@ export class SshExecTimeoutError extends Error {
 }
 
 /** An SFTP upload failed. */
-export class SshUploadError extends Error {
-  readonly type = 'SshUpload';
+export class SshUploadError extends VesemirError {
   readonly host: string;
   readonly remotePath: string;
 
   constructor(fields: { host: string; remotePath: string; reason: string; cause?: unknown }) {
-    super(`upload to ${fields.host}:${fields.remotePath} failed: ${fields.reason}`, { cause: fields.cause });
+    super(ErrorType.SshUpload, `upload to ${fields.host}:${fields.remotePath} failed: ${fields.reason}`, { cause: fields.cause });
     this.name = 'SshUploadError';
     this.host = fields.host;
     this.remotePath = fields.remotePath;

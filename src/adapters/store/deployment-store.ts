@@ -12,6 +12,7 @@ import {
   type StepSummary,
   TERMINAL_DEPLOYMENT_STATUSES,
 } from '../../domain/deployment.ts';
+import { ErrorType, VesemirError } from '../../domain/errors.ts';
 import type { Db } from './db.ts';
 import { boundOutput, MAX_OUTPUT_BYTES, OUTPUT_TAIL_BYTES, outputTail, toDeployment, toStep } from './deployment-rows.ts';
 import { type Row, text } from './rows.ts';
@@ -21,13 +22,12 @@ export { boundOutput, MAX_OUTPUT_BYTES, OUTPUT_TAIL_BYTES, outputTail };
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
 /** Thrown when a write names a deployment (or host) the store has never seen. */
-export class DeploymentNotFoundError extends Error {
-  readonly type = 'DeploymentNotFound';
+export class DeploymentNotFoundError extends VesemirError {
   constructor(
     readonly deploymentId: string,
     readonly host?: string,
   ) {
-    super(host ? `deployment ${deploymentId} has no host ${host}` : `deployment ${deploymentId} not found`);
+    super(ErrorType.DeploymentNotFound, host ? `deployment ${deploymentId} has no host ${host}` : `deployment ${deploymentId} not found`);
     this.name = 'DeploymentNotFoundError';
   }
 }

@@ -1,10 +1,9 @@
+import { ErrorType, VesemirError } from '../../domain/errors.ts';
 import {
   canTransition,
   type NewVmRequest,
   type TransitionDetails,
   type VmCounts,
-  VmError,
-  VmErrorType,
   type VmFilter,
   type VmRecord,
   type VmRequestRecord,
@@ -61,11 +60,11 @@ export class SqlVmStore implements VmStore {
   async transition(name: string, to: VmStatus, at: Date, details: TransitionDetails = {}): Promise<VmRecord> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query('SELECT status FROM vms WHERE name = $1 FOR UPDATE', [name]);
-      if (!row) throw new VmError(VmErrorType.VmNotFound, `VM ${name} is not in the inventory`);
+      if (!row) throw new VesemirError(ErrorType.VmNotFound, `VM ${name} is not in the inventory`);
       const from = row.status as VmStatus;
       if (from !== to) {
         if (!canTransition(from, to)) {
-          throw new VmError(VmErrorType.InvalidVmTransition, `VM ${name} cannot go from ${from} to ${to}`, { from, to });
+          throw new VesemirError(ErrorType.InvalidVmTransition, `VM ${name} cannot go from ${from} to ${to}`, { details: { from, to } });
         }
         await tx.query(
           `UPDATE vms SET status = $2::text, address = coalesce($3, address), job_name = coalesce($4, job_name),
