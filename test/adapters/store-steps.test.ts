@@ -34,6 +34,29 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
     ]);
   });
 
+  it('keeps each execution of a step as its own record, also under one attempt number, in the order they started', async () => {
+    const d = newDeployment();
+    await open.store.insertDeployment(d);
+    // A worker killed mid-step leaves its record RUNNING; the step runs again elsewhere as attempt 1.
+    const killed: StepRecord = { ...step(d, 'web-1', 'activate'), execution: 'e-1', worker: '11@old', status: 'RUNNING', finishedAt: undefined };
+    const rerun: StepRecord = {
+      ...step(d, 'web-1', 'activate'),
+      execution: 'e-2',
+      worker: '22@new',
+      startedAt: at(5),
+      status: 'RUNNING',
+      finishedAt: undefined,
+    };
+    await open.store.saveStep(killed);
+    await open.store.saveStep(rerun);
+    await open.store.saveStep({ ...rerun, status: 'SUCCEEDED', finishedAt: at(6) });
+    const logs = await open.store.getLogs(d.id, { host: 'web-1' });
+    expect(logs.map((s) => [s.execution, s.worker, s.attempt, s.status])).toEqual([
+      ['e-1', '11@old', 1, 'RUNNING'],
+      ['e-2', '22@new', 1, 'SUCCEEDED'],
+    ]);
+  });
+
   it('keeps the last 64 KiB of each output with a marker, and a 4 KiB tail', async () => {
     const d = newDeployment();
     await open.store.insertDeployment(d);
