@@ -22,7 +22,7 @@ export function application(deps: ActivityDeps, name: string): Application {
   return app;
 }
 
-/** The checksum and the tar ran with 60 s each when they were separate execs. */
+/** One exec checks the checksum and unpacks: 60 s for each half. */
 const VERIFY_AND_UNPACK_TIMEOUT_MS = 120_000;
 
 /**
