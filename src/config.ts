@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ErrorType, VesemirError } from './domain/errors.ts';
+import { ErrorType, RUNBOOK_PATH, VesemirError } from './domain/errors.ts';
 
 /**
  * Vesemir's whole configuration, read once from the environment at the edge
@@ -53,6 +53,8 @@ const schema = z.object({
   VESEMIR_ALLOWED_NETWORKS: optional,
   /** File with a 32-byte key: encrypts every Temporal payload (see README). Unset: payloads are plain JSON. */
   VESEMIR_PAYLOAD_KEY_PATH: optional,
+  /** Base of the `docs` link in every API error: the runbook, one section per error type. @default docs/runbook.md */
+  VESEMIR_DOCS_URL: z.string().min(1).default(RUNBOOK_PATH),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /**
    * What `src/app/main.ts` runs: `all` (worker + API, the embedded default), `api`

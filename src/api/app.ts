@@ -27,6 +27,8 @@ export interface AppDeps {
   sdkMetricsBindAddress?: string | undefined;
   /** VM creation and the inventory; absent: no /v1/vms routes. */
   vms?: VmRoutesDeps | undefined;
+  /** VESEMIR_DOCS_URL: the runbook every error's `docs` link points into. @default docs/runbook.md */
+  docsUrl?: string | undefined;
 }
 
 /** The HTTP API, ready to `listen()` or to `inject()` in tests. */
@@ -38,7 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return route.httpPart === 'body' ? (data: unknown) => validate(data === null ? undefined : data) : validate;
   });
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  installErrorHandler(app, deps.docsUrl);
   if (deps.metrics) installHttpMetrics(app as unknown as FastifyInstance, deps.metrics);
   await app.register(auth, { tokens: deps.tokens });
 

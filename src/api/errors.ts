@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { type ErrorTypeName, VesemirError } from '../domain/errors.ts';
+import { ErrorType, type ErrorTypeName, RUNBOOK_PATH, runbookLink, VesemirError } from '../domain/errors.ts';
 
 /**
  * The API's answer to each error type. 500 means "ours, not the caller's":
@@ -56,18 +56,22 @@ const HTTP_STATUS: Record<ErrorTypeName, number> = {
   InternalError: 500,
 };
 
-/** The status and body for an error; anything but a VesemirError is a 500. */
-export function httpAnswer(err: unknown): { status: number; body: Record<string, unknown> } {
+/**
+ * The status and body for an error; anything but a VesemirError is a 500.
+ * `docs` links the type's section of the runbook under `docsUrl` (VESEMIR_DOCS_URL).
+ */
+export function httpAnswer(err: unknown, docsUrl: string = RUNBOOK_PATH): { status: number; body: Record<string, unknown> } {
   const status = err instanceof VesemirError ? HTTP_STATUS[err.type] : 500;
   if (status === 500 || !(err instanceof VesemirError)) {
-    return { status: 500, body: { error: 'Internal', message: 'internal error; see the server log' } };
+    const docs = runbookLink(docsUrl, ErrorType.InternalError);
+    return { status: 500, body: { error: 'Internal', message: 'internal error; see the server log', docs } };
   }
   const field = err.field === undefined ? {} : { field: err.field };
-  return { status, body: { error: err.type, message: err.message, ...field, ...err.details } };
+  return { status, body: { error: err.type, message: err.message, ...field, ...err.details, docs: runbookLink(docsUrl, err.type) } };
 }
 
 /** 400 with every offending field path; no stack traces or internals on 5xx. */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, docsUrl: string = RUNBOOK_PATH): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => {
@@ -85,7 +89,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (!(err instanceof VesemirError) && err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.code ?? 'BadRequest', message: err.message });
     }
-    const { status, body } = httpAnswer(err);
+    const { status, body } = httpAnswer(err, docsUrl);
     if (status === 500) request.log.error({ err }, 'request failed');
     return reply.code(status).send(body);
   });

@@ -11,6 +11,8 @@ export const errorResponse = z
     field: z.string().optional(),
     issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     runningDeploymentId: z.string().optional(),
+    /** The runbook section of this error type: what it means, how to diagnose and fix it. */
+    docs: z.string().optional(),
   })
   .meta({ example: { error: 'BadRequest', message: 'invalid body', issues: [{ field: 'concurrency', message: 'Too small: expected number to be >=1' }] } });
 

@@ -43,5 +43,6 @@ export async function apiFromContext(
     tokens: options.tokens,
     metrics: options.metrics,
     sdkMetricsBindAddress: options.sdkMetricsBindAddress,
+    docsUrl: config.VESEMIR_DOCS_URL,
   });
 }

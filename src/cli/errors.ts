@@ -18,6 +18,8 @@ export interface ApiErrorBody {
   message?: string;
   issues?: { field: string; message: string }[];
   runningDeploymentId?: string;
+  /** The runbook section of the error's type. */
+  docs?: string;
   [key: string]: unknown;
 }
 
@@ -49,6 +51,7 @@ export function describeError(err: unknown, style: Style): { lines: string[]; ex
     const lines = [style.red(`error: ${err.message}`) + style.dim(` (${kind}HTTP ${err.status})`)];
     for (const i of err.body.issues ?? []) lines.push(`  ${style.bold(i.field)}: ${i.message}`);
     if (err.body.runningDeploymentId) lines.push(`  running deployment: ${err.body.runningDeploymentId}`);
+    if (err.body.docs) lines.push(`  docs: ${err.body.docs}`);
     return { lines, exitCode: EXIT_ERROR };
   }
   if (err instanceof CliError) return { lines: [style.red(`error: ${err.message}`)], exitCode: err.exitCode };

@@ -111,3 +111,14 @@ export class VesemirError extends Error {
     this.retryable = options.retryable ?? RETRY[type] !== 'never';
   }
 }
+
+/**
+ * Where every type is explained for the people who meet it: docs/runbook.md
+ * has a `### <Type>` section per type, so its anchor is the type lower-cased.
+ * Relative to the repository; VESEMIR_DOCS_URL points answers elsewhere.
+ */
+export const RUNBOOK_PATH = 'docs/runbook.md';
+
+export function runbookLink(base: string, type: string): string {
+  return `${base}#${type.toLowerCase()}`;
+}

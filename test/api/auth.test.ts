@@ -88,7 +88,11 @@ describe('bearer auth', () => {
     expect(own.json().principal).toEqual({ name: 'payments-ci', team: 'payments', admin: false });
     const other = await api.inject({ method: 'GET', url: '/v1/test/teams/search', headers: bearer(TOKENS.payments) });
     expect(other.statusCode).toBe(403);
-    expect(other.json()).toEqual({ error: 'Forbidden', message: "token 'payments-ci' acts for team 'payments', not for 'search'" });
+    expect(other.json()).toEqual({
+      error: 'Forbidden',
+      message: "token 'payments-ci' acts for team 'payments', not for 'search'",
+      docs: 'docs/runbook.md#forbidden',
+    });
     expect((await api.inject({ method: 'GET', url: '/v1/test/teams/search', headers: bearer(TOKENS.search) })).statusCode).toBe(200);
   });
 

@@ -121,6 +121,9 @@ describe('every error type has a retry decision and an HTTP status', () => {
   it('an error outside the vocabulary is an InternalError: retried, and a 500 that says nothing', () => {
     const failure = toFailure(Object.assign(new Error('socket hang up'), { type: 'system' }));
     expect(failure).toMatchObject({ type: 'InternalError', nonRetryable: false, message: 'socket hang up' });
-    expect(httpAnswer(new Error('secret detail'))).toEqual({ status: 500, body: { error: 'Internal', message: 'internal error; see the server log' } });
+    expect(httpAnswer(new Error('secret detail'))).toEqual({
+      status: 500,
+      body: { error: 'Internal', message: 'internal error; see the server log', docs: 'docs/runbook.md#internalerror' },
+    });
   });
 });
