@@ -15,14 +15,14 @@ import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { runBackend } from '../domain/targets.ts';
 import { DeployStatus } from '../temporal/search-attributes.ts';
-import { artifactFetch, localBookkeeping, localQuickRpc } from './activity-options.ts';
+import { artifactFetch, discovery, localBookkeeping } from './activity-options.ts';
 import { installControls } from './controls.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
 import { alongside, describe } from './deploy-host.ts';
 import { isFailure, markSkipped, type RolloutContext, type RolloutControl, rollBackDone, rollOut } from './rollout.ts';
 
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
-const localRpc = proxyLocalActivities<Activities>(localQuickRpc);
+const discoverer = proxyActivities<Activities>(discovery);
 const fetcher = proxyActivities<Activities>(artifactFetch);
 
 /**
@@ -71,15 +71,21 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       if (!granted) throw new Error('cancelled while queued');
       const discover = async () =>
         input.retry ??
-        (await localRpc.discover({
+        (await discoverer.discover({
           deploymentId,
           application: request.application,
           environment: request.environment,
           chef: request.chef,
           haproxy: request.haproxy,
         }));
-      // All three settle before anything goes on: a failed check is reported once the others are done.
-      const found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), setStatus(control.paused ? 'PAUSED' : 'RUNNING'));
+      // The checks are bounded (START_CHECKS_BOUND) and stop at a cancel. All settle before anything
+      // goes on: a failed check is reported once the others are done.
+      const checks = new CancellationScope();
+      void condition(() => control.cancel !== undefined).then(() => checks.cancel());
+      const found = await alongside(
+        checks.run(() => alongside(discover(), fetcher.verifyArtifact(request.artifact))),
+        setStatus(control.paused ? 'PAUSED' : 'RUNNING'),
+      );
       const { hosts, loadBalancers } = found;
       const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
       progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
