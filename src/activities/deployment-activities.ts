@@ -1,4 +1,5 @@
-import type { DeploymentStatus, HostStatus } from '../domain/deployment.ts';
+import type { DeploymentStatusInput } from '../domain/deploy-types.ts';
+import type { HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
@@ -84,7 +85,7 @@ export function createDeploymentActivities(deps: ActivityDeps) {
       );
     },
 
-    async setDeploymentStatus(input: { deploymentId: string; status: DeploymentStatus; error?: string }): Promise<void> {
+    async setDeploymentStatus(input: DeploymentStatusInput): Promise<void> {
       await mapFailures(() => deps.store.setStatus(input.deploymentId, input.status, new Date(), input.error));
     },
 

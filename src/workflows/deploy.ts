@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
-import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
+import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult, StatusTurn } from '../domain/deploy-types.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
@@ -44,10 +44,11 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     granted = true;
   });
 
-  const setStatus = async (status: DeploymentStatus, error?: string) => {
+  // `turn` tells the metrics which status starts this run and which ends one that never started.
+  const setStatus = async (status: DeploymentStatus, error?: string, turn?: StatusTurn) => {
     progress.status = status;
     upsertSearchAttributes([{ key: DeployStatus, value: status }]);
-    await localDb.setDeploymentStatus({ deploymentId, status, error });
+    await localDb.setDeploymentStatus({ deploymentId, status, error, turn });
   };
   const controls = installControls({ deploymentId, progress, control, setStatus, rollout: () => rollout });
 
@@ -84,7 +85,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       void condition(() => control.cancel !== undefined).then(() => checks.cancel());
       const found = await alongside(
         checks.run(() => alongside(discover(), fetcher.verifyArtifact(request.artifact))),
-        setStatus(control.paused ? 'PAUSED' : 'RUNNING'),
+        setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, 'taken'),
       );
       const { hosts, loadBalancers } = found;
       const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
@@ -114,7 +115,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       outcome = { ...outcome, status: control.cancel ? 'CANCELLED' : 'FAILED', error: describe(err) };
     } finally {
       controls.finishing();
-      await setStatus(outcome.status, outcome.error);
+      await setStatus(outcome.status, outcome.error, granted ? undefined : 'never-taken');
       // Also when it never got its turn: a cancelled deploy leaves the queue at once.
       await getExternalWorkflowHandle(lockId)
         .signal(releaseLockSignal, { workflowId })

@@ -18,7 +18,8 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/missing.tgz') res.writeHead(404).end();
     else if (req.url === '/broken.tgz') res.writeHead(503).end();
-    else if (req.url === '/silent.tgz') return; // accepts the connection, never answers
+    else if (req.url === '/silent.tgz')
+      return; // accepts the connection, never answers
     else if (req.url === '/slow-body.tgz') {
       res.writeHead(200).flushHeaders();
       setTimeout(() => res.end(body), 400);
@@ -33,7 +34,13 @@ afterAll(async () => {
 });
 
 const source = () => new HttpArtifactSource({ cacheDir: mkdtempSync(join(tmpdir(), 'vesemir-artifacts-')), answerTimeoutMs: 200 });
-const failure = (url: string) => source().get(url, sha256).then(() => expect.unreachable(), (err: VesemirError) => err);
+const failure = (url: string) =>
+  source()
+    .get(url, sha256)
+    .then(
+      () => expect.unreachable(),
+      (err: VesemirError) => err,
+    );
 
 describe('HttpArtifactSource', () => {
   it('names the reason of a host that does not resolve', async () => {

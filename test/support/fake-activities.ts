@@ -44,7 +44,8 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
   };
   return {
     async verifyArtifact({ url }) {
-      if (new URL(url).hostname.endsWith('.invalid')) throw ApplicationFailure.retryable(`artifact ${url} could not be fetched: fetch failed (ENOTFOUND)`, 'ArtifactUnavailable');
+      if (new URL(url).hostname.endsWith('.invalid'))
+        throw ApplicationFailure.retryable(`artifact ${url} could not be fetched: fetch failed (ENOTFOUND)`, 'ArtifactUnavailable');
       return { bytes: 1 };
     },
     async discover({ haproxy }) {

@@ -173,4 +173,3 @@ describe('a deploy that cannot start', () => {
     expect(world.calls).toEqual([]);
   });
 });
-
