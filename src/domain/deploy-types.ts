@@ -110,4 +110,6 @@ export interface ControlAnswer {
   deploymentId: string;
   status: DeploymentStatus;
   message: string;
+  /** Sent, not yet confirmed by the deploy (answered 202). */
+  pending?: boolean | undefined;
 }

@@ -122,6 +122,34 @@ describe('controls racing the end of a deploy', () => {
   });
 });
 
+describe('a control while the worker is away', () => {
+  it('is answered within 2 s (202: sent, not yet confirmed) and taken when the worker is back', async () => {
+    const slow = fleet.deployRequest('v2', artifact, {
+      concurrency: 1,
+      haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 1 },
+    });
+    const holder = (await post(slow)).json().id;
+    const queued = (await post(fleet.deployRequest('v2', artifact))).json().id;
+    await expect.poll(async () => (await get(holder)).status, { timeout: 20_000 }).toBe('RUNNING');
+    await v.api.inject({ method: 'POST', url: `/v1/deployments/${holder}/pause` });
+    // Nothing in flight, so the worker stops at once.
+    await expect.poll(async () => (await get(holder)).hosts.some((h: { status: string }) => h.status === 'RUNNING'), { timeout: 20_000 }).toBe(false);
+    await v.stopWorker();
+    try {
+      const sent = Date.now();
+      const res = await v.api.inject({ method: 'POST', url: `/v1/deployments/${queued}/cancel`, payload: {} });
+      expect(Date.now() - sent).toBeLessThan(2000);
+      expect(res.statusCode, res.body).toBe(202);
+      expect(res.json().message).toContain("'cancel' sent; the deployment has not confirmed it within 1.5 s");
+    } finally {
+      await v.startWorker();
+    }
+    expect((await waitForDeployment(v.api, queued)).status).toBe('CANCELLED');
+    await v.api.inject({ method: 'POST', url: `/v1/deployments/${holder}/resume` });
+    expect((await waitForDeployment(v.api, holder)).status).toBe('SUCCEEDED');
+  });
+});
+
 describe('bad input', () => {
   const valid = () => fleet.deployRequest('v2', artifact);
   const cases: [string, (b: Record<string, unknown>) => void, string][] = [
