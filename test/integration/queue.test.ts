@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/support/harness.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
-import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+import { apiCall, startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // The queue as a user sees it: two deploys behind a paused one, with their
 // places in the API and the CLI; then the first of them, whose artifact URL
@@ -24,11 +24,7 @@ afterAll(async () => {
   await fleet?.stop();
 });
 
-const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-  const res = await v.api.inject({ method, url, ...(payload ? { payload } : {}) });
-  expect(res.statusCode, res.body).toBeLessThan(300);
-  return res.json();
-};
+const inject = (method: 'GET' | 'POST', url: string, payload?: object) => apiCall(v.api, method, url, payload);
 const get = (id: string) => inject('GET', `/v1/deployments/${id}`);
 
 describe('the queue of an application/environment', () => {

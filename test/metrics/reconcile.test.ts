@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../../src/metrics/registry.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
-import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
+import { apiCall, startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 import { parseSamples, sampleValue } from './prom-text.ts';
 
 // The deployment metrics add up: deploys run through the queue (one paused
@@ -22,11 +22,7 @@ afterAll(async () => {
   await fleet?.stop();
 });
 
-const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-  const res = await v.api.inject({ method, url, ...(payload ? { payload } : {}) });
-  expect(res.statusCode, res.body).toBeLessThan(300);
-  return res.json();
-};
+const inject = (method: 'GET' | 'POST', url: string, payload?: object) => apiCall(v.api, method, url, payload);
 const statusOf = async (id: string) => (await inject('GET', `/v1/deployments/${id}`)).status;
 
 async function scrape() {
