@@ -1,4 +1,5 @@
-import type { DeploymentStatus, HostStatus } from '../domain/deployment.ts';
+import type { DeploymentStatusInput } from '../domain/deploy-types.ts';
+import type { HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
@@ -6,7 +7,7 @@ import { searchWithinScope } from '../domain/scoped-search.ts';
 import { resolveTargets, type TargetRequest, type Targets } from '../domain/targets.ts';
 import type { ActivityDeps, LockRequest } from './deps.ts';
 import { mapFailures } from './failures.ts';
-import { whileHeartbeating } from './heartbeat.ts';
+import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
 
 /** The request's target fields: the worker resolves them against its own applications file. */
 export interface DiscoverInput extends TargetRequest {
@@ -42,7 +43,8 @@ export function createDeploymentActivities(deps: ActivityDeps) {
   return {
     /** Fetches the artifact once and checks its sha256 before any host is touched. */
     async verifyArtifact(input: { url: string; sha256: string }): Promise<{ bytes: number }> {
-      return mapFailures(() => whileHeartbeating(async () => ({ bytes: (await deps.artifacts.get(input.url, input.sha256)).length })));
+      // A cancel stops the wait; a download under way finishes into the cache, harmlessly.
+      return mapFailures(() => whileHeartbeating(async () => ({ bytes: (await untilCancelled(deps.artifacts.get(input.url, input.sha256))).length })));
     },
 
     /**
@@ -58,10 +60,13 @@ export function createDeploymentActivities(deps: ActivityDeps) {
           const app = deps.applications.get(input.application);
           if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${input.application}' is not configured on this worker`);
           const targets = resolveTargets(app, input);
-          const [hosts, loadBalancers] = await Promise.all([
-            searchWithinScope(deps.chef, targets.hostQuery, targets.hostScopeQuery),
-            searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery),
-          ]);
+          // A cancel stops the wait at the next heartbeat, before anything is recorded.
+          const [hosts, loadBalancers] = await untilCancelled(
+            Promise.all([
+              searchWithinScope(deps.chef, targets.hostQuery, targets.hostScopeQuery),
+              searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery),
+            ]),
+          );
           if (hosts.length === 0) {
             throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${targets.hostQuery}`);
           }
@@ -80,7 +85,7 @@ export function createDeploymentActivities(deps: ActivityDeps) {
       );
     },
 
-    async setDeploymentStatus(input: { deploymentId: string; status: DeploymentStatus; error?: string }): Promise<void> {
+    async setDeploymentStatus(input: DeploymentStatusInput): Promise<void> {
       await mapFailures(() => deps.store.setStatus(input.deploymentId, input.status, new Date(), input.error));
     },
 

@@ -1,4 +1,4 @@
-import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory, CancelledFailure } from '@temporalio/common';
 import { ErrorType, retryDecision, VesemirError } from '../domain/errors.ts';
 
 /**
@@ -22,10 +22,11 @@ export function toFailure(err: unknown): ApplicationFailure {
   });
 }
 
+/** Runs `fn`, its errors mapped by toFailure; a cancel stays a cancel. */
 export async function mapFailures<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw toFailure(err);
+    throw err instanceof CancelledFailure ? err : toFailure(err);
   }
 }

@@ -57,7 +57,7 @@ export const deploymentControlRoutes =
           deps.authorize(request, record.team);
           const body = (request.body ?? {}) as { rollback?: boolean };
           const answer = await deps.service.control(record.id, action, { rollback: body.rollback });
-          return reply.code(answer.status === 'QUEUED' ? 202 : 200).send(answer);
+          return reply.code(answer.status === 'QUEUED' || answer.pending ? 202 : 200).send(answer);
         },
       );
     }

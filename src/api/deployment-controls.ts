@@ -1,4 +1,4 @@
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { ControlAnswer, DeployOutcome } from '../domain/deploy-types.ts';
@@ -11,6 +11,14 @@ export const CONTROL_ACTIONS = ['pause', 'resume', 'cancel', 'approve', 'retry']
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 
 const updates = { pause: pauseUpdate, resume: resumeUpdate, approve: approveUpdate, retry: retryUpdate } as const;
+
+/**
+ * How long a control waits for the deploy to take it. A deploy answers in
+ * milliseconds while its worker runs; one whose worker is busy or restarting
+ * takes the control at its next workflow task, and the caller learns so
+ * (202) rather than waiting for it.
+ */
+const CONTROL_ANSWER_MS = 1500;
 
 /**
  * Operators' controls on a deployment. While its workflow runs they are
@@ -30,11 +38,15 @@ export class DeploymentControls {
     const { status } = await handle.describe();
     if (status.name === 'RUNNING') {
       try {
-        return action === 'cancel'
-          ? await handle.executeUpdate(cancelUpdate, { args: [{ rollback: options.rollback === true }] })
-          : await handle.executeUpdate(updates[action]);
+        return await this.client.withDeadline(Date.now() + CONTROL_ANSWER_MS, () =>
+          action === 'cancel' ? handle.executeUpdate(cancelUpdate, { args: [{ rollback: options.rollback === true }] }) : handle.executeUpdate(updates[action]),
+        );
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw new VesemirError(ErrorType.ControlRejected, err.cause?.message ?? err.message);
+        if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          const message = `'${action}' sent; the deployment has not confirmed it within ${CONTROL_ANSWER_MS / 1000} s (its worker is busy or restarting) and takes it when its worker does: GET it to see`;
+          return { deploymentId: record.id, status: record.status, message, pending: true };
+        }
         // The deploy ended between the describe and the update ("aborted by closing workflow").
         if (err instanceof WorkflowNotFoundError) throw finished(record.id, action, 'it ended while the control was on its way');
         throw err;

@@ -11,8 +11,9 @@ import type { ChefClient, LoadBalancer } from '../domain/ports.ts';
 import { stableJson } from '../domain/stable-json.ts';
 import { resolveTargets, type Targets } from '../domain/targets.ts';
 import { deploySearchAttributes } from '../temporal/search-attributes.ts';
-import { deployWorkflowId, type LockTurnAnswer } from '../workflows/definitions.ts';
+import { deployWorkflowId, type LockState, type LockTurnAnswer } from '../workflows/definitions.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
+import { type QueuePlace, queuePlaces } from './deployment-queue.ts';
 import { type DryRunPlan, dryRun } from './dry-run.ts';
 
 export interface DeploymentServiceDeps {
@@ -31,6 +32,8 @@ export interface DeploymentServiceDeps {
 export interface DeployTurns {
   takeTurn(req: LockRequest & { queue: boolean }): Promise<LockTurnAnswer>;
   release(req: LockRequest): Promise<void>;
+  /** The lock's holder and queue, read without changing it. */
+  state(application: string, environment: string): Promise<LockState | undefined>;
 }
 
 export interface CreateOptions {
@@ -50,6 +53,11 @@ export class DeploymentService {
     const record = await this.deps.store.getDeployment(id);
     if (!record) throw new VesemirError(ErrorType.NotFound, `deployment ${id} not found`);
     return record;
+  }
+
+  /** Where each QUEUED one of `records` stands in its queue (see deployment-queue.ts). */
+  queuePlaces(records: DeploymentRecord[]): Promise<Map<string, QueuePlace>> {
+    return queuePlaces(records, (application, environment) => this.deps.turns.state(application, environment));
   }
 
   async control(id: string, action: ControlAction, options: { rollback?: boolean }): Promise<ControlAnswer> {

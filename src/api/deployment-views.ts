@@ -1,5 +1,6 @@
 import type { DeploymentRecord, StepSummary } from '../domain/deployment.ts';
 import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
+import type { QueuePlace } from './deployment-queue.ts';
 import type { DeploymentView } from './schemas.ts';
 
 export interface LinkBuilder {
@@ -36,7 +37,7 @@ function stepsOf(host: string, steps: StepSummary[]): DeploymentView['hosts'][nu
     }));
 }
 
-export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links: LinkBuilder): DeploymentView {
+export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links: LinkBuilder, place?: QueuePlace): DeploymentView {
   return {
     id: d.id,
     application: d.application,
@@ -52,6 +53,7 @@ export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links:
     finishedAt: iso(d.finishedAt),
     durationMs: d.startedAt && d.finishedAt ? d.finishedAt.getTime() - d.startedAt.getTime() : null,
     error: d.error ?? null,
+    ...place,
     hosts: d.hosts.map((h) => ({
       name: h.name,
       address: h.address,

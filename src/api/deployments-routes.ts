@@ -117,7 +117,8 @@ export const deploymentsRoutes =
       async (request) => {
         const record = await deps.service.get(request.params.id);
         authorize(request, record.team);
-        return deploymentView(record, await deps.store.listSteps(record.id), deps.links);
+        const [steps, places] = await Promise.all([deps.store.listSteps(record.id), deps.service.queuePlaces([record])]);
+        return deploymentView(record, steps, deps.links, places.get(record.id));
       },
     );
 
@@ -126,7 +127,7 @@ export const deploymentsRoutes =
       {
         schema: {
           tags: ['deployments'],
-          summary: 'Deployments, newest first',
+          summary: 'Deployments, newest first; `status=QUEUED` lists the queues, each with its place',
           querystring: z.object({
             application: slug.optional(),
             environment: slug.optional(),
@@ -141,9 +142,10 @@ export const deploymentsRoutes =
         // A team's token sees its own team's deployments only.
         const team = request.principal.admin ? undefined : request.principal.team;
         const records = await deps.store.listDeployments({ application, environment, team, status: status ? [status] : undefined, limit });
+        const places = await deps.service.queuePlaces(records);
         return {
           deployments: records.map((r) => {
-            const { hosts: _hosts, ...view } = deploymentView(r, [], deps.links);
+            const { hosts: _hosts, ...view } = deploymentView(r, [], deps.links, places.get(r.id));
             return { ...view, hostCounts: hostCounts(r) };
           }),
         };

@@ -51,6 +51,13 @@ export const deploymentView = z.object({
   finishedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
+  queuePosition: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('QUEUED only: its place in the application/environment queue, 1 = next (0: its turn has come, it is starting)'),
+  waitingFor: z.string().nullable().optional().describe('QUEUED only: the deployment holding the turn, which it waits behind'),
   hosts: z.array(hostView),
   links,
 });

@@ -33,6 +33,8 @@ export async function apiFromContext(
     chef: new CachedChefClient(chefFromConfig(config)),
     loadBalancer: new CachedServerStates(loadBalancerFromConfig(config)),
   });
+  // The in-flight gauge reads the database at each scrape, so it never drifts from what the API answers.
+  options.metrics?.countInFlightWith(() => ctx.store.countUnfinished());
   const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
   return buildApp({
     logger: ctx.logger,

@@ -20,6 +20,21 @@ export interface RetryInput {
   round: number;
 }
 
+/**
+ * What a status write means to a run of the deploy workflow, for the metrics:
+ * `taken` marks the status that starts the run (its turn came), `never-taken`
+ * the final status of a run that ended before its turn (cancelled while queued).
+ */
+export type StatusTurn = 'taken' | 'never-taken';
+
+/** Input of the `setDeploymentStatus` activity. */
+export interface DeploymentStatusInput {
+  deploymentId: string;
+  status: DeploymentStatus;
+  error?: string | undefined;
+  turn?: StatusTurn | undefined;
+}
+
 /** What one host's child workflow needs; the snapshot it was given is all it ever uses. */
 export interface DeployHostInput {
   deploymentId: string;
@@ -95,4 +110,6 @@ export interface ControlAnswer {
   deploymentId: string;
   status: DeploymentStatus;
   message: string;
+  /** Sent, not yet confirmed by the deploy (answered 202). */
+  pending?: boolean | undefined;
 }

@@ -103,6 +103,8 @@ export interface DeploymentStore {
   getDeployment(id: string): Promise<DeploymentRecord | undefined>;
   listSteps(id: string): Promise<StepSummary[]>;
   listDeployments(filter: DeploymentFilter): Promise<DeploymentRecord[]>;
+  /** How many deployments are in each status that is not final. */
+  countUnfinished(): Promise<Partial<Record<DeploymentStatus, number>>>;
   /** Full step records with output, for the logs endpoint. */
   getLogs(id: string, filter: { host?: string | undefined; step?: string | undefined }): Promise<StepRecord[]>;
 }

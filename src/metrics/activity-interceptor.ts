@@ -11,12 +11,12 @@ const FINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CAN
  * free of metrics and logging plumbing:
  * - their pino lines (and the SDK's own "Activity completed/failed" lines)
  *   carry deploymentId, host, step (or vm) taken from the input;
- * - host steps feed the step-duration histogram; setDeploymentStatus and the
- *   VM state changes feed the deployment and provisioning counters, counted
- *   only once the activity succeeded (a failed write is retried, not counted).
+ * - host steps feed the step-duration histogram; requestDeployLock,
+ *   setDeploymentStatus and the VM state changes feed the deployment and
+ *   provisioning counters, counted only once the activity succeeded (a
+ *   failed write is retried, not counted).
  */
 export function activityInterceptors(metrics?: Metrics): ActivityInterceptorsFactory {
-  const started = new RecentIds(10_000);
   return (ctx: Context) => {
     const activityType = ctx.info.activityType;
     let fields: LogFields = { activity: activityType };
@@ -32,7 +32,7 @@ export function activityInterceptors(metrics?: Metrics): ActivityInterceptorsFac
             return result;
           } finally {
             const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
-            if (metrics) record(metrics, started, activityType, input.args[0], ok, seconds);
+            if (metrics) record(metrics, activityType, input.args[0], ok, seconds);
           }
         },
       },
@@ -43,20 +43,7 @@ export function activityInterceptors(metrics?: Metrics): ActivityInterceptorsFac
   };
 }
 
-/** Deployment ids already counted as started: a resumed deployment is RUNNING again, not started again. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly max: number) {}
-  /** True the first time `id` is seen (within the last `max`). */
-  add(id: string): boolean {
-    if (this.ids.has(id)) return false;
-    if (this.ids.size >= this.max) this.ids.delete(this.ids.values().next().value as string);
-    this.ids.add(id);
-    return true;
-  }
-}
-
-function record(metrics: Metrics, started: RecentIds, activityType: string, input: unknown, ok: boolean, seconds: number): void {
+function record(metrics: Metrics, activityType: string, input: unknown, ok: boolean, seconds: number): void {
   const step = hostStepOf(activityType, input);
   if (step) {
     metrics.hostStepDuration.observe({ step, outcome: ok ? 'success' : 'failure' }, seconds);
@@ -65,10 +52,14 @@ function record(metrics: Metrics, started: RecentIds, activityType: string, inpu
   if (!ok) return;
   const args = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   switch (activityType) {
+    // Per run of the deploy workflow (a retry is a new run): queued, then started or not, then finished.
+    case 'requestDeployLock':
+      metrics.deploymentsQueued.inc();
+      return;
     case 'setDeploymentStatus':
-      if (args.status === 'RUNNING' && started.add(String(args.deploymentId))) metrics.deploymentsStarted.inc();
-      else if (typeof args.status === 'string' && FINAL_STATUSES.has(args.status)) {
-        metrics.deploymentsFinished.inc({ outcome: args.status });
+      if (args.turn === 'taken') metrics.deploymentsStarted.inc();
+      if (typeof args.status === 'string' && FINAL_STATUSES.has(args.status)) {
+        metrics.deploymentsFinished.inc({ outcome: args.turn === 'never-taken' ? `${args.status}_WHILE_QUEUED` : args.status });
       }
       return;
     case 'submitProvisioningJob':

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { DEPLOYMENT_STATUSES, type DeploymentStatus, TERMINAL_DEPLOYMENT_STATUSES } from '../domain/deployment.ts';
 
 /**
  * Vesemir's own Prometheus metrics, one registry per process so that tests
@@ -9,15 +10,31 @@ export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'route' | 'method' | 'status_code'>;
   httpDuration: Histogram<'route' | 'method' | 'status_code'>;
+  /** Runs of the deploy workflow that joined their application's queue (a retry is a run of its own). */
+  deploymentsQueued: Counter;
+  /** Runs that got their turn (RUNNING, or PAUSED when paused while queued). */
   deploymentsStarted: Counter;
-  /** `outcome`: SUCCEEDED | FAILED | CANCELLED, the words of the API and the `DeployStatus` search attribute. */
+  /**
+   * `outcome`: SUCCEEDED | FAILED | CANCELLED, the words of the API and the
+   * `DeployStatus` search attribute, for runs that started; CANCELLED_WHILE_QUEUED
+   * (FAILED_WHILE_QUEUED: the lock could not be asked) for runs that never did.
+   */
   deploymentsFinished: Counter<'outcome'>;
+  /** Deployments not finished, per status, read from the database at each scrape (see countInFlightWith). */
+  deploymentsInFlight: Gauge<'status'>;
+  /** Where the in-flight gauge reads its counts: the API's store. Without it the gauge has no samples. */
+  countInFlightWith(source: InFlightSource): void;
   /** One observation per attempt of a host step; `outcome`: success | failure. */
   hostStepDuration: Histogram<'step' | 'outcome'>;
   provisioningJobsSubmitted: Counter;
   /** `outcome`: READY | FAILED, the VM's final state. */
   provisioningJobsFinished: Counter<'outcome'>;
 }
+
+/** Counts of unfinished deployments per status. */
+export type InFlightSource = () => Promise<Partial<Record<DeploymentStatus, number>>>;
+
+export const IN_FLIGHT_STATUSES = DEPLOYMENT_STATUSES.filter((s) => !TERMINAL_DEPLOYMENT_STATUSES.includes(s));
 
 export interface MetricsOptions {
   /** Node's process metrics (CPU, memory, event loop lag). @default true */
@@ -28,6 +45,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  let inFlight: InFlightSource | undefined;
   return {
     registry,
     httpRequests: new Counter({
@@ -43,17 +61,36 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    deploymentsQueued: new Counter({
+      name: 'vesemir_deployments_queued_total',
+      help: 'Deployment runs that joined their application/environment queue',
+      registers,
+    }),
     deploymentsStarted: new Counter({
       name: 'vesemir_deployments_started_total',
-      help: 'Deployments that got their turn and started touching hosts',
+      help: 'Deployment runs that got their turn (queued = started + finished while queued + still queued)',
       registers,
     }),
     deploymentsFinished: new Counter({
       name: 'vesemir_deployments_finished_total',
-      help: 'Deployments that reached a final status, by outcome',
+      help: 'Deployment runs that reached a final status, by outcome (*_WHILE_QUEUED: ended before their turn)',
       labelNames: ['outcome'],
       registers,
     }),
+    deploymentsInFlight: new Gauge({
+      name: 'vesemir_deployments_in_flight',
+      help: 'Deployments not finished, by status, as the database holds them at this scrape',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        if (!inFlight) return;
+        const counts = await inFlight();
+        for (const status of IN_FLIGHT_STATUSES) this.set({ status }, counts[status] ?? 0);
+      },
+    }),
+    countInFlightWith(source) {
+      inFlight = source;
+    },
     hostStepDuration: new Histogram({
       name: 'vesemir_host_step_duration_seconds',
       help: 'Duration of each attempt of a host step (stage, drain, activate, restart, health, enable, full, rollback-*)',

@@ -9,8 +9,10 @@ import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptio
  * and as its own bar afterwards; a worker that dies is noticed after
  * `heartbeatTimeout`; a cancel reaches the step at its next heartbeat.
  * Local activities are kept for bookkeeping and sub-second RPCs to our own
- * services (database writes, the lock request, the Chef search), where a
- * server round trip per call would cost more than the work.
+ * services (database writes, the lock request), where a server round trip
+ * per call would cost more than the work. Calls to other services (Chef, the
+ * artifact server) are regular activities even when quick: a local activity
+ * that retries holds its workflow task, and controls wait behind it.
  *
  * A cancelled host step is waited for (WAIT_CANCELLATION_COMPLETED): a wait
  * stops at once, a command finishes, and only then does the workflow put the
@@ -41,7 +43,7 @@ export const bookkeeping: ActivityOptions = {
  */
 export const localBookkeeping = asLocal(bookkeeping);
 
-/** Chef, HAProxy runtime API: one round trip per box. */
+/** HAProxy runtime API: one round trip per box. */
 export const quickRpc: ActivityOptions = {
   ...waitForTheStep,
   startToCloseTimeout: '60s',
@@ -49,8 +51,31 @@ export const quickRpc: ActivityOptions = {
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
 };
 
-/** The Chef search of a deploy's discovery: one sub-second RPC, so a local activity. */
-export const localQuickRpc = asLocal(quickRpc);
+/**
+ * How long a deploy that got its turn may spend on the checks before it
+ * touches anything (the Chef search, the artifact's download and checksum):
+ * a deploy that cannot start (Chef failing, the artifact unreachable) ends
+ * FAILED with the reason within this bound and hands the lock on, instead of
+ * holding it while it retries. The README states it.
+ */
+export const START_CHECKS_BOUND = '90s';
+
+/**
+ * The start checks are regular activities, so the workflow task is free while
+ * Chef or the artifact server is slow: a control is answered at once, and a
+ * cancel stops the checks at their next heartbeat.
+ */
+const startCheck = {
+  ...waitForTheStep,
+  scheduleToCloseTimeout: START_CHECKS_BOUND,
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 },
+} satisfies ActivityOptions;
+
+/** The Chef search of a deploy's discovery (Chef's own timeout is 10 s per request). */
+export const discovery: ActivityOptions = { ...startCheck, startToCloseTimeout: '30s', heartbeatTimeout: '5s' };
+
+/** Fetching the artifact into the worker's cache; the source gives up on a server that does not answer within 10 s. */
+export const artifactFetch: ActivityOptions = { ...startCheck, startToCloseTimeout: '80s', heartbeatTimeout: '10s' };
 
 /** SSH work: uploads, unpacking, restarts. */
 export const sshWork: ActivityOptions = {
@@ -69,10 +94,3 @@ export function healthWait(timeoutSeconds: number): ActivityOptions {
     retry: { initialInterval: '1s', maximumAttempts: 3 },
   };
 }
-
-/** Fetching the artifact into the worker's cache; heartbeats so that a killed worker is noticed in seconds. */
-export const artifactFetch: ActivityOptions = {
-  startToCloseTimeout: '10m',
-  heartbeatTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-};

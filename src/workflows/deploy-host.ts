@@ -1,4 +1,13 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployHostInput, HostResult, RollbackHostInput } from '../domain/deploy-types.ts';
 import type { HostStatus, StepName } from '../domain/deployment.ts';
@@ -181,6 +190,9 @@ export async function rollbackHost(input: RollbackHostInput): Promise<HostResult
 }
 
 export function describe(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  // Out of time after failed attempts: the last attempt's error says why.
+  if (cause instanceof TimeoutFailure && cause.cause) return `${cause.cause.message} (${cause.message})`;
+  if (cause) return cause.message;
   return err instanceof Error ? err.message : String(err);
 }

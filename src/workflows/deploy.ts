@@ -9,20 +9,20 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
-import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult } from '../domain/deploy-types.ts';
+import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult, StatusTurn } from '../domain/deploy-types.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { runBackend } from '../domain/targets.ts';
 import { DeployStatus } from '../temporal/search-attributes.ts';
-import { artifactFetch, localBookkeeping, localQuickRpc } from './activity-options.ts';
+import { artifactFetch, discovery, localBookkeeping } from './activity-options.ts';
 import { installControls } from './controls.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
 import { alongside, describe } from './deploy-host.ts';
 import { isFailure, markSkipped, type RolloutContext, type RolloutControl, rollBackDone, rollOut } from './rollout.ts';
 
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
-const localRpc = proxyLocalActivities<Activities>(localQuickRpc);
+const discoverer = proxyActivities<Activities>(discovery);
 const fetcher = proxyActivities<Activities>(artifactFetch);
 
 /**
@@ -44,10 +44,11 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
     granted = true;
   });
 
-  const setStatus = async (status: DeploymentStatus, error?: string) => {
+  // `turn` tells the metrics which status starts this run and which ends one that never started.
+  const setStatus = async (status: DeploymentStatus, error?: string, turn?: StatusTurn) => {
     progress.status = status;
     upsertSearchAttributes([{ key: DeployStatus, value: status }]);
-    await localDb.setDeploymentStatus({ deploymentId, status, error });
+    await localDb.setDeploymentStatus({ deploymentId, status, error, turn });
   };
   const controls = installControls({ deploymentId, progress, control, setStatus, rollout: () => rollout });
 
@@ -71,15 +72,21 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       if (!granted) throw new Error('cancelled while queued');
       const discover = async () =>
         input.retry ??
-        (await localRpc.discover({
+        (await discoverer.discover({
           deploymentId,
           application: request.application,
           environment: request.environment,
           chef: request.chef,
           haproxy: request.haproxy,
         }));
-      // All three settle before anything goes on: a failed check is reported once the others are done.
-      const found = await alongside(discover(), fetcher.verifyArtifact(request.artifact), setStatus(control.paused ? 'PAUSED' : 'RUNNING'));
+      // The checks are bounded (START_CHECKS_BOUND) and stop at a cancel. All settle before anything
+      // goes on: a failed check is reported once the others are done.
+      const checks = new CancellationScope();
+      void condition(() => control.cancel !== undefined).then(() => checks.cancel());
+      const found = await alongside(
+        checks.run(() => alongside(discover(), fetcher.verifyArtifact(request.artifact))),
+        setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, 'taken'),
+      );
       const { hosts, loadBalancers } = found;
       const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
       progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
@@ -108,7 +115,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       outcome = { ...outcome, status: control.cancel ? 'CANCELLED' : 'FAILED', error: describe(err) };
     } finally {
       controls.finishing();
-      await setStatus(outcome.status, outcome.error);
+      await setStatus(outcome.status, outcome.error, granted ? undefined : 'never-taken');
       // Also when it never got its turn: a cancelled deploy leaves the queue at once.
       await getExternalWorkflowHandle(lockId)
         .signal(releaseLockSignal, { workflowId })

@@ -90,4 +90,16 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
     expect(await open.store.listDeployments({ application: many, limit: 10_000 })).toHaveLength(55);
     expect(await open.store.listDeployments({ application: many, limit: Number.NaN })).toHaveLength(50);
   });
+
+  it('counts the unfinished deployments per status', async () => {
+    const before = await open.store.countUnfinished();
+    const [queued, paused, done] = [newDeployment(), newDeployment(), newDeployment()];
+    for (const d of [queued, paused, done]) await open.store.insertDeployment(d);
+    await open.store.setStatus(paused.id, 'PAUSED', at(1));
+    await open.store.setStatus(done.id, 'SUCCEEDED', at(2));
+    const after = await open.store.countUnfinished();
+    expect((after.QUEUED ?? 0) - (before.QUEUED ?? 0)).toBe(1);
+    expect((after.PAUSED ?? 0) - (before.PAUSED ?? 0)).toBe(1);
+    expect(after.SUCCEEDED).toBeUndefined();
+  });
 });

@@ -40,6 +40,44 @@ describe('reading deployments', () => {
   });
 });
 
+describe('the queue', () => {
+  const queued = (id: string, version: string, queuePosition: number) => {
+    const { hosts: _h, ...summary } = runningDeployment({ id, version, status: 'QUEUED', startedAt: null, queuePosition, waitingFor: ID });
+    return { ...summary, hostCounts: { total: 0 } };
+  };
+
+  it('queue lists who holds the turn, then the deployments waiting, next first', async () => {
+    api = await fakeApi({
+      'GET /v1/deployments': { body: { deployments: [queued('d-cccc3333', 'v4', 2), queued('d-bbbb2222', 'v3', 1)] } },
+      [`GET /v1/deployments/${ID}`]: { body: runningDeployment({ status: 'PAUSED' }) },
+    });
+    const { code, stdout } = await run(['queue', '--application', 'shop', '--environment', 'production', '--api', api.url]);
+    expect(code).toBe(0);
+    expect(api.requests[0]?.url).toBe('/v1/deployments?application=shop&environment=production&status=QUEUED&limit=500');
+    expect(stdout.split('\n')).toEqual([
+      `shop → production: ${ID} (v2, PAUSED) holds the turn; 2 waiting`,
+      '#  ID          VERSION  REQUESTED BY  QUEUED AT',
+      '1  d-bbbb2222  v3       payments      2024-06-01 12:00:00',
+      '2  d-cccc3333  v4       payments      2024-06-01 12:00:00',
+      '',
+    ]);
+  });
+
+  it('queue says when nothing waits; status of a queued deployment says what it waits for', async () => {
+    const waiting = runningDeployment({ id: 'd-bbbb2222', version: 'v3', status: 'QUEUED', startedAt: null, hosts: [], queuePosition: 1, waitingFor: ID });
+    api = await fakeApi({
+      'GET /v1/deployments': { body: { deployments: [] } },
+      'GET /v1/deployments/d-bbbb2222': { body: waiting },
+    });
+    expect((await run(['queue', '--application', 'shop', '--environment', 'production', '--api', api.url])).stdout).toBe(
+      'shop → production: no deployment waiting\n',
+    );
+    const { stdout } = await run(['status', 'd-bbbb2222', '--api', api.url]);
+    expect(stdout.split('\n')[0]).toMatch(new RegExp(`^shop v3 → production {2}QUEUED {2}.* {2}#1 in the queue, waiting for ${ID} {2}d-bbbb2222$`));
+    expect(stdout).not.toContain('discovering hosts');
+  });
+});
+
 describe('actions', () => {
   it('pause, resume, approve and retry POST {}; cancel --rollback POSTs {"rollback": true}', async () => {
     const answer = (status: string) => ({ body: { deploymentId: ID, status, message: status.toLowerCase() } });

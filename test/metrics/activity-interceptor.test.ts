@@ -79,25 +79,47 @@ describe('activity interceptor', () => {
     ]);
   });
 
-  it('counts a deployment started once, finished by outcome, and nothing for a failed status write', async () => {
+  it('counts each run queued, started and finished by outcome, a run cancelled while queued as such, and nothing for a failed write', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const factory = activityInterceptors(metrics);
-    const status = async (deploymentId: string, s: string, fail = false) => {
+    const activity = async (activityType: string, input: object, fail = false) => {
       // The failed write's "Activity failed" warning is expected here.
-      const env = new MockActivityEnvironment({ activityType: 'setDeploymentStatus' }, { interceptors: [factory], logger: new DefaultLogger('ERROR') });
-      await env.run(async (_i: unknown) => (fail ? Promise.reject(new Error('db down')) : undefined), { deploymentId, status: s }).catch(() => undefined);
+      const env = new MockActivityEnvironment({ activityType }, { interceptors: [factory], logger: new DefaultLogger('ERROR') });
+      await env.run(async (_i: unknown) => (fail ? Promise.reject(new Error('db down')) : undefined), input).catch(() => undefined);
     };
-    await status('d-1', 'RUNNING');
+    const status = (deploymentId: string, s: string, turn?: string, fail = false) => activity('setDeploymentStatus', { deploymentId, status: s, turn }, fail);
+    for (const id of ['d-1', 'd-2', 'd-3', 'd-4']) await activity('requestDeployLock', { deploymentId: id });
+    await activity('requestDeployLock', { deploymentId: 'd-5' }, true);
+    await status('d-1', 'RUNNING', 'taken');
+    await status('d-1', 'PAUSED');
     await status('d-1', 'RUNNING'); // resumed, not started again
-    await status('d-2', 'RUNNING');
+    await status('d-2', 'PAUSED', 'taken'); // paused while queued: started when its turn came
+    await status('d-3', 'CANCELLED', 'never-taken');
     await status('d-1', 'SUCCEEDED');
-    await status('d-2', 'FAILED', true);
+    await status('d-2', 'FAILED', undefined, true);
     await status('d-2', 'FAILED');
+    expect(await values(metrics.deploymentsQueued)).toEqual([{ value: 4 }]);
     expect(await values(metrics.deploymentsStarted)).toEqual([{ value: 2 }]);
     expect(await values(metrics.deploymentsFinished)).toEqual([
+      { outcome: 'CANCELLED_WHILE_QUEUED', value: 1 },
       { outcome: 'SUCCEEDED', value: 1 },
       { outcome: 'FAILED', value: 1 },
     ]);
+  });
+
+  it('reads the deployments in flight per status from its source at each scrape', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    expect(await values(metrics.deploymentsInFlight)).toEqual([]);
+    let counts: Record<string, number> = { QUEUED: 2, PAUSED: 1 };
+    metrics.countInFlightWith(async () => counts);
+    expect(await values(metrics.deploymentsInFlight)).toEqual([
+      { status: 'QUEUED', value: 2 },
+      { status: 'RUNNING', value: 0 },
+      { status: 'PAUSED', value: 1 },
+      { status: 'WAITING_APPROVAL', value: 0 },
+    ]);
+    counts = { RUNNING: 1 };
+    expect((await values(metrics.deploymentsInFlight)).filter((v) => v.value > 0)).toEqual([{ status: 'RUNNING', value: 1 }]);
   });
 
   it('counts provisioning jobs submitted and finished, with the VM on the log lines', async () => {

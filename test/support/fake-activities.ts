@@ -14,7 +14,7 @@ import type { TemporalHarness } from './temporal.ts';
 export interface FakeWorld {
   hosts: Host[];
   loadBalancers: Host[];
-  /** `host:step` pairs that fail (non-retryable), e.g. `vm2:health`. */
+  /** `host:step` pairs that fail (non-retryable), e.g. `vm2:health`; `chef` fails every search (retryable). */
   failing: Set<string>;
   /** Per-host release `current` points at. */
   current: Map<string, string>;
@@ -43,10 +43,13 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     }
   };
   return {
-    async verifyArtifact() {
+    async verifyArtifact({ url }) {
+      if (new URL(url).hostname.endsWith('.invalid'))
+        throw ApplicationFailure.retryable(`artifact ${url} could not be fetched: fetch failed (ENOTFOUND)`, 'ArtifactUnavailable');
       return { bytes: 1 };
     },
     async discover({ haproxy }) {
+      if (world.failing.has('chef')) throw ApplicationFailure.retryable('Chef answered 502 to a search', 'ChefError');
       // The real one resolves against the applications file; here the request's backend is the scope.
       const [hostQuery, loadBalancerQuery] = ['tags:app\\-shop', 'tags:lb\\-shop'];
       const targets = {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { TokenTable } from '../../src/api/auth.ts';
 import { apiFromContext } from '../../src/app/api.ts';
 import { type Context, openContext } from '../../src/app/context.ts';
@@ -94,4 +94,11 @@ export async function waitForDeployment(api: FastifyInstance, id: string, timeou
     if (Date.now() > deadline) throw new Error(`deployment ${id} still ${body.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** One API call through `inject` that must succeed (2xx): its JSON. */
+export async function apiCall(api: FastifyInstance, method: 'GET' | 'POST', url: string, payload?: object) {
+  const res = await api.inject({ method, url, ...(payload ? { payload } : {}) });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json();
 }

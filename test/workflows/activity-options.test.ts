@@ -14,6 +14,7 @@ const classes = {
   quickRpc: options.quickRpc,
   sshWork: options.sshWork,
   artifactFetch: options.artifactFetch,
+  discovery: options.discovery,
   healthWait: options.healthWait(600),
 };
 
@@ -21,7 +22,6 @@ const classes = {
 // noticed when that task times out, and the next worker runs it again.
 const localClasses = {
   localBookkeeping: options.localBookkeeping,
-  localQuickRpc: options.localQuickRpc,
 };
 
 describe('activity options', () => {
@@ -40,6 +40,19 @@ describe('activity options', () => {
     const timeouts = [...readFileSync(fixture, 'utf8').matchAll(/"workflowTaskTimeout": "([^"]+)"/g)].map((m) => msToNumber(m[1] as `${number}s`));
     expect(timeouts.length).toBeGreaterThan(3);
     for (const ms of timeouts) expect(ms).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('a deploy that cannot start', () => {
+  const bound = msToNumber(options.START_CHECKS_BOUND);
+  it.each([
+    ['discovery', options.discovery],
+    ['artifactFetch', options.artifactFetch],
+  ] as const)('%s: gives up within the bound the README states (90 s), retries included', (_name, o) => {
+    expect(bound).toBe(90_000);
+    expect(msToNumber(o.scheduleToCloseTimeout ?? '1h')).toBe(bound);
+    expect(o.retry?.maximumAttempts).toBeGreaterThan(1);
+    expect(msToNumber(o.startToCloseTimeout ?? '1h')).toBeLessThan(bound);
   });
 });
 

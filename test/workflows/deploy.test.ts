@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployRequest } from '../../src/domain/deploy-request.ts';
 import type { DeployOutcome } from '../../src/domain/deploy-types.ts';
-import { cancelUpdate, deployWorkflowId } from '../../src/workflows/definitions.ts';
+import { START_CHECKS_BOUND } from '../../src/workflows/activity-options.ts';
+import { cancelUpdate, deployWorkflowId, progressQuery } from '../../src/workflows/definitions.ts';
 import { type FakeWorld, fakeActivities, fakeDeployRequest, newWorld, runFakeDeploy } from '../support/fake-activities.ts';
 import { recordDeploy } from '../support/record-fixture.ts';
 import { type TemporalHarness, temporalHarness } from '../support/temporal.ts';
@@ -20,7 +23,8 @@ afterAll(async () => {
 
 const request = (overrides: Partial<DeployRequest> = {}) => fakeDeployRequest({ concurrency: 2, ...overrides });
 
-const run = (world: FakeWorld, req: DeployRequest, fixture?: string) => runFakeDeploy(t, world, req, fixture ? { fixture } : {});
+const run = (world: FakeWorld, req: DeployRequest, fixture?: string, during?: (handle: WorkflowHandle) => Promise<void>) =>
+  runFakeDeploy(t, world, req, { ...(fixture ? { fixture } : {}), ...(during ? { during } : {}) });
 
 describe('deploy workflow', () => {
   it('deploys every host in order, at most `concurrency` drained at once', async () => {
@@ -129,5 +133,43 @@ describe('deploy workflow', () => {
     const { outcome } = await run(world, request());
     expect(outcome.hosts[0]).toMatchObject({ status: 'FAILED', failedStep: 'stage' });
     expect(world.calls).toEqual(['vm1:inspect', 'vm1:stage']);
+  });
+});
+
+describe('a deploy that cannot start', () => {
+  it('FAILS with the reason when its artifact does not resolve, within the bound, and the next deploy then runs', async () => {
+    const world = newWorld(1);
+    const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
+    try {
+      const start = (id: string, req: DeployRequest) =>
+        t.client.workflow.start('deploy', { workflowId: deployWorkflowId(id), taskQueue: t.taskQueue, args: [{ deploymentId: id, request: req }] });
+      const brokenId = `d-${randomUUID()}`;
+      const began = Date.now();
+      const broken = await start(brokenId, request({ artifact: { url: 'http://artifacts.invalid/shop-v2.tar.gz', sha256: 'a'.repeat(64) } }));
+      const next = await start(`d-${randomUUID()}`, request());
+      const outcome = (await broken.result()) as DeployOutcome;
+      expect(outcome).toMatchObject({ status: 'FAILED', error: expect.stringContaining('artifacts.invalid/shop-v2.tar.gz could not be fetched') });
+      expect(Date.now() - began).toBeLessThan(msToNumber(START_CHECKS_BOUND));
+      await recordDeploy(t.client, brokenId, 'artifact-unreachable');
+      expect(((await next.result()) as DeployOutcome).status).toBe('SUCCEEDED');
+    } finally {
+      await stop();
+    }
+  });
+
+  it('answers a cancel at once while Chef keeps failing, and ends CANCELLED without waiting for the checks', async () => {
+    const world = newWorld(1);
+    world.failing.add('chef');
+    await run(world, request(), undefined, async (handle) => {
+      await expect.poll(async () => (await handle.query(progressQuery)).status, { timeout: 10_000 }).toBe('RUNNING');
+      await new Promise((r) => setTimeout(r, 1500)); // into the retries
+      const sent = Date.now();
+      await handle.executeUpdate(cancelUpdate, { args: [{}] });
+      expect(Date.now() - sent).toBeLessThan(2000);
+      const outcome = (await handle.result()) as DeployOutcome;
+      expect(outcome.status).toBe('CANCELLED');
+      expect(Date.now() - sent).toBeLessThan(5000);
+    });
+    expect(world.calls).toEqual([]);
   });
 });

@@ -176,6 +176,11 @@ export class SqlDeploymentStore implements DeploymentStore {
     return await this.withHosts(rows);
   }
 
+  async countUnfinished(): Promise<Partial<Record<DeploymentStatus, number>>> {
+    const rows = await this.db.query(`SELECT status, count(*) AS n FROM deployments WHERE status NOT IN (${TERMINAL}) GROUP BY status`);
+    return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+  }
+
   async getLogs(id: string, filter: { host?: string | undefined; step?: string | undefined }): Promise<StepRecord[]> {
     const params: unknown[] = [id];
     const host = filter.host === undefined ? '' : `AND s.host = $${params.push(filter.host)}`;

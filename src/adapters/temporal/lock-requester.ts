@@ -1,7 +1,18 @@
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { LockRequest, LockRequester } from '../../activities/deps.ts';
-import { acquireLockSignal, type LockState, type LockTurnAnswer, lockWorkflowId, releaseLockSignal, takeTurnUpdate } from '../../workflows/definitions.ts';
+import {
+  acquireLockSignal,
+  type LockState,
+  type LockTurnAnswer,
+  lockStateQuery,
+  lockWorkflowId,
+  releaseLockSignal,
+  takeTurnUpdate,
+} from '../../workflows/definitions.ts';
+
+/** A lock's state answers from its worker's cache within milliseconds; a GET does not wait longer than this for it. */
+const STATE_QUERY_DEADLINE_MS = 1000;
 
 /** The (application, environment) lock workflow, started on first use. */
 export class TemporalLockRequester implements LockRequester {
@@ -46,6 +57,17 @@ export class TemporalLockRequester implements LockRequester {
     await this.client.workflow
       .getHandle(lockWorkflowId(this.taskQueue, req.application, req.environment))
       .signal(releaseLockSignal, { workflowId: req.workflowId });
+  }
+
+  /** The lock's holder and queue, by a query: read-only, nothing enters its history. Undefined when no lock runs. */
+  async state(application: string, environment: string): Promise<LockState | undefined> {
+    const handle = this.client.workflow.getHandle(lockWorkflowId(this.taskQueue, application, environment));
+    try {
+      return await this.client.withDeadline(Date.now() + STATE_QUERY_DEADLINE_MS, () => handle.query(lockStateQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
   }
 
   private startOptions(req: LockRequest) {

@@ -3,7 +3,7 @@ import { DEPLOYMENT_STATUSES } from '../../domain/deployment.ts';
 import { contextOf } from '../context.ts';
 import type { CliDeps } from '../io.ts';
 import { type Deployment, deploymentLines, failureLines } from '../render/deployment.ts';
-import { type DeploymentSummary, deploymentTable } from '../render/summaries.ts';
+import { type DeploymentSummary, deploymentTable, queueLines } from '../render/summaries.ts';
 
 const path = (id: string, action = '') => `/v1/deployments/${encodeURIComponent(id)}${action && `/${action}`}`;
 
@@ -42,6 +42,20 @@ export function deploymentCommands(program: Command, deps: CliDeps): void {
       const answer = await ctx.client.get<{ deployments: DeploymentSummary[] }>('/v1/deployments', { ...options, status: options.status?.toUpperCase() });
       if (ctx.json) return ctx.printJson(answer);
       ctx.print(deploymentTable(answer.deployments, ctx.style));
+    });
+
+  program
+    .command('queue')
+    .description('the deployments waiting for their turn on an application/environment, next first')
+    .requiredOption('--application <name>')
+    .requiredOption('--environment <name>')
+    .action(async (target: { application: string; environment: string }, cmd: Command) => {
+      const ctx = contextOf(cmd, deps);
+      const { deployments } = await ctx.client.get<{ deployments: DeploymentSummary[] }>('/v1/deployments', { ...target, status: 'QUEUED', limit: 500 });
+      if (ctx.json) return ctx.printJson({ deployments });
+      const holderId = deployments.find((d) => d.waitingFor)?.waitingFor;
+      const holder = holderId ? await ctx.client.get<Deployment>(path(holderId)).catch(() => undefined) : undefined;
+      ctx.print(queueLines(target, deployments, holder, ctx.style));
     });
 
   const actions: [string, string][] = [

@@ -116,7 +116,7 @@ export function headerLine(d: Deployment, opts: ViewOptions): string {
   const took = d.durationMs ?? elapsed(d.startedAt ?? d.createdAt, d.finishedAt, opts.now);
   const counts = new Map<string, number>();
   for (const h of d.hosts) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
-  const summary = d.hosts.length ? `${counts.get('DONE') ?? 0}/${d.hosts.length} hosts done` : 'discovering hosts';
+  const summary = d.status === 'QUEUED' ? queueSummary(d) : d.hosts.length ? `${counts.get('DONE') ?? 0}/${d.hosts.length} hosts done` : 'discovering hosts';
   const bad = ['FAILED', 'ROLLED_BACK', 'QUARANTINED'].filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s.toLowerCase().replace('_', ' ')}`);
   return [
     opts.style.bold(`${d.application} ${d.version} → ${d.environment}`),
@@ -127,6 +127,13 @@ export function headerLine(d: Deployment, opts: ViewOptions): string {
   ]
     .filter(Boolean)
     .join('  ');
+}
+
+/** What a queued deployment waits for: `#2 in the queue, waiting for d-…`. */
+export function queueSummary(d: Pick<Deployment, 'queuePosition' | 'waitingFor'>): string {
+  if (d.queuePosition === 0) return 'its turn has come, starting';
+  if (d.queuePosition === undefined) return 'queued';
+  return `#${d.queuePosition} in the queue${d.waitingFor ? `, waiting for ${d.waitingFor}` : ', next'}`;
 }
 
 /** The whole picture of a deployment: a header and a row per host. */

@@ -30,3 +30,27 @@ export function deploymentTable(rows: DeploymentSummary[], style: Style): string
     style,
   );
 }
+
+/**
+ * One application/environment's queue: who holds the turn, then the
+ * deployments waiting, next first.
+ */
+export function queueLines(
+  target: { application: string; environment: string },
+  waiting: DeploymentSummary[],
+  holder: Pick<DeploymentSummary, 'id' | 'version' | 'status'> | undefined,
+  style: Style,
+): string[] {
+  const name = style.bold(`${target.application} → ${target.environment}`);
+  const turn = holder ? `${holder.id} (${holder.version}, ${colorStatus(holder.status, style)}) holds the turn; ` : '';
+  if (waiting.length === 0) return [`${name}: ${turn}no deployment waiting`];
+  const rows = [...waiting].sort((a, b) => (a.queuePosition ?? Number.MAX_SAFE_INTEGER) - (b.queuePosition ?? Number.MAX_SAFE_INTEGER));
+  return [
+    `${name}: ${turn}${waiting.length} waiting`,
+    ...table(
+      ['#', 'ID', 'VERSION', 'REQUESTED BY', 'QUEUED AT'],
+      rows.map((d) => [d.queuePosition === undefined ? '?' : String(d.queuePosition), d.id, d.version, d.requestedBy, formatTime(d.createdAt)]),
+      style,
+    ),
+  ];
+}
