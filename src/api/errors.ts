@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { type ErrorTypeName, VesemirError } from '../domain/errors.ts';
 
 /**
@@ -8,6 +7,7 @@ import { type ErrorTypeName, VesemirError } from '../domain/errors.ts';
  */
 const HTTP_STATUS: Record<ErrorTypeName, number> = {
   InvalidTarget: 400,
+  BadRequest: 400,
   Forbidden: 403,
   WrongTeam: 403,
   OutsideApplicationScope: 403,
@@ -66,21 +66,9 @@ export function httpAnswer(err: unknown): { status: number; body: Record<string,
   return { status, body: { error: err.type, message: err.message, ...field, ...err.details } };
 }
 
-/** 400 with every offending field path; no stack traces or internals on 5xx. */
+/** 400 with every offending field and what it expects; no stack traces or internals on 5xx. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => {
-        const path = (v.params as { issue?: { path?: PropertyKey[] } }).issue?.path;
-        const field = path?.length ? path.map(String).join('.') : v.instancePath.replace(/^\//, '').replaceAll('/', '.');
-        return { field: `${err.validationContext ?? 'body'}${field ? `.${field}` : ''}`, message: v.message };
-      });
-      return reply.code(400).send({
-        error: 'BadRequest',
-        message: `invalid request: ${issues.map((i) => i.field).join(', ')}`,
-        issues,
-      });
-    }
     // Fastify's own refusals (a body that is not JSON, too large…) keep its code.
     if (!(err instanceof VesemirError) && err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.code ?? 'BadRequest', message: err.message });

@@ -58,6 +58,8 @@ const RETRY = {
   InvalidVmTransition: 'never',
   VmNotFound: 'never',
   // Refusals of the API.
+  /** A request that does not match its schema; `issues` says what each field expects. */
+  BadRequest: 'never',
   NotFound: 'never',
   Forbidden: 'never',
   WrongTeam: 'never',

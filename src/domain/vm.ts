@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { slug } from './names.ts';
+import { expects, slug } from './names.ts';
 import { MAX_VM_NAME_LENGTH, prefixFits } from './vm-naming.ts';
 import type { VmStatus } from './vm-status.ts';
 
 /** An OS version as the catalog names it, e.g. `ubuntu-22.04`, `debian-12`. */
 export const osVersion = z
-  .string()
-  .regex(/^[a-z][a-z0-9.-]{0,31}$/, 'must be lowercase letters, digits, "." and "-" (1-32, starting with a letter)')
-  .refine((v) => !v.includes('..'), 'must not contain ".."');
+  .string(expects('an OS version such as "ubuntu-22.04"'))
+  .max(32, 'must be at most 32 characters')
+  .regex(/^[a-z](?:\.?[a-z0-9-])*\.?$/, 'must be lowercase letters, digits, "." and "-" (1-32, starting with a letter, no "..")');
 
 /** A machine type as the provider names it, e.g. `n2-standard-2`, `m5.large`. */
 export const machineType = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be lowercase letters, digits, "." and "-" (1-63)');
@@ -22,7 +22,7 @@ export const vmRequestSchema = z
     osVersion,
     /** @default the catalog's default machine type for the (stack, osVersion) pair */
     machineType: machineType.optional(),
-    count: z.number().int().min(1).max(50),
+    count: z.number(expects('a number of VMs 1..50')).int().min(1).max(50),
   })
   .strict()
   .superRefine((req, ctx) => {

@@ -28,6 +28,7 @@ const POLICY: Record<ErrorTypeName, [Retry, number]> = {
   ConfigError: ['not retried', 500],
   OutsideApplicationScope: ['not retried', 403],
   InvalidTarget: ['not retried', 400],
+  BadRequest: ['not retried', 400],
   HostKeyMismatch: ['not retried', 500],
   HostKeyUnknown: ['not retried', 500],
   SshConnect: ['retried', 500],
