@@ -6,7 +6,8 @@ import { type ErrorTypeName, VesemirError } from '../domain/errors.ts';
  * the error is logged and the answer says nothing about it.
  */
 const HTTP_STATUS: Record<ErrorTypeName, number> = {
-  InvalidTarget: 400,
+  // Matches the schema's characters but is not a search: a schema cannot say a grammar.
+  InvalidTarget: 422,
   BadRequest: 400,
   Forbidden: 403,
   WrongTeam: 403,
@@ -22,6 +23,7 @@ const HTTP_STATUS: Record<ErrorTypeName, number> = {
   IdempotencyKeyReused: 422,
   UnsupportedPlatform: 422,
   UnsupportedMachineType: 422,
+  VmNameTooLong: 422,
   ChefQueryRejected: 422,
   TemporalUnavailable: 503,
   ChefUnavailable: 503,

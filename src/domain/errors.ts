@@ -49,6 +49,8 @@ const RETRY = {
   // Provisioning VMs: pending and not-yet-registered are retried up to the deadline.
   UnsupportedPlatform: 'never',
   UnsupportedMachineType: 'never',
+  /** application-environment-stack-os-NNN would not fit a hostname label. */
+  VmNameTooLong: 'never',
   ProvisionerUnavailable: 'retry',
   ProvisionerRejected: 'never',
   ProvisioningPending: 'not yet',

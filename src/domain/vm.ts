@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { expects, slug } from './names.ts';
-import { MAX_VM_NAME_LENGTH, prefixFits } from './vm-naming.ts';
 import type { VmStatus } from './vm-status.ts';
 
 /** An OS version as the catalog names it, e.g. `ubuntu-22.04`, `debian-12`. */
@@ -12,7 +11,11 @@ export const osVersion = z
 /** A machine type as the provider names it, e.g. `n2-standard-2`, `m5.large`. */
 export const machineType = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be lowercase letters, digits, "." and "-" (1-63)');
 
-/** The body of `POST /v1/vms`. Whether the (stack, osVersion) pair exists is the catalog's call (422). */
+/**
+ * The body of `POST /v1/vms`. Whether the (stack, osVersion) pair exists is the
+ * catalog's call, and whether the parts make a hostname short enough the
+ * service's (both 422): an OpenAPI schema cannot say either.
+ */
 export const vmRequestSchema = z
   .object({
     application: slug,
@@ -24,16 +27,7 @@ export const vmRequestSchema = z
     machineType: machineType.optional(),
     count: z.number(expects('a number of VMs 1..50')).int().min(1).max(50),
   })
-  .strict()
-  .superRefine((req, ctx) => {
-    if (!prefixFits(req)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['application'],
-        message: `application, environment, stack and osVersion together are too long for a VM name (max ${MAX_VM_NAME_LENGTH} characters)`,
-      });
-    }
-  });
+  .strict();
 
 export type VmRequest = z.infer<typeof vmRequestSchema>;
 
