@@ -7,7 +7,8 @@ import type { DeploymentStore } from '../domain/deployment.ts';
 import { METRICS_CONTENT_TYPE, metricsText } from '../metrics/exposition.ts';
 import { installHttpMetrics } from '../metrics/http-metrics.ts';
 import type { Metrics } from '../metrics/registry.ts';
-import { auth, type TokenTable } from './auth.ts';
+import { auth, isOpen, type TokenTable } from './auth.ts';
+import { installContract } from './contract.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import type { LinkBuilder } from './deployment-views.ts';
 import { deploymentsRoutes } from './deployments-routes.ts';
@@ -39,6 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   if (deps.metrics) installHttpMetrics(app as unknown as FastifyInstance, deps.metrics);
   await app.register(auth, { tokens: deps.tokens });
+  const contract = installContract(app as unknown as FastifyInstance, { isOpen });
 
   await app.register(swagger, {
     openapi: {
@@ -48,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: contract.transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -1,5 +1,6 @@
+import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { type ErrorTypeName, VesemirError } from '../domain/errors.ts';
+import { ErrorType, type ErrorTypeName, VesemirError } from '../domain/errors.ts';
 
 /**
  * The API's answer to each error type. 500 means "ours, not the caller's":
@@ -58,14 +59,30 @@ const HTTP_STATUS: Record<ErrorTypeName, number> = {
   InternalError: 500,
 };
 
-/** The status and body for an error; anything but a VesemirError is a 500. */
-export function httpAnswer(err: unknown): { status: number; body: Record<string, unknown> } {
+/** The status and body for an error; anything but a VesemirError (or Temporal out of reach) is a 500. */
+export function httpAnswer(thrown: unknown): { status: number; body: Record<string, unknown> } {
+  const err = temporalOutOfReach(thrown) ?? thrown;
   const status = err instanceof VesemirError ? HTTP_STATUS[err.type] : 500;
   if (status === 500 || !(err instanceof VesemirError)) {
     return { status: 500, body: { error: 'Internal', message: 'internal error; see the server log' } };
   }
   const field = err.field === undefined ? {} : { field: err.field };
   return { status, body: { error: err.type, message: err.message, ...field, ...err.details } };
+}
+
+// gRPC's UNAVAILABLE and DEADLINE_EXCEEDED: the server is down or did not answer in time.
+const OUT_OF_REACH_CODES = new Set([14, 4]);
+
+/** Temporal's client errors that mean "try again later" rather than a fault of ours. */
+function temporalOutOfReach(err: unknown): VesemirError | undefined {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new VesemirError(ErrorType.TemporalUnavailable, 'Temporal did not answer in time; the control may still arrive, retry to see', { cause: err });
+  }
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  if (isGrpcServiceError(grpc) && OUT_OF_REACH_CODES.has(grpc.code)) {
+    return new VesemirError(ErrorType.TemporalUnavailable, `Temporal could not be reached: ${grpc.details || grpc.message}`, { cause: err });
+  }
+  return undefined;
 }
 
 /** 400 with every offending field and what it expects; no stack traces or internals on 5xx. */

@@ -32,7 +32,9 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
 export function expectation(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type') {
     const expected = article(issue.expected);
-    return issue.input === undefined ? `required, ${expected}` : `expected ${expected}, got ${kindOf(issue.input)}`;
+    if (issue.input === undefined) return `required, ${expected}`;
+    // A query's number that did not parse arrives as NaN: "got a number" would puzzle.
+    return Number.isNaN(issue.input) ? `expected ${expected}` : `expected ${expected}, got ${kindOf(issue.input)}`;
   }
   if (issue.code === 'unrecognized_keys') {
     return `not a field of this request: ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (see the schema at /docs)`;

@@ -103,7 +103,19 @@ export const deployRequestSchema = z
     /** Wait behind a running deploy of the same application/environment (true) or be refused (false). @default true */
     queue: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .meta({
+    example: {
+      application: 'shop',
+      environment: 'production',
+      team: 'payments',
+      version: '1.4.2',
+      artifact: { url: 'https://artifacts.example.com/shop/shop-1.4.2.tar.gz', sha256: 'c0ffee'.padEnd(64, '0') },
+      haproxy: { weight: 10, degradationSeconds: 30 },
+      concurrency: [1, 2, '50%'],
+      healthCheck: { port: 8080, path: '/health' },
+    },
+  });
 
 export type DeployRequest = z.infer<typeof deployRequestSchema>;
 export type DeployRequestInput = z.input<typeof deployRequestSchema>;

@@ -27,7 +27,8 @@ export const vmRequestSchema = z
     machineType: machineType.optional(),
     count: z.number(expects('a number of VMs 1..50')).int().min(1).max(50),
   })
-  .strict();
+  .strict()
+  .meta({ example: { application: 'shop', environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 1 } });
 
 export type VmRequest = z.infer<typeof vmRequestSchema>;
 
