@@ -38,8 +38,9 @@ export function installContract(app: FastifyInstance, options: { isOpen(url: str
   app.addHook('onRequest', async (request, reply) => {
     if (!request.is404) return;
     const path = request.url.split('?')[0] ?? '';
-    const allowed = [...paths.values()].find((p) => p.pattern.test(path))?.methods;
-    if (!allowed) return;
+    const allowed = new Set([...paths.values()].filter((p) => p.pattern.test(path)).flatMap((p) => [...p.methods]));
+    // No such path, or one whose method the router has but did not match for a reason of its own: a 404 says so.
+    if (allowed.size === 0 || allowed.has(request.method)) return;
     const allow = [...allowed, 'OPTIONS'].join(', ');
     if (request.method === 'OPTIONS') return reply.code(204).header('allow', allow).send();
     return reply
@@ -118,5 +119,5 @@ function pathPattern(url: string): RegExp {
     .split(/(:\w+|\*)/)
     .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${escaped}/?$`);
+  return new RegExp(`^${escaped}$`);
 }

@@ -97,6 +97,7 @@ describe('answers', () => {
     const options = await api.inject({ method: 'OPTIONS', url: '/v1/vms' });
     expect([options.statusCode, allow(options)]).toEqual([204, ['GET', 'HEAD', 'OPTIONS', 'POST']]);
     expect((await api.inject({ method: 'TRACE', url: '/v1/nothing-here' })).statusCode).toBe(404);
+    expect((await api.inject({ method: 'GET', url: '/healthz/' })).statusCode).toBe(404);
   });
 
   it('400s that say what each field expects', async () => {
