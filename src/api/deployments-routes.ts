@@ -7,7 +7,7 @@ import { authorize } from './auth.ts';
 import { deploymentControlRoutes, deploymentIdParam } from './deployment-control-routes.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { deploymentView, hostCounts, type LinkBuilder } from './deployment-views.ts';
-import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorResponse } from './schemas.ts';
+import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorAnswers } from './schemas.ts';
 
 export interface DeploymentRoutesDeps {
   service: DeploymentService;
@@ -81,11 +81,7 @@ export const deploymentsRoutes =
           response: {
             200: createdResponse.or(dryRunResponse),
             202: createdResponse,
-            400: errorResponse,
-            403: errorResponse,
-            409: errorResponse,
-            422: errorResponse,
-            503: errorResponse,
+            ...errorAnswers([400, 403, 409, 422, 503]),
           },
         },
       },
@@ -111,7 +107,7 @@ export const deploymentsRoutes =
           tags: ['deployments'],
           summary: 'One deployment with its hosts and their steps',
           params: deploymentIdParam,
-          response: { 200: deploymentViewSchema, 404: errorResponse },
+          response: { 200: deploymentViewSchema, ...errorAnswers([403, 404]) },
         },
       },
       async (request) => {

@@ -1,5 +1,5 @@
+import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ErrorType, type ErrorTypeName, RUNBOOK_PATH, runbookLink, VesemirError } from '../domain/errors.ts';
 
 /**
@@ -7,7 +7,9 @@ import { ErrorType, type ErrorTypeName, RUNBOOK_PATH, runbookLink, VesemirError 
  * the error is logged and the answer says nothing about it.
  */
 const HTTP_STATUS: Record<ErrorTypeName, number> = {
-  InvalidTarget: 400,
+  // Matches the schema's characters but is not a search: a schema cannot say a grammar.
+  InvalidTarget: 422,
+  BadRequest: 400,
   Forbidden: 403,
   WrongTeam: 403,
   OutsideApplicationScope: 403,
@@ -22,6 +24,7 @@ const HTTP_STATUS: Record<ErrorTypeName, number> = {
   IdempotencyKeyReused: 422,
   UnsupportedPlatform: 422,
   UnsupportedMachineType: 422,
+  VmNameTooLong: 422,
   ChefQueryRejected: 422,
   TemporalUnavailable: 503,
   ChefUnavailable: 503,
@@ -57,10 +60,11 @@ const HTTP_STATUS: Record<ErrorTypeName, number> = {
 };
 
 /**
- * The status and body for an error; anything but a VesemirError is a 500.
+ * The status and body for an error; anything but a VesemirError (or Temporal out of reach) is a 500.
  * `docs` links the type's section of the runbook under `docsUrl` (VESEMIR_DOCS_URL).
  */
-export function httpAnswer(err: unknown, docsUrl: string = RUNBOOK_PATH): { status: number; body: Record<string, unknown> } {
+export function httpAnswer(thrown: unknown, docsUrl: string = RUNBOOK_PATH): { status: number; body: Record<string, unknown> } {
+  const err = temporalOutOfReach(thrown) ?? thrown;
   const status = err instanceof VesemirError ? HTTP_STATUS[err.type] : 500;
   if (status === 500 || !(err instanceof VesemirError)) {
     const docs = runbookLink(docsUrl, ErrorType.InternalError);
@@ -70,21 +74,24 @@ export function httpAnswer(err: unknown, docsUrl: string = RUNBOOK_PATH): { stat
   return { status, body: { error: err.type, message: err.message, ...field, ...err.details, docs: runbookLink(docsUrl, err.type) } };
 }
 
-/** 400 with every offending field path; no stack traces or internals on 5xx. */
+// gRPC's UNAVAILABLE and DEADLINE_EXCEEDED: the server is down or did not answer in time.
+const OUT_OF_REACH_CODES = new Set([14, 4]);
+
+/** Temporal's client errors that mean "try again later" rather than a fault of ours. */
+function temporalOutOfReach(err: unknown): VesemirError | undefined {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new VesemirError(ErrorType.TemporalUnavailable, 'Temporal did not answer in time; the control may still arrive, retry to see', { cause: err });
+  }
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  if (isGrpcServiceError(grpc) && OUT_OF_REACH_CODES.has(grpc.code)) {
+    return new VesemirError(ErrorType.TemporalUnavailable, `Temporal could not be reached: ${grpc.details || grpc.message}`, { cause: err });
+  }
+  return undefined;
+}
+
+/** 400 with every offending field and what it expects; no stack traces or internals on 5xx. */
 export function installErrorHandler(app: FastifyInstance, docsUrl: string = RUNBOOK_PATH): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => {
-        const path = (v.params as { issue?: { path?: PropertyKey[] } }).issue?.path;
-        const field = path?.length ? path.map(String).join('.') : v.instancePath.replace(/^\//, '').replaceAll('/', '.');
-        return { field: `${err.validationContext ?? 'body'}${field ? `.${field}` : ''}`, message: v.message };
-      });
-      return reply.code(400).send({
-        error: 'BadRequest',
-        message: `invalid request: ${issues.map((i) => i.field).join(', ')}`,
-        issues,
-      });
-    }
     // Fastify's own refusals (a body that is not JSON, too large…) keep its code.
     if (!(err instanceof VesemirError) && err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.code ?? 'BadRequest', message: err.message });

@@ -14,7 +14,34 @@ export const errorResponse = z
     /** The runbook section of this error type: what it means, how to diagnose and fix it. */
     docs: z.string().optional(),
   })
-  .meta({ example: { error: 'BadRequest', message: 'invalid body', issues: [{ field: 'concurrency', message: 'Too small: expected number to be >=1' }] } });
+  .meta({
+    example: {
+      error: 'BadRequest',
+      message: 'invalid request: body.concurrency: required, a number 1..500 or a ramp like [1, 2, "50%"]',
+      issues: [{ field: 'body.concurrency', message: 'required, a number 1..500 or a ramp like [1, 2, "50%"]' }],
+    },
+  });
+
+/** What each error status means, in every operation that can answer it. */
+const ERROR_MEANINGS = {
+  400: "The request does not match this operation's schema: `issues` names each field and what it expects.",
+  401: 'No bearer token, or one this server does not know (`WWW-Authenticate` says which).',
+  403: "The token's team may not act for the team, application or resource named.",
+  404: 'Nothing has this id or name.',
+  409: 'The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why.',
+  422:
+    "Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, " +
+    'a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request.',
+  500: "A fault of the server's own; the answer says nothing more, the server's log does.",
+  503: 'A service this request needs (Temporal, Chef) could not be reached: retry later.',
+} as const;
+
+export type ErrorStatus = keyof typeof ERROR_MEANINGS;
+
+/** Response schemas for error statuses, each with its meaning, for a route's `response`. */
+export function errorAnswers<S extends ErrorStatus>(statuses: readonly S[], body: z.ZodType = errorResponse): Record<S, z.ZodType> {
+  return Object.fromEntries(statuses.map((s) => [s, body.describe(ERROR_MEANINGS[s])])) as Record<S, z.ZodType>;
+}
 
 export const links = z.object({ self: z.string(), temporalUi: z.string() });
 

@@ -4,6 +4,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { findPlatform, type ProvisioningCatalog, supportedPlatforms } from '../domain/provisioning-catalog.ts';
 import { createVmsWorkflowId, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStore } from '../domain/vm.ts';
+import { MAX_VM_NAME_LENGTH, prefixFits, vmNamePrefix } from '../domain/vm-naming.ts';
 import { Application, Environment, Team } from '../temporal/search-attributes.ts';
 import type { CreateVmsInput } from '../workflows/create-vms.ts';
 
@@ -26,6 +27,7 @@ export class VmRequestService {
   constructor(private readonly deps: VmRequestServiceDeps) {}
 
   async create(request: VmRequest, options: VmRequestOptions): Promise<{ record: VmRequestRecord; created: boolean }> {
+    checkNameFits(request);
     const machineType = this.machineTypeFor(request);
     const id = vmRequestId(request, options.idempotencyKey);
     const { record, created } = await this.deps.store.createRequest({
@@ -101,6 +103,16 @@ export class VmRequestService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
+}
+
+/** 422: the request is well formed, but its VMs' names would not fit a hostname label. */
+function checkNameFits(request: VmRequest): void {
+  if (prefixFits(request)) return;
+  throw new VesemirError(
+    ErrorType.VmNameTooLong,
+    `VM names ${vmNamePrefix(request)}-NNN would be over ${MAX_VM_NAME_LENGTH} characters, the most a hostname allows: shorten application, environment, stack or osVersion`,
+    { field: 'application' },
+  );
 }
 
 function sameRequest(a: NewVmRequest, b: Omit<NewVmRequest, 'id' | 'workflowId' | 'requestedBy' | 'createdAt'>): boolean {

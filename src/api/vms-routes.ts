@@ -4,7 +4,7 @@ import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { slug } from '../domain/names.ts';
 import { osVersion, VM_STATUSES, type VmRecord, type VmRequestRecord, type VmStore, vmRequestSchema } from '../domain/vm.ts';
 import { authorize } from './auth.ts';
-import { errorResponse } from './schemas.ts';
+import { errorAnswers, errorResponse } from './schemas.ts';
 import type { VmRequestService } from './vm-request-service.ts';
 
 export interface VmLinkBuilder {
@@ -104,7 +104,7 @@ export const vmsRoutes =
               .optional(),
           }),
           body: vmRequestSchema,
-          response: { 200: acceptedResponse, 202: acceptedResponse, 400: vmErrorResponse, 422: vmErrorResponse, 503: vmErrorResponse },
+          response: { 200: acceptedResponse, 202: acceptedResponse, ...errorAnswers([400, 403]), ...errorAnswers([422, 503], vmErrorResponse) },
         },
       },
       async (request, reply) => {
@@ -128,7 +128,7 @@ export const vmsRoutes =
           tags: ['vms'],
           summary: 'One VM with its status and transitions',
           params: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a VM name') }),
-          response: { 200: vmView, 404: errorResponse },
+          response: { 200: vmView, ...errorAnswers([403, 404]) },
         },
       },
       async (request) => {
@@ -172,7 +172,7 @@ export const vmsRoutes =
           tags: ['vms'],
           summary: 'One VM request with its VMs',
           params: z.object({ id: z.string().regex(/^vr-[a-f0-9-]{8,64}$/, 'is not a VM request id') }),
-          response: { 200: requestView, 404: errorResponse },
+          response: { 200: requestView, ...errorAnswers([403, 404]) },
         },
       },
       async (request) => {

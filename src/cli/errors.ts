@@ -48,7 +48,9 @@ export class ConnectionError extends Error {
 export function describeError(err: unknown, style: Style): { lines: string[]; exitCode: number } {
   if (err instanceof ApiError) {
     const kind = err.body.error ? `${err.body.error}, ` : '';
-    const lines = [style.red(`error: ${err.message}`) + style.dim(` (${kind}HTTP ${err.status})`)];
+    // A 400's message repeats its issues, one line each below: the headline need not.
+    const headline = err.body.issues?.length ? 'invalid request' : err.message;
+    const lines = [style.red(`error: ${headline}`) + style.dim(` (${kind}HTTP ${err.status})`)];
     for (const i of err.body.issues ?? []) lines.push(`  ${style.bold(i.field)}: ${i.message}`);
     if (err.body.runningDeploymentId) lines.push(`  running deployment: ${err.body.runningDeploymentId}`);
     if (err.body.docs) lines.push(`  docs: ${err.body.docs}`);

@@ -49,6 +49,8 @@ const RETRY = {
   // Provisioning VMs: pending and not-yet-registered are retried up to the deadline.
   UnsupportedPlatform: 'never',
   UnsupportedMachineType: 'never',
+  /** application-environment-stack-os-NNN would not fit a hostname label. */
+  VmNameTooLong: 'never',
   ProvisionerUnavailable: 'retry',
   ProvisionerRejected: 'never',
   ProvisioningPending: 'not yet',
@@ -58,6 +60,8 @@ const RETRY = {
   InvalidVmTransition: 'never',
   VmNotFound: 'never',
   // Refusals of the API.
+  /** A request that does not match its schema; `issues` says what each field expects. */
+  BadRequest: 'never',
   NotFound: 'never',
   Forbidden: 'never',
   WrongTeam: 'never',

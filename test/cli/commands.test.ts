@@ -121,16 +121,16 @@ describe('actions', () => {
 });
 
 describe('errors', () => {
-  it("an HTTP error prints the API's message and each issue, and exits 2", async () => {
+  it("an HTTP error prints the API's message (a 400: each field and what it expects), and exits 2", async () => {
     api = await fakeApi({
       'POST /v1/deployments': {
         status: 400,
         body: {
           error: 'BadRequest',
-          message: 'invalid request: body.version, body.concurrency',
+          message: 'invalid request: body.version: required, a release version such as "1.4.2"; body.concurrency: expected a number 1..500',
           issues: [
-            { field: 'body.version', message: 'Required' },
-            { field: 'body.concurrency', message: 'Too small' },
+            { field: 'body.version', message: 'required, a release version such as "1.4.2"' },
+            { field: 'body.concurrency', message: 'expected a number 1..500' },
           ],
         },
       },
@@ -139,7 +139,7 @@ describe('errors', () => {
     const bad = await run(['deploy', '--application', 'shop', '--api', api.url]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
-      'error: invalid request: body.version, body.concurrency (BadRequest, HTTP 400)\n  body.version: Required\n  body.concurrency: Too small\n',
+      'error: invalid request (BadRequest, HTTP 400)\n  body.version: required, a release version such as "1.4.2"\n  body.concurrency: expected a number 1..500\n',
     );
     const conflict = await run(['approve', ID, '--api', api.url]);
     expect([conflict.code, conflict.stderr]).toEqual([2, 'error: not waiting for approval (Conflict, HTTP 409)\n']);

@@ -135,7 +135,7 @@ describe('the application scope is the ceiling', () => {
     for (const query of ['x) OR (name:*', '"a" OR name:lb', '*:*', 'name:*', 'tags:"app-shop', '(name:shop-vm1', 'name:shop-vm1)', '()']) {
       for (const dryRun of [true, false]) {
         const res = await post(request({ chef: { query } }), dryRun);
-        expect(res.statusCode, query).toBe(400);
+        expect(res.statusCode, query).toBe(422);
         expect(res.json(), query).toMatchObject({ error: 'InvalidTarget', field: 'chef.query' });
       }
     }
