@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { provisioningNotConfigured } from '../config.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { findPlatform, type ProvisioningCatalog, supportedPlatforms } from '../domain/provisioning-catalog.ts';
 import { createVmsWorkflowId, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStore } from '../domain/vm.ts';
@@ -12,6 +13,8 @@ export interface VmRequestServiceDeps {
   client: Client;
   taskQueue: string;
   catalog: ProvisioningCatalog;
+  /** The provisioning variables that are unset (see config.ts): any, and VM requests are refused with 503. @default [] */
+  provisioningMissing?: readonly string[];
   /** @default () => new Date() */
   now?: () => Date;
 }
@@ -26,6 +29,9 @@ export class VmRequestService {
   constructor(private readonly deps: VmRequestServiceDeps) {}
 
   async create(request: VmRequest, options: VmRequestOptions): Promise<{ record: VmRequestRecord; created: boolean }> {
+    // Before anything is stored: no name is taken, no workflow waits out a deadline on retries that cannot succeed.
+    const missing = this.deps.provisioningMissing ?? [];
+    if (missing.length > 0) throw provisioningNotConfigured(missing);
     const machineType = this.machineTypeFor(request);
     const id = vmRequestId(request, options.idempotencyKey);
     const { record, created } = await this.deps.store.createRequest({

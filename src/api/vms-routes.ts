@@ -28,8 +28,8 @@ export interface VmRoutesDeps {
 }
 
 const platform = z.object({ stack: z.string(), osVersion: z.string(), machineTypes: z.array(z.string()) });
-/** 422 on an unknown (stack, osVersion) pair lists the supported ones. */
-export const vmErrorResponse = errorResponse.extend({ supported: z.array(platform).optional() });
+/** 422 on an unknown (stack, osVersion) pair lists the supported ones; 503 without provisioning names the missing variables. */
+export const vmErrorResponse = errorResponse.extend({ supported: z.array(platform).optional(), missing: z.array(z.string()).optional() });
 
 const requestLinks = z.object({ self: z.string(), temporalUi: z.string() });
 const transitionView = z.object({ from: z.enum(VM_STATUSES).nullable(), to: z.enum(VM_STATUSES), at: z.string(), reason: z.string().nullable() });

@@ -7,6 +7,7 @@ import type { TokenTable } from '../api/auth.ts';
 import { DeploymentService } from '../api/deployment-service.ts';
 import { VmRequestService } from '../api/vm-request-service.ts';
 import { vmLinkBuilder } from '../api/vms-routes.ts';
+import { missingProvisioningVariables } from '../config.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import { chefFromConfig, loadBalancerFromConfig } from './adapters.ts';
 import type { Context } from './context.ts';
@@ -33,7 +34,13 @@ export async function apiFromContext(
     chef: new CachedChefClient(chefFromConfig(config)),
     loadBalancer: new CachedServerStates(loadBalancerFromConfig(config)),
   });
-  const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
+  const vms = new VmRequestService({
+    store: ctx.vmStore,
+    client: ctx.client,
+    taskQueue,
+    catalog: ctx.provisioningCatalog,
+    provisioningMissing: missingProvisioningVariables(config),
+  });
   return buildApp({
     logger: ctx.logger,
     store: ctx.store,

@@ -49,6 +49,8 @@ const RETRY = {
   // Provisioning VMs: pending and not-yet-registered are retried up to the deadline.
   UnsupportedPlatform: 'never',
   UnsupportedMachineType: 'never',
+  /** PROCTOR_URL & co. are unset: no attempt can succeed until an operator sets them. */
+  ProvisioningNotConfigured: 'never',
   ProvisionerUnavailable: 'retry',
   ProvisionerRejected: 'never',
   ProvisioningPending: 'not yet',

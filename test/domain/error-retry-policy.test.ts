@@ -44,6 +44,7 @@ const POLICY: Record<ErrorTypeName, [Retry, number]> = {
   ChefUnavailable: ['not retried', 503],
   UnsupportedPlatform: ['not retried', 422],
   UnsupportedMachineType: ['not retried', 422],
+  ProvisioningNotConfigured: ['not retried', 503],
   ProvisionerUnavailable: ['retried', 500],
   ProvisionerRejected: ['not retried', 500],
   ProvisioningPending: ['not yet', 500],
