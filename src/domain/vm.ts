@@ -142,11 +142,18 @@ export interface ProvisioningJob {
   requestId: string;
 }
 
+export interface ProvisionerCallOptions {
+  /** Aborts the call (the activity was cancelled). */
+  signal?: AbortSignal | undefined;
+}
+
 /** The job runner that creates VMs (Proctor's API). */
 export interface Provisioner {
   /** Submits a job; resolves with its execution name. */
   submit(job: ProvisioningJob): Promise<{ executionName: string }>;
-  status(executionName: string): Promise<JobStatus>;
+  status(executionName: string, options?: ProvisionerCallOptions): Promise<JobStatus>;
+  /** The last `lines` lines of an execution's log, where the runner offers them: a job status is one word. */
+  logTail?(executionName: string, options?: ProvisionerCallOptions & { lines?: number }): Promise<string[]>;
 }
 
 export type { VmStatus } from './vm-status.ts';
