@@ -46,6 +46,9 @@ export const vmView = z.object({
   address: z.string().nullable(),
   jobName: z.string().nullable(),
   error: z.string().nullable(),
+  /** Tries of the step in progress that did not succeed yet: submission while REQUESTED, polls while PROVISIONING. */
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   transitions: z.array(transitionView),
@@ -79,6 +82,7 @@ function toView(vm: VmRecord, links: VmLinkBuilder): z.infer<typeof vmView> {
     address: vm.address ?? null,
     jobName: vm.jobName ?? null,
     error: vm.error ?? null,
+    lastError: vm.lastError ?? null,
     createdAt: vm.createdAt.toISOString(),
     updatedAt: vm.updatedAt.toISOString(),
     transitions: vm.transitions.map((t) => ({ from: t.from, to: t.to, at: t.at.toISOString(), reason: t.reason ?? null })),

@@ -38,8 +38,9 @@ export const vmRequestSchema = z
 export type VmRequest = z.infer<typeof vmRequestSchema>;
 
 /**
- * REQUESTED → PROVISIONING → READY | FAILED. REQUESTED → FAILED covers a job
- * that could not even be submitted. READY and FAILED are final.
+ * REQUESTED → PROVISIONING → READY | FAILED | CANCELLED. REQUESTED → FAILED
+ * covers a job that could not even be submitted. READY, FAILED and CANCELLED
+ * are final.
  */
 export interface VmTransition {
   from: VmStatus | null;
@@ -62,8 +63,12 @@ export interface VmRecord {
   address?: string | undefined;
   /** The Proctor execution name, once the job was submitted. */
   jobName?: string | undefined;
-  /** Why the VM FAILED. */
+  /** Why the VM FAILED or was CANCELLED. */
   error?: string | undefined;
+  /** Tries of the step in progress that did not succeed yet (submission while REQUESTED, polls while PROVISIONING). */
+  attempts: number;
+  /** The latest of those tries' errors; a job's plain "still WAITING" is no error. */
+  lastError?: string | undefined;
   createdAt: Date;
   updatedAt: Date;
   transitions: VmTransition[];
@@ -119,6 +124,11 @@ export interface VmStore {
    * forbids throws an InvalidVmTransition error.
    */
   transition(name: string, to: VmStatus, at: Date, details?: TransitionDetails): Promise<VmRecord>;
+  /**
+   * Records a try of the VM's current step that did not succeed: its number
+   * and, when given, its error. A VM in a final status is left as it is.
+   */
+  noteAttempt(name: string, attempt: { number: number; error?: string | undefined; at: Date }): Promise<void>;
   getVm(name: string): Promise<VmRecord | undefined>;
   getRequest(id: string): Promise<VmRequestRecord | undefined>;
   listVms(filter: VmFilter): Promise<VmRecord[]>;
