@@ -38,6 +38,8 @@ export interface VmOutcome {
   status: 'READY' | 'FAILED';
   address?: string | undefined;
   error?: string | undefined;
+  /** The runner's execution, once submitted. */
+  jobName?: string | undefined;
 }
 
 export interface CreateVmsOutcome {
@@ -45,8 +47,15 @@ export interface CreateVmsOutcome {
   vms: VmOutcome[];
 }
 
+export interface VmProgress {
+  name: string;
+  status: VmStatus;
+  error?: string | undefined;
+  jobName?: string | undefined;
+}
+
 /** Each VM's status as the workflow sees it, for the CLI and the UI. */
-export const vmsProgressQuery = defineQuery<{ name: string; status: VmStatus; error?: string | undefined }[]>('vmsProgress');
+export const vmsProgressQuery = defineQuery<VmProgress[]>('vmsProgress');
 
 const db = proxyActivities<VmActivities>(bookkeeping);
 
@@ -64,6 +73,7 @@ const db = proxyActivities<VmActivities>(bookkeeping);
 function withinDeadline(remainingMs: number, retry: ActivityOptions['retry']): ActivityOptions {
   return {
     startToCloseTimeout: '30s',
+    heartbeatTimeout: '5s',
     scheduleToCloseTimeout: remainingMs,
     retry: { nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES], ...retry },
   };
@@ -72,41 +82,45 @@ function withinDeadline(remainingMs: number, retry: ActivityOptions['retry']): A
 /** One provisioning job per VM, all at once; each VM ends READY or FAILED (with the reason), never in between. */
 export async function createVms(input: CreateVmsInput): Promise<CreateVmsOutcome> {
   const deadline = workflowInfo().runStartTime.getTime() + input.deadlineSeconds * 1000;
-  const progress = input.vms.map((name) => ({ name, status: 'REQUESTED' as VmStatus, error: undefined as string | undefined }));
+  const progress: VmProgress[] = input.vms.map((name) => ({ name, status: 'REQUESTED' }));
   setHandler(vmsProgressQuery, () => progress);
-  const vms = await Promise.all(progress.map((row) => provision(row.name, input, deadline, (status, error) => Object.assign(row, { status, error }))));
+  const vms = await Promise.all(progress.map((row) => provision(row, input, deadline)));
   return { requestId: input.requestId, vms };
 }
 
-async function provision(name: string, input: CreateVmsInput, deadline: number, mark: (status: VmStatus, error?: string) => void): Promise<VmOutcome> {
+async function provision(row: VmProgress, input: CreateVmsInput, deadline: number): Promise<VmOutcome> {
+  const { name } = row;
   let stage = 'submit';
   try {
     const submit = proxyActivities<VmActivities>(withinDeadline(remaining(deadline), { initialInterval: '1s', maximumInterval: '30s' }));
     const { jobName } = await submit.submitProvisioningJob({ name });
-    mark('PROVISIONING');
-    stage = `job ${jobName}`;
-    const poll = proxyActivities<VmActivities>(
-      withinDeadline(remaining(deadline), {
-        initialInterval: input.poll.initialSeconds * 1000,
-        backoffCoefficient: 2,
-        maximumInterval: input.poll.maxSeconds * 1000,
-      }),
-    );
-    await poll.pollProvisioningJob({ name, jobName });
+    Object.assign(row, { status: 'PROVISIONING', jobName });
+    // No job name: the VM was found in Chef before a resubmission, nothing to poll.
+    if (jobName) {
+      stage = `job ${jobName}`;
+      const poll = proxyActivities<VmActivities>(
+        withinDeadline(remaining(deadline), {
+          initialInterval: input.poll.initialSeconds * 1000,
+          backoffCoefficient: 2,
+          maximumInterval: input.poll.maxSeconds * 1000,
+        }),
+      );
+      await poll.pollProvisioningJob({ name, jobName });
+    }
     stage = 'Chef lookup';
     const chef = proxyActivities<VmActivities>(withinDeadline(remaining(deadline), { initialInterval: '1s', maximumInterval: '15s' }));
     const { address } = await chef.locateVm({ name });
     await db.markVmReady({ name, address });
-    mark('READY');
-    return { name, status: 'READY', address };
+    row.status = 'READY';
+    return { name, status: 'READY', address, jobName };
   } catch (err) {
     const reason = `${stage}: ${reasonOf(err, input.deadlineSeconds)}`;
-    mark('FAILED', reason);
+    Object.assign(row, { status: 'FAILED', error: reason });
     await CancellationScope.nonCancellable(() => db.markVmFailed({ name, reason })).catch((saveErr) =>
       // The outcome still says FAILED; the inventory row is what an operator must fix.
       log.error('could not save a FAILED VM', { name, reason, error: String(saveErr) }),
     );
-    return { name, status: 'FAILED', error: reason };
+    return { name, status: 'FAILED', error: reason, jobName: row.jobName };
   }
 }
 

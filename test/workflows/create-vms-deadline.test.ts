@@ -90,6 +90,7 @@ describe('createVms on the time-skipping server', () => {
     expect(outcome.vms[0]).toEqual({
       name: record.vms[0]!.name,
       status: 'FAILED',
+      jobName: 'proctor-stuck',
       error: `job proctor-stuck: no definitive result within the 1800s deadline; last: provisioning job proctor-stuck is WAITING (poll ${polls.length})`,
     });
     expect(polls.map((p) => p.attempt)).toEqual(polls.map((_, i) => i + 1));
@@ -105,6 +106,8 @@ describe('createVms on the time-skipping server', () => {
     const saved = await store.getVm(record.vms[0]!.name);
     expect(saved?.transitions.map((tr) => tr.to)).toEqual(['REQUESTED', 'PROVISIONING', 'FAILED']);
     expect(saved?.error).toBe(outcome.vms[0]!.error);
+    // Every poll was a try that did not succeed; a plain WAITING is no error.
+    expect(saved).toMatchObject({ attempts: polls.length, lastError: undefined });
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 });

@@ -15,7 +15,9 @@ describe('createVms on the dev server, through the API', () => {
   it('creates each VM with one job, polls past ambiguous answers and reads its address from Chef', async () => {
     const application = freshApp();
     const [vm1, vm2] = [1, 2].map((n) => `${application}-production-java-ubuntu-2204-00${n}`) as [string, string];
+    // Still running when the submission is retried a second later: resubmitted, and the runner deduplicates.
     world.losesFirstAnswer.add(vm1);
+    world.runner.behave(vm1, { delayMs: 2500 });
     world.runner.behave(vm2, { ambiguous: 3 });
     const accepted = await post(body(application));
     expect(accepted.statusCode).toBe(202);
@@ -53,17 +55,19 @@ describe('createVms on the dev server, through the API', () => {
     expect([Application, Environment, Team].map((k) => typedSearchAttributes.get(k))).toEqual([application, 'production', 'payments']);
   });
 
-  it('marks a VM whose job FAILED as FAILED with the reason; its sibling still comes up', async () => {
+  it("marks a VM whose job FAILED as FAILED with the reason from the job's log, and its job; its sibling still comes up", async () => {
     const application = freshApp();
     const doomed = `${application}-production-java-ubuntu-2204-001`;
-    world.runner.behave(doomed, { outcome: 'fail' });
+    world.runner.behave(doomed, { outcome: 'fail', reason: 'quota exceeded for n2-standard-2 in europe-west1' });
     const { id } = (await post(body(application))).json();
     const outcome = await finished(id);
     await recordWorkflow(world.t.client, `create-vms-${id}`, 'vms-failed');
     expect(outcome.vms.map((v) => v.status)).toEqual(['FAILED', 'READY']);
     const view = await get(`/v1/vms/${doomed}`);
-    expect(view.status).toBe('FAILED');
-    expect(view.error).toBe(`job ${view.jobName}: provisioning job ${view.jobName} FAILED`);
+    expect(view).toMatchObject({ status: 'FAILED', jobName: world.runner.execution(doomed)?.name });
+    const [head, ...log] = view.error.split('\n');
+    expect(head).toBe(`job ${view.jobName}: provisioning job ${view.jobName} FAILED; its log ends:`);
+    expect(log).toEqual([expect.stringMatching(`^creating VM ${doomed} with `), 'ERROR: quota exceeded for n2-standard-2 in europe-west1']);
     expect(view.transitions.at(-1)).toMatchObject({ from: 'PROVISIONING', to: 'FAILED', reason: view.error });
     const request = await get(`/v1/vm-requests/${id}`);
     expect(request).toMatchObject({ id, application, count: 2, machineType: 'n2-standard-2' });
