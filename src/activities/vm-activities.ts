@@ -142,6 +142,7 @@ export function createVmActivities(deps: VmActivityDeps) {
     },
 
     markVmFailed: markEnded('FAILED'),
+    markVmCancelled: markEnded('CANCELLED'),
   };
 }
 

@@ -69,6 +69,12 @@ const requestView = z.object({
   vms: z.array(vmView),
   links: requestLinks,
 });
+const cancelView = z.object({
+  id: z.string(),
+  message: z.string(),
+  vms: z.array(z.object({ name: z.string(), status: z.enum(VM_STATUSES), jobName: z.string().nullable() })),
+});
+const requestParams = z.object({ id: z.string().regex(/^vr-[a-f0-9-]{8,64}$/, 'is not a VM request id') });
 const countsView = z.object({
   total: z.number().int(),
   byStack: z.record(z.string(), z.number().int()),
@@ -95,6 +101,12 @@ const requestLinksOf = (r: VmRequestRecord, links: VmLinkBuilder) => ({ self: li
 export const vmsRoutes =
   (deps: VmRoutesDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    const requestOf = async (id: string) => {
+      const record = await deps.store.getRequest(id);
+      if (!record) throw new VesemirError(ErrorType.NotFound, `VM request ${id} not found`);
+      return record;
+    };
+
     app.post(
       '/v1/vms',
       {
@@ -175,13 +187,12 @@ export const vmsRoutes =
         schema: {
           tags: ['vms'],
           summary: 'One VM request with its VMs',
-          params: z.object({ id: z.string().regex(/^vr-[a-f0-9-]{8,64}$/, 'is not a VM request id') }),
+          params: requestParams,
           response: { 200: requestView, 404: errorResponse },
         },
       },
       async (request) => {
-        const record = await deps.store.getRequest(request.params.id);
-        if (!record) throw new VesemirError(ErrorType.NotFound, `VM request ${request.params.id} not found`);
+        const record = await requestOf(request.params.id);
         authorize(request, record.team);
         const { workflowId: _workflowId, ...rest } = record;
         return {
@@ -190,6 +201,24 @@ export const vmsRoutes =
           vms: record.vms.map((vm) => toView(vm, deps.links)),
           links: requestLinksOf(record, deps.links),
         };
+      },
+    );
+
+    app.post(
+      '/v1/vm-requests/:id/cancel',
+      {
+        schema: {
+          tags: ['vms'],
+          summary: 'Cancel a VM request (202): polling stops, unfinished VMs become CANCELLED; jobs already submitted are left to the runner',
+          params: requestParams,
+          body: z.object({}).strict().nullish(),
+          response: { 202: cancelView, 404: errorResponse, 409: errorResponse, 503: errorResponse },
+        },
+      },
+      async (request, reply) => {
+        const record = await requestOf(request.params.id);
+        authorize(request, record.team);
+        return reply.code(202).send(await deps.service.cancel(record));
       },
     );
   };

@@ -80,5 +80,8 @@ function record(metrics: Metrics, started: RecentIds, activityType: string, inpu
     case 'markVmFailed':
       metrics.provisioningJobsFinished.inc({ outcome: 'FAILED' });
       return;
+    case 'markVmCancelled':
+      metrics.provisioningJobsFinished.inc({ outcome: 'CANCELLED' });
+      return;
   }
 }

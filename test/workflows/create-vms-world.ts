@@ -119,6 +119,7 @@ export function calls(world: CreateVmsWorld) {
     post: (payload: unknown, key?: string) =>
       world.app.inject({ method: 'POST', url: '/v1/vms', payload: payload as object, headers: key ? { 'idempotency-key': key } : {} }),
     get: async (url: string) => (await world.app.inject({ method: 'GET', url })).json(),
+    cancel: (id: string) => world.app.inject({ method: 'POST', url: `/v1/vm-requests/${id}/cancel` }),
     finished: (id: string) => world.t.client.workflow.getHandle(`create-vms-${id}`).result() as Promise<CreateVmsOutcome>,
   };
 }

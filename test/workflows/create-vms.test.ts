@@ -85,7 +85,9 @@ describe('createVms on the dev server, through the API', () => {
     const first = await post(body(application, { count: 1 }), key);
     const second = await post(body(application, { count: 1 }), key);
     expect([first.statusCode, second.statusCode]).toEqual([202, 200]);
-    expect(second.json()).toEqual(first.json());
+    // The same request and names; the status is whatever the VM has reached by the repeat.
+    const same = (answer: typeof first) => ({ ...answer.json(), vms: answer.json().vms.map((vm: { name: string }) => vm.name) });
+    expect(same(second)).toEqual(same(first));
     await finished(first.json().id);
     const third = await post(body(application, { count: 1 }), key);
     expect(third.json().vms).toEqual([{ name: `${application}-production-java-ubuntu-2204-001`, status: 'READY' }]);
