@@ -176,6 +176,29 @@ describe('lists, logs and VMs', () => {
     };
     expect(vmTable([vm], plain)[1]).toBe('shop-prod-py-u22-001  shop         prod         python  ubuntu-22.04  n2-standard-2  READY   10.0.0.5');
     expect(vmDetail(vm, plain).slice(-2)).toEqual(['  2024-06-01 12:00:00  · → REQUESTED', '  2024-06-01 12:00:01  REQUESTED → PROVISIONING: job submitted']);
+    const retrying = {
+      ...vm,
+      status: 'PROVISIONING',
+      jobName: 'proctor-abc',
+      attempts: 4,
+      lastError: 'provisioning job proctor-abc is JOB_EXECUTION_STATUS_FETCH_ERROR (poll 3)',
+    };
+    expect(vmDetail(retrying, plain).slice(5, 8)).toEqual([
+      '  job          proctor-abc',
+      '  attempts     4',
+      '  last error   provisioning job proctor-abc is JOB_EXECUTION_STATUS_FETCH_ERROR (poll 3)',
+    ]);
+    const failed = {
+      ...retrying,
+      status: 'FAILED',
+      error: 'job proctor-abc: provisioning job proctor-abc FAILED; its log ends:\ncreating VM\nERROR: no capacity',
+    };
+    expect(vmDetail(failed, plain).slice(5, 9)).toEqual([
+      '  job          proctor-abc',
+      '  error        job proctor-abc: provisioning job proctor-abc FAILED; its log ends:',
+      '               creating VM',
+      '               ERROR: no capacity',
+    ]);
   });
 });
 
