@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { vmJson } from './support/fixtures.ts';
 import { fakeApi, run } from './support/harness.ts';
 
 let api: Awaited<ReturnType<typeof fakeApi>>;
@@ -6,21 +7,7 @@ afterEach(() => api?.close());
 
 describe('vm', () => {
   it('create POSTs the body; get and list read the inventory', async () => {
-    const vm = {
-      name: 'shop-prod-python-u22-001',
-      requestId: 'vr-1',
-      application: 'shop',
-      environment: 'prod',
-      team: 'payments',
-      stack: 'python',
-      osVersion: 'ubuntu-22.04',
-      machineType: 'n2',
-      status: 'READY',
-      address: '10.0.0.5',
-      error: null,
-      createdAt: '2024-06-01T12:00:00.000Z',
-      transitions: [],
-    };
+    const vm = vmJson({ name: 'shop-prod-python-u22-001', machineType: 'n2' });
     api = await fakeApi({
       'POST /v1/vms': {
         status: 202,
