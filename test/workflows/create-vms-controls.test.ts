@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { recordWorkflow } from '../support/record-fixture.ts';
 import { vmBody as body, calls, createVmsWorld, freshApp, vmName } from './create-vms-world.ts';
@@ -84,6 +85,21 @@ describe('cancelling a VM request', () => {
       { error: 'ControlRejected', message: `VM request ${id} cannot be cancelled: it has finished (1 READY)` },
     ]);
     expect((await cancel('vr-00000000-0000-0000-0000-000000000000')).statusCode).toBe(404);
+  });
+
+  it('cancels the VMs of a request whose workflow never started (its start failed), in the store', async () => {
+    const id = `vr-${randomUUID()}`;
+    const { record } = await world.store.createRequest({
+      ...body(freshApp(), { count: 1 }),
+      machineType: 'n2-standard-2',
+      id,
+      workflowId: `create-vms-${id}`,
+      requestedBy: 'payments',
+      createdAt: new Date(),
+    } as Parameters<typeof world.store.createRequest>[0]);
+    const res = await cancel(id);
+    expect([res.statusCode, res.json().message]).toEqual([202, 'cancelled: 1 CANCELLED; no job was submitted']);
+    expect(await get(`/v1/vms/${record.vms[0]!.name}`)).toMatchObject({ status: 'CANCELLED', error: 'cancelled; no workflow was running for it' });
   });
 });
 
