@@ -109,6 +109,9 @@ export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string
     'CHEF_SERVER_URL',
     'CHEF_CLIENT_NAME',
     'CHEF_KEY_PATH',
+    'PROCTOR_URL',
+    'PROCTOR_EMAIL_ID',
+    'PROCTOR_ACCESS_TOKEN_PATH',
     'VESEMIR_PAYLOAD_KEY_PATH',
   ],
   worker: [
@@ -151,6 +154,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(missing.map((key) => `${key}: required when VESEMIR_ROLE=${config.VESEMIR_ROLE}`));
   }
   return Object.freeze({ ...config, VESEMIR_DATA_DIR: resolve(config.VESEMIR_DATA_DIR) });
+}
+
+/** What VM creation needs. The API refuses VM requests without them (503); the token file is the worker's to read. */
+export const PROVISIONING_VARIABLES = ['PROCTOR_URL', 'PROCTOR_EMAIL_ID', 'PROCTOR_ACCESS_TOKEN_PATH'] as const;
+
+export function missingProvisioningVariables(config: Config): string[] {
+  return PROVISIONING_VARIABLES.filter((key) => config[key] === undefined);
+}
+
+/** The one error for "VM provisioning is off", from the API at once and from a worker that lacks the variables. */
+export function provisioningNotConfigured(missing: readonly string[]): VesemirError {
+  const names = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing.join('');
+  return new VesemirError(ErrorType.ProvisioningNotConfigured, `VM provisioning (Proctor) is not configured: set ${names}`, {
+    details: { missing: [...missing] },
+  });
 }
 
 /** The variables the service reads; docker-compose and docs are checked against it. */

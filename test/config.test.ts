@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { toFailure } from '../src/activities/failures.ts';
+import { provisionerFromConfig } from '../src/app/adapters.ts';
+import { ConfigError, loadConfig, missingProvisioningVariables } from '../src/config.ts';
 
 describe('VESEMIR_ROLE and the observability/auth variables', () => {
   it('defaults to everything in one process, with auth and the SDK exporter off', () => {
@@ -21,5 +23,22 @@ describe('VESEMIR_ROLE and the observability/auth variables', () => {
   it('wants host:port for the SDK exporter', () => {
     expect(loadConfig({ TEMPORAL_METRICS_BIND_ADDRESS: '0.0.0.0:9464' }).TEMPORAL_METRICS_BIND_ADDRESS).toBe('0.0.0.0:9464');
     expect(() => loadConfig({ TEMPORAL_METRICS_BIND_ADDRESS: '9464' })).toThrow('TEMPORAL_METRICS_BIND_ADDRESS: expected host:port');
+  });
+});
+
+describe('VM provisioning variables', () => {
+  it('names the missing ones; a worker without them fails every call for good, naming them', async () => {
+    expect(missingProvisioningVariables(loadConfig({}))).toEqual(['PROCTOR_URL', 'PROCTOR_EMAIL_ID', 'PROCTOR_ACCESS_TOKEN_PATH']);
+    const partial = loadConfig({ PROCTOR_URL: 'http://proctor.test', PROCTOR_EMAIL_ID: 'v@example.com' });
+    expect(missingProvisioningVariables(partial)).toEqual(['PROCTOR_ACCESS_TOKEN_PATH']);
+    const refusal = await provisionerFromConfig(partial)
+      .status('proctor-1')
+      .catch((err: unknown) => err);
+    const failure = toFailure(refusal);
+    expect(failure).toMatchObject({
+      type: 'ProvisioningNotConfigured',
+      nonRetryable: true,
+      message: 'VM provisioning (Proctor) is not configured: set PROCTOR_ACCESS_TOKEN_PATH',
+    });
   });
 });

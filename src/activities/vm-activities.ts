@@ -1,10 +1,12 @@
 import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { ChefClient } from '../domain/ports.ts';
 import { findPlatform, type ProvisioningCatalog, renderJob } from '../domain/provisioning-catalog.ts';
 import type { Provisioner, VmRecord, VmStore } from '../domain/vm.ts';
-import { mapFailures } from './failures.ts';
+import { mapFailures, toFailure } from './failures.ts';
+import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
 
 /** Everything the VM activities touch; separate from the deploy activities' deps. */
 export interface VmActivityDeps {
@@ -18,6 +20,9 @@ export interface VmActivityDeps {
   now?: () => Date;
 }
 
+/** Lines of a FAILED job's log that go into the VM's error. */
+const LOG_TAIL_LINES = 10;
+
 export function createVmActivities(deps: VmActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const vmOf = async (name: string): Promise<VmRecord> => {
@@ -25,19 +30,70 @@ export function createVmActivities(deps: VmActivityDeps) {
     if (!vm) throw new VesemirError(ErrorType.VmNotFound, `VM ${name} is not in the inventory`);
     return vm;
   };
+  const registered = async (name: string) => (await deps.chef.searchNodes(`name:${name}`)).find((h) => h.name === name);
+
+  /**
+   * One try of a step of one VM: heartbeating, so that a cancel reaches it;
+   * a try that fails is noted on the VM (its number, and its error unless it
+   * is a job's plain "still WAITING"), so the inventory shows a retrying VM's
+   * trouble while it lasts.
+   */
+  const attempt = <T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    whileHeartbeating(async () => {
+      const ctx = Context.current();
+      try {
+        return await work(ctx.cancellationSignal);
+      } catch (err) {
+        // The worker reports a cancel as such only when the activity throws the CancelledFailure itself.
+        if (err instanceof CancelledFailure) throw err;
+        const failure = toFailure(err);
+        const waiting = err instanceof VesemirError && err.details.state === 'WAITING';
+        await deps.vmStore
+          .noteAttempt(name, { number: ctx.info.attempt, error: waiting ? undefined : failure.message, at: now() })
+          .catch((noteErr) => deps.logger.warn({ err: noteErr, vm: name }, 'could not note a VM attempt'));
+        throw failure;
+      }
+    });
+
+  const markEnded =
+    (status: 'FAILED' | 'CANCELLED') =>
+    (input: { name: string; reason: string }): Promise<void> =>
+      mapFailures(async () => {
+        await deps.vmStore.transition(input.name, status, now(), { reason: input.reason });
+      });
+
+  /** A FAILED job's reason is in its log, not its one-word status; a log that cannot be read says so. */
+  const failureOf = async (jobName: string, signal: AbortSignal): Promise<string> => {
+    if (!deps.provisioner.logTail) return `provisioning job ${jobName} FAILED (the runner offers no logs)`;
+    try {
+      const lines = (await deps.provisioner.logTail(jobName, { signal, lines: LOG_TAIL_LINES })).filter((l) => l.trim());
+      return `provisioning job ${jobName} FAILED${lines.length ? `; its log ends:\n${lines.join('\n')}` : ' (its log is empty)'}`;
+    } catch (err) {
+      return `provisioning job ${jobName} FAILED (its log could not be read: ${(err as Error).message})`;
+    }
+  };
 
   return {
     /**
      * Submits the VM's provisioning job and moves it to PROVISIONING with the
-     * execution name. Idempotent twice over: a VM that already has a job
-     * keeps it, and the VM name goes along as the request id so that the
-     * runner answers a resubmission (a crash between submit and save) with
-     * the execution it already started.
+     * execution name. Idempotent three times over: a VM that already has a
+     * job keeps it; the VM name goes along as the request id, so a runner
+     * that deduplicates answers a resubmission with the execution it already
+     * started; and before a retry submits again (the previous try's answer
+     * may have been lost after the runner started a job) a VM that is already
+     * in Chef under its name is taken as built, with no second job. Jobs keep
+     * the rest of the contract: they are idempotent by VM_NAME (README).
      */
-    async submitProvisioningJob(input: { name: string }): Promise<{ jobName: string }> {
-      return mapFailures(async () => {
+    async submitProvisioningJob(input: { name: string }): Promise<{ jobName?: string | undefined }> {
+      return attempt(input.name, async () => {
         const vm = await vmOf(input.name);
         if (vm.jobName) return { jobName: vm.jobName };
+        if (Context.current().info.attempt > 1 && (await registered(vm.name))) {
+          const reason = 'already in Chef: an earlier submission reached the runner though its answer was lost; not submitted again';
+          deps.logger.warn({ vm: vm.name }, reason);
+          await deps.vmStore.transition(vm.name, 'PROVISIONING', now(), { reason });
+          return {};
+        }
         const platform = findPlatform(deps.catalog, vm.stack, vm.osVersion);
         if (!platform) {
           throw new VesemirError(ErrorType.UnsupportedPlatform, `no provisioning job for ${vm.stack} on ${vm.osVersion}`);
@@ -45,25 +101,26 @@ export function createVmActivities(deps: VmActivityDeps) {
         const { job, args } = renderJob(platform, { ...vm, name: vm.name });
         const { executionName } = await deps.provisioner.submit({ job, args, requestId: vm.name });
         deps.logger.info({ vm: vm.name, job, execution: executionName }, 'provisioning job submitted');
-        await deps.vmStore.transition(vm.name, 'PROVISIONING', now(), { jobName: executionName });
+        await deps.vmStore.transition(vm.name, 'PROVISIONING', now(), { jobName: executionName, reason: `job ${executionName} submitted` });
         return { jobName: executionName };
       });
     },
 
     /**
-     * One status poll. Anything but SUCCEEDED is an error: FAILED for good,
-     * WAITING / ambiguous / unknown as a retryable ProvisioningPending, so
-     * the retry policy does the backing off (see workflows/create-vms.ts).
+     * One status poll; a cancel stops it at once. Anything but SUCCEEDED is
+     * an error: FAILED for good (with the tail of the job's log), WAITING /
+     * ambiguous / unknown as a retryable ProvisioningPending, so the retry
+     * policy does the backing off (see workflows/create-vms.ts).
      */
     async pollProvisioningJob(input: { name: string; jobName: string }): Promise<void> {
-      return mapFailures(async () => {
-        const { state, raw } = await deps.provisioner.status(input.jobName);
-        const attempt = Context.current().info.attempt;
+      return attempt(input.name, async (signal) => {
+        const { state, raw } = await untilCancelled(deps.provisioner.status(input.jobName, { signal }));
+        const poll = Context.current().info.attempt;
         if (state === 'SUCCEEDED') return;
         if (state === 'FAILED') {
-          throw new VesemirError(ErrorType.ProvisioningFailed, `provisioning job ${input.jobName} FAILED`, { details: { raw } });
+          throw new VesemirError(ErrorType.ProvisioningFailed, await untilCancelled(failureOf(input.jobName, signal)), { details: { raw } });
         }
-        throw new VesemirError(ErrorType.ProvisioningPending, `provisioning job ${input.jobName} is ${raw} (poll ${attempt})`, {
+        throw new VesemirError(ErrorType.ProvisioningPending, `provisioning job ${input.jobName} is ${raw} (poll ${poll})`, {
           details: { state, raw },
         });
       });
@@ -71,8 +128,8 @@ export function createVmActivities(deps: VmActivityDeps) {
 
     /** Asks Chef for the VM the job registered; not there yet is retryable. */
     async locateVm(input: { name: string }): Promise<{ address: string }> {
-      return mapFailures(async () => {
-        const found = (await deps.chef.searchNodes(`name:${input.name}`)).find((h) => h.name === input.name);
+      return attempt(input.name, async () => {
+        const found = await registered(input.name);
         if (!found) throw new VesemirError(ErrorType.VmNotRegistered, `VM ${input.name} is not registered in Chef yet`);
         return { address: found.address };
       });
@@ -84,11 +141,8 @@ export function createVmActivities(deps: VmActivityDeps) {
       });
     },
 
-    async markVmFailed(input: { name: string; reason: string }): Promise<void> {
-      return mapFailures(async () => {
-        await deps.vmStore.transition(input.name, 'FAILED', now(), { reason: input.reason });
-      });
-    },
+    markVmFailed: markEnded('FAILED'),
+    markVmCancelled: markEnded('CANCELLED'),
   };
 }
 

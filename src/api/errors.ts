@@ -28,6 +28,7 @@ const HTTP_STATUS: Record<ErrorTypeName, number> = {
   ChefQueryRejected: 422,
   TemporalUnavailable: 503,
   ChefUnavailable: 503,
+  ProvisioningNotConfigured: 503,
   // The worker's errors: an API that meets one has a fault of its own.
   ArtifactChecksumMismatch: 500,
   ArtifactUnavailable: 500,

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { provisioningNotConfigured } from '../config.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { findPlatform, type ProvisioningCatalog, supportedPlatforms } from '../domain/provisioning-catalog.ts';
-import { createVmsWorkflowId, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStore } from '../domain/vm.ts';
+import { createVmsWorkflowId, isFinal, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStatus, type VmStore } from '../domain/vm.ts';
 import { MAX_VM_NAME_LENGTH, prefixFits, vmNamePrefix } from '../domain/vm-naming.ts';
 import { Application, Environment, Team } from '../temporal/search-attributes.ts';
 import type { CreateVmsInput } from '../workflows/create-vms.ts';
@@ -13,6 +14,8 @@ export interface VmRequestServiceDeps {
   client: Client;
   taskQueue: string;
   catalog: ProvisioningCatalog;
+  /** The provisioning variables that are unset (see config.ts): any, and VM requests are refused with 503. @default [] */
+  provisioningMissing?: readonly string[];
   /** @default () => new Date() */
   now?: () => Date;
 }
@@ -28,6 +31,9 @@ export class VmRequestService {
 
   async create(request: VmRequest, options: VmRequestOptions): Promise<{ record: VmRequestRecord; created: boolean }> {
     checkNameFits(request);
+    // Before anything is stored: no name is taken, no workflow waits out a deadline on retries that cannot succeed.
+    const missing = this.deps.provisioningMissing ?? [];
+    if (missing.length > 0) throw provisioningNotConfigured(missing);
     const machineType = this.machineTypeFor(request);
     const id = vmRequestId(request, options.idempotencyKey);
     const { record, created } = await this.deps.store.createRequest({
@@ -52,6 +58,43 @@ export class VmRequestService {
       throw new VesemirError(ErrorType.TemporalUnavailable, `the VM request could not be started: ${(err as Error).message}`);
     }
     return { record: (await this.deps.store.getRequest(id)) ?? record, created };
+  }
+
+  /**
+   * Cancels the request's workflow (as the Temporal UI's cancel does): polling
+   * stops and unfinished VMs become CANCELLED; a job already submitted is
+   * left to the runner and named in the answer. Answers once the VMs are
+   * saved, or after CANCEL_SETTLE_MS with what is saved by then.
+   */
+  async cancel(record: VmRequestRecord): Promise<VmCancelAnswer> {
+    if (record.vms.every((vm) => isFinal(vm.status))) throw finishedRequest(record, 'it has finished');
+    try {
+      await this.deps.client.workflow.getHandle(record.workflowId).cancel();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) {
+        throw new VesemirError(ErrorType.TemporalUnavailable, `the cancel could not be sent: ${(err as Error).message}`);
+      }
+      // No run: it ended while the cancel was on its way, or it never started (its start failed).
+      const now = await this.reload(record.id);
+      if (now.vms.every((vm) => isFinal(vm.status))) throw finishedRequest(now, 'it ended while the cancel was on its way');
+      const at = new Date();
+      for (const vm of now.vms.filter((v) => !isFinal(v.status))) {
+        await this.deps.store.transition(vm.name, 'CANCELLED', at, { reason: 'cancelled; no workflow was running for it' });
+      }
+    }
+    const deadline = Date.now() + CANCEL_SETTLE_MS;
+    let now = await this.reload(record.id);
+    while (!now.vms.every((vm) => isFinal(vm.status)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      now = await this.reload(record.id);
+    }
+    return cancelAnswer(now);
+  }
+
+  private async reload(id: string): Promise<VmRequestRecord> {
+    const record = await this.deps.store.getRequest(id);
+    if (!record) throw new VesemirError(ErrorType.NotFound, `VM request ${id} not found`);
+    return record;
   }
 
   /** 422 for a pair or machine type the catalog does not offer, listing what it does. */
@@ -113,6 +156,35 @@ function checkNameFits(request: VmRequest): void {
     `VM names ${vmNamePrefix(request)}-NNN would be over ${MAX_VM_NAME_LENGTH} characters, the most a hostname allows: shorten application, environment, stack or osVersion`,
     { field: 'application' },
   );
+}
+
+/** How long a cancel's answer waits for the workflow to save the cancelled VMs. */
+const CANCEL_SETTLE_MS = 1000;
+
+export interface VmCancelAnswer {
+  id: string;
+  message: string;
+  vms: { name: string; status: VmStatus; jobName: string | null }[];
+}
+
+function cancelAnswer(record: VmRequestRecord): VmCancelAnswer {
+  const stopping = record.vms.filter((vm) => !isFinal(vm.status)).length;
+  const left = record.vms.filter((vm) => vm.jobName && vm.status !== 'READY' && vm.status !== 'FAILED').map((vm) => `${vm.name} (${vm.jobName})`);
+  const message = [
+    stopping ? `cancel requested; ${stopping} VM${stopping === 1 ? '' : 's'} still stopping` : `cancelled: ${statusCounts(record)}`,
+    left.length ? `jobs already submitted are left to the runner: ${left.join(', ')}` : 'no job was submitted',
+  ].join('; ');
+  return { id: record.id, message, vms: record.vms.map((vm) => ({ name: vm.name, status: vm.status, jobName: vm.jobName ?? null })) };
+}
+
+function finishedRequest(record: VmRequestRecord, why: string): VesemirError {
+  return new VesemirError(ErrorType.ControlRejected, `VM request ${record.id} cannot be cancelled: ${why} (${statusCounts(record)})`);
+}
+
+function statusCounts(record: VmRequestRecord): string {
+  const counts = new Map<string, number>();
+  for (const vm of record.vms) counts.set(vm.status, (counts.get(vm.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
 }
 
 function sameRequest(a: NewVmRequest, b: Omit<NewVmRequest, 'id' | 'workflowId' | 'requestedBy' | 'createdAt'>): boolean {

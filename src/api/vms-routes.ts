@@ -28,8 +28,8 @@ export interface VmRoutesDeps {
 }
 
 const platform = z.object({ stack: z.string(), osVersion: z.string(), machineTypes: z.array(z.string()) });
-/** 422 on an unknown (stack, osVersion) pair lists the supported ones. */
-export const vmErrorResponse = errorResponse.extend({ supported: z.array(platform).optional() });
+/** 422 on an unknown (stack, osVersion) pair lists the supported ones; 503 without provisioning names the missing variables. */
+export const vmErrorResponse = errorResponse.extend({ supported: z.array(platform).optional(), missing: z.array(z.string()).optional() });
 
 const requestLinks = z.object({ self: z.string(), temporalUi: z.string() });
 const transitionView = z.object({ from: z.enum(VM_STATUSES).nullable(), to: z.enum(VM_STATUSES), at: z.string(), reason: z.string().nullable() });
@@ -46,6 +46,9 @@ export const vmView = z.object({
   address: z.string().nullable(),
   jobName: z.string().nullable(),
   error: z.string().nullable(),
+  /** Tries of the step in progress that did not succeed yet: submission while REQUESTED, polls while PROVISIONING. */
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   transitions: z.array(transitionView),
@@ -66,6 +69,12 @@ const requestView = z.object({
   vms: z.array(vmView),
   links: requestLinks,
 });
+const cancelView = z.object({
+  id: z.string(),
+  message: z.string(),
+  vms: z.array(z.object({ name: z.string(), status: z.enum(VM_STATUSES), jobName: z.string().nullable() })),
+});
+const requestParams = z.object({ id: z.string().regex(/^vr-[a-f0-9-]{8,64}$/, 'is not a VM request id') });
 const countsView = z.object({
   total: z.number().int(),
   byStack: z.record(z.string(), z.number().int()),
@@ -79,6 +88,7 @@ function toView(vm: VmRecord, links: VmLinkBuilder): z.infer<typeof vmView> {
     address: vm.address ?? null,
     jobName: vm.jobName ?? null,
     error: vm.error ?? null,
+    lastError: vm.lastError ?? null,
     createdAt: vm.createdAt.toISOString(),
     updatedAt: vm.updatedAt.toISOString(),
     transitions: vm.transitions.map((t) => ({ from: t.from, to: t.to, at: t.at.toISOString(), reason: t.reason ?? null })),
@@ -91,6 +101,12 @@ const requestLinksOf = (r: VmRequestRecord, links: VmLinkBuilder) => ({ self: li
 export const vmsRoutes =
   (deps: VmRoutesDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    const requestOf = async (id: string) => {
+      const record = await deps.store.getRequest(id);
+      if (!record) throw new VesemirError(ErrorType.NotFound, `VM request ${id} not found`);
+      return record;
+    };
+
     app.post(
       '/v1/vms',
       {
@@ -171,13 +187,12 @@ export const vmsRoutes =
         schema: {
           tags: ['vms'],
           summary: 'One VM request with its VMs',
-          params: z.object({ id: z.string().regex(/^vr-[a-f0-9-]{8,64}$/, 'is not a VM request id') }),
+          params: requestParams,
           response: { 200: requestView, ...errorAnswers([403, 404]) },
         },
       },
       async (request) => {
-        const record = await deps.store.getRequest(request.params.id);
-        if (!record) throw new VesemirError(ErrorType.NotFound, `VM request ${request.params.id} not found`);
+        const record = await requestOf(request.params.id);
         authorize(request, record.team);
         const { workflowId: _workflowId, ...rest } = record;
         return {
@@ -186,6 +201,24 @@ export const vmsRoutes =
           vms: record.vms.map((vm) => toView(vm, deps.links)),
           links: requestLinksOf(record, deps.links),
         };
+      },
+    );
+
+    app.post(
+      '/v1/vm-requests/:id/cancel',
+      {
+        schema: {
+          tags: ['vms'],
+          summary: 'Cancel a VM request (202): polling stops, unfinished VMs become CANCELLED; jobs already submitted are left to the runner',
+          params: requestParams,
+          body: z.object({}).strict().nullish(),
+          response: { 202: cancelView, ...errorAnswers([403, 404, 409, 503]) },
+        },
+      },
+      async (request, reply) => {
+        const record = await requestOf(request.params.id);
+        authorize(request, record.team);
+        return reply.code(202).send(await deps.service.cancel(record));
       },
     );
   };

@@ -15,7 +15,7 @@ import { knownHostsFile } from '../adapters/ssh/known-hosts-file.ts';
 import { PooledRemoteHosts } from '../adapters/ssh/pooled-remote-hosts.ts';
 import { Ssh2RemoteHosts } from '../adapters/ssh/remote-hosts.ts';
 import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
-import type { Config } from '../config.ts';
+import { type Config, missingProvisioningVariables, provisioningNotConfigured } from '../config.ts';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
@@ -75,9 +75,14 @@ export function remoteHostsFromConfig(config: Config): RemoteHosts {
   );
 }
 
+/** Without its variables every call fails for good, naming them: no VM waits out a deadline on a retry that cannot succeed. */
 export function provisionerFromConfig(config: Config): Provisioner {
-  if (!config.PROCTOR_URL || !config.PROCTOR_EMAIL_ID) {
-    return unconfigured<Provisioner>('Proctor (VM provisioning)', 'PROCTOR_URL, PROCTOR_EMAIL_ID and PROCTOR_ACCESS_TOKEN_PATH');
+  const missing = missingProvisioningVariables(config);
+  if (!config.PROCTOR_URL || !config.PROCTOR_EMAIL_ID || missing.length > 0) {
+    const failing = async () => {
+      throw provisioningNotConfigured(missing);
+    };
+    return { submit: failing, status: failing };
   }
   return new ProctorClient({
     baseUrl: config.PROCTOR_URL,

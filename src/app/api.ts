@@ -7,6 +7,7 @@ import type { TokenTable } from '../api/auth.ts';
 import { DeploymentService } from '../api/deployment-service.ts';
 import { VmRequestService } from '../api/vm-request-service.ts';
 import { vmLinkBuilder } from '../api/vms-routes.ts';
+import { missingProvisioningVariables } from '../config.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import { chefFromConfig, loadBalancerFromConfig } from './adapters.ts';
 import type { Context } from './context.ts';
@@ -35,7 +36,13 @@ export async function apiFromContext(
   });
   // The in-flight gauge reads the database at each scrape, so it never drifts from what the API answers.
   options.metrics?.countInFlightWith(() => ctx.store.countUnfinished());
-  const vms = new VmRequestService({ store: ctx.vmStore, client: ctx.client, taskQueue, catalog: ctx.provisioningCatalog });
+  const vms = new VmRequestService({
+    store: ctx.vmStore,
+    client: ctx.client,
+    taskQueue,
+    catalog: ctx.provisioningCatalog,
+    provisioningMissing: missingProvisioningVariables(config),
+  });
   return buildApp({
     logger: ctx.logger,
     store: ctx.store,

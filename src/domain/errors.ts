@@ -51,6 +51,8 @@ const RETRY = {
   UnsupportedMachineType: 'never',
   /** application-environment-stack-os-NNN would not fit a hostname label. */
   VmNameTooLong: 'never',
+  /** PROCTOR_URL & co. are unset: no attempt can succeed until an operator sets them. */
+  ProvisioningNotConfigured: 'never',
   ProvisionerUnavailable: 'retry',
   ProvisionerRejected: 'never',
   ProvisioningPending: 'not yet',

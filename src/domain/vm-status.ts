@@ -3,14 +3,16 @@
  * its sandbox.
  */
 
-export const VM_STATUSES = ['REQUESTED', 'PROVISIONING', 'READY', 'FAILED'] as const;
+export const VM_STATUSES = ['REQUESTED', 'PROVISIONING', 'READY', 'FAILED', 'CANCELLED'] as const;
 export type VmStatus = (typeof VM_STATUSES)[number];
 
+/** CANCELLED: its request was cancelled before the VM was READY (a submitted job is left to the runner). */
 const NEXT: Record<VmStatus, readonly VmStatus[]> = {
-  REQUESTED: ['PROVISIONING', 'FAILED'],
-  PROVISIONING: ['READY', 'FAILED'],
+  REQUESTED: ['PROVISIONING', 'FAILED', 'CANCELLED'],
+  PROVISIONING: ['READY', 'FAILED', 'CANCELLED'],
   READY: [],
   FAILED: [],
+  CANCELLED: [],
 };
 
 export function canTransition(from: VmStatus, to: VmStatus): boolean {

@@ -33,8 +33,9 @@ export const vmRequestSchema = z
 export type VmRequest = z.infer<typeof vmRequestSchema>;
 
 /**
- * REQUESTED → PROVISIONING → READY | FAILED. REQUESTED → FAILED covers a job
- * that could not even be submitted. READY and FAILED are final.
+ * REQUESTED → PROVISIONING → READY | FAILED | CANCELLED. REQUESTED → FAILED
+ * covers a job that could not even be submitted. READY, FAILED and CANCELLED
+ * are final.
  */
 export interface VmTransition {
   from: VmStatus | null;
@@ -57,8 +58,12 @@ export interface VmRecord {
   address?: string | undefined;
   /** The Proctor execution name, once the job was submitted. */
   jobName?: string | undefined;
-  /** Why the VM FAILED. */
+  /** Why the VM FAILED or was CANCELLED. */
   error?: string | undefined;
+  /** Tries of the step in progress that did not succeed yet (submission while REQUESTED, polls while PROVISIONING). */
+  attempts: number;
+  /** The latest of those tries' errors; a job's plain "still WAITING" is no error. */
+  lastError?: string | undefined;
   createdAt: Date;
   updatedAt: Date;
   transitions: VmTransition[];
@@ -114,6 +119,11 @@ export interface VmStore {
    * forbids throws an InvalidVmTransition error.
    */
   transition(name: string, to: VmStatus, at: Date, details?: TransitionDetails): Promise<VmRecord>;
+  /**
+   * Records a try of the VM's current step that did not succeed: its number
+   * and, when given, its error. A VM in a final status is left as it is.
+   */
+  noteAttempt(name: string, attempt: { number: number; error?: string | undefined; at: Date }): Promise<void>;
   getVm(name: string): Promise<VmRecord | undefined>;
   getRequest(id: string): Promise<VmRequestRecord | undefined>;
   listVms(filter: VmFilter): Promise<VmRecord[]>;
@@ -137,11 +147,18 @@ export interface ProvisioningJob {
   requestId: string;
 }
 
+export interface ProvisionerCallOptions {
+  /** Aborts the call (the activity was cancelled). */
+  signal?: AbortSignal | undefined;
+}
+
 /** The job runner that creates VMs (Proctor's API). */
 export interface Provisioner {
   /** Submits a job; resolves with its execution name. */
   submit(job: ProvisioningJob): Promise<{ executionName: string }>;
-  status(executionName: string): Promise<JobStatus>;
+  status(executionName: string, options?: ProvisionerCallOptions): Promise<JobStatus>;
+  /** The last `lines` lines of an execution's log, where the runner offers them: a job status is one word. */
+  logTail?(executionName: string, options?: ProvisionerCallOptions & { lines?: number }): Promise<string[]>;
 }
 
 export type { VmStatus } from './vm-status.ts';

@@ -71,5 +71,8 @@ function record(metrics: Metrics, activityType: string, input: unknown, ok: bool
     case 'markVmFailed':
       metrics.provisioningJobsFinished.inc({ outcome: 'FAILED' });
       return;
+    case 'markVmCancelled':
+      metrics.provisioningJobsFinished.inc({ outcome: 'CANCELLED' });
+      return;
   }
 }

@@ -25,7 +25,14 @@ const HOST_STEP_ACTIVITIES: Readonly<Record<string, StepOf>> = {
 };
 
 /** Activities whose input `name` is a VM's name. */
-const VM_ACTIVITIES: ReadonlySet<string> = new Set(['submitProvisioningJob', 'pollProvisioningJob', 'locateVm', 'markVmReady', 'markVmFailed']);
+const VM_ACTIVITIES: ReadonlySet<string> = new Set([
+  'submitProvisioningJob',
+  'pollProvisioningJob',
+  'locateVm',
+  'markVmReady',
+  'markVmFailed',
+  'markVmCancelled',
+]);
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};

@@ -1,10 +1,13 @@
 import { RetryState } from '@temporalio/common';
 import {
+  ActivityCancellationType,
   ActivityFailure,
   type ActivityOptions,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   defineQuery,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -35,9 +38,11 @@ export interface CreateVmsInput {
 
 export interface VmOutcome {
   name: string;
-  status: 'READY' | 'FAILED';
+  status: 'READY' | 'FAILED' | 'CANCELLED';
   address?: string | undefined;
   error?: string | undefined;
+  /** The runner's execution, once submitted: a CANCELLED VM's job is left to the runner. */
+  jobName?: string | undefined;
 }
 
 export interface CreateVmsOutcome {
@@ -45,8 +50,15 @@ export interface CreateVmsOutcome {
   vms: VmOutcome[];
 }
 
+export interface VmProgress {
+  name: string;
+  status: VmStatus;
+  error?: string | undefined;
+  jobName?: string | undefined;
+}
+
 /** Each VM's status as the workflow sees it, for the CLI and the UI. */
-export const vmsProgressQuery = defineQuery<{ name: string; status: VmStatus; error?: string | undefined }[]>('vmsProgress');
+export const vmsProgressQuery = defineQuery<VmProgress[]>('vmsProgress');
 
 const db = proxyActivities<VmActivities>(bookkeeping);
 
@@ -60,54 +72,78 @@ const db = proxyActivities<VmActivities>(bookkeeping);
  * job's last answer. Every answer but SUCCEEDED is a failure of the poll,
  * so an ambiguous status can never be taken for success; "not yet" failures
  * are BENIGN, so they neither log warnings nor count as errors in metrics.
+ *
+ * A cancel of the workflow (the API's, or the UI's) cancels a try in backoff
+ * at once and reaches a running one through its heartbeat; the workflow
+ * waits for that try to end, so a submission in flight finishes and its job
+ * is known, and no poll runs after its VM is marked CANCELLED.
  */
 function withinDeadline(remainingMs: number, retry: ActivityOptions['retry']): ActivityOptions {
   return {
     startToCloseTimeout: '30s',
+    heartbeatTimeout: '5s',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     scheduleToCloseTimeout: remainingMs,
     retry: { nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES], ...retry },
   };
 }
 
-/** One provisioning job per VM, all at once; each VM ends READY or FAILED (with the reason), never in between. */
+/**
+ * One provisioning job per VM, all at once; each VM ends READY, FAILED (with
+ * the reason) or, when the request is cancelled, CANCELLED; never in between.
+ */
 export async function createVms(input: CreateVmsInput): Promise<CreateVmsOutcome> {
   const deadline = workflowInfo().runStartTime.getTime() + input.deadlineSeconds * 1000;
-  const progress = input.vms.map((name) => ({ name, status: 'REQUESTED' as VmStatus, error: undefined as string | undefined }));
+  const progress: VmProgress[] = input.vms.map((name) => ({ name, status: 'REQUESTED' }));
   setHandler(vmsProgressQuery, () => progress);
-  const vms = await Promise.all(progress.map((row) => provision(row.name, input, deadline, (status, error) => Object.assign(row, { status, error }))));
+  const vms = await Promise.all(progress.map((row) => provision(row, input, deadline)));
+  // Every VM is saved by now; the run then ends as cancelled in Temporal too.
+  if (vms.some((vm) => vm.status === 'CANCELLED')) throw new CancelledFailure(`VM request ${input.requestId} cancelled`);
   return { requestId: input.requestId, vms };
 }
 
-async function provision(name: string, input: CreateVmsInput, deadline: number, mark: (status: VmStatus, error?: string) => void): Promise<VmOutcome> {
+async function provision(row: VmProgress, input: CreateVmsInput, deadline: number): Promise<VmOutcome> {
+  const { name } = row;
   let stage = 'submit';
   try {
     const submit = proxyActivities<VmActivities>(withinDeadline(remaining(deadline), { initialInterval: '1s', maximumInterval: '30s' }));
     const { jobName } = await submit.submitProvisioningJob({ name });
-    mark('PROVISIONING');
-    stage = `job ${jobName}`;
-    const poll = proxyActivities<VmActivities>(
-      withinDeadline(remaining(deadline), {
-        initialInterval: input.poll.initialSeconds * 1000,
-        backoffCoefficient: 2,
-        maximumInterval: input.poll.maxSeconds * 1000,
-      }),
-    );
-    await poll.pollProvisioningJob({ name, jobName });
+    Object.assign(row, { status: 'PROVISIONING', jobName });
+    // No job name: the VM was found in Chef before a resubmission, nothing to poll.
+    if (jobName) {
+      stage = `job ${jobName}`;
+      const poll = proxyActivities<VmActivities>(
+        withinDeadline(remaining(deadline), {
+          initialInterval: input.poll.initialSeconds * 1000,
+          backoffCoefficient: 2,
+          maximumInterval: input.poll.maxSeconds * 1000,
+        }),
+      );
+      await poll.pollProvisioningJob({ name, jobName });
+    }
     stage = 'Chef lookup';
     const chef = proxyActivities<VmActivities>(withinDeadline(remaining(deadline), { initialInterval: '1s', maximumInterval: '15s' }));
     const { address } = await chef.locateVm({ name });
-    await db.markVmReady({ name, address });
-    mark('READY');
-    return { name, status: 'READY', address };
+    // Found, the VM exists: a cancel arriving now does not hide it.
+    await CancellationScope.nonCancellable(() => db.markVmReady({ name, address }));
+    row.status = 'READY';
+    return { name, status: 'READY', address, jobName };
   } catch (err) {
-    const reason = `${stage}: ${reasonOf(err, input.deadlineSeconds)}`;
-    mark('FAILED', reason);
-    await CancellationScope.nonCancellable(() => db.markVmFailed({ name, reason })).catch((saveErr) =>
-      // The outcome still says FAILED; the inventory row is what an operator must fix.
-      log.error('could not save a FAILED VM', { name, reason, error: String(saveErr) }),
+    const status = isCancellation(err) ? 'CANCELLED' : 'FAILED';
+    const reason = status === 'CANCELLED' ? cancelReason(row) : `${stage}: ${reasonOf(err, input.deadlineSeconds)}`;
+    Object.assign(row, { status, error: reason });
+    const save = status === 'CANCELLED' ? db.markVmCancelled : db.markVmFailed;
+    await CancellationScope.nonCancellable(() => save({ name, reason })).catch((saveErr) =>
+      // The outcome still says it; the inventory row is what an operator must fix.
+      log.error('could not save a finished VM', { name, status, reason, error: String(saveErr) }),
     );
-    return { name, status: 'FAILED', error: reason };
+    return { name, status, error: reason, jobName: row.jobName };
   }
+}
+
+function cancelReason(row: VmProgress): string {
+  if (row.jobName) return `cancelled; job ${row.jobName} was submitted already and is left to the runner`;
+  return row.status === 'REQUESTED' ? 'cancelled before its job was submitted' : 'cancelled';
 }
 
 function remaining(deadline: number): number {

@@ -73,11 +73,18 @@ describe('ProctorClient against the job runner', () => {
     expect(await settled(first.executionName)).toMatchObject({ state: 'SUCCEEDED' });
   });
 
-  it('reports a failed job as FAILED', async () => {
-    runner.behave('shop-production-java-ubuntu-2204-003', { outcome: 'fail', reason: 'no capacity' });
+  it('reports a failed job as FAILED, and its reason from the tail of its log (a WebSocket, as Proctor streams it)', async () => {
+    runner.behave('shop-production-java-ubuntu-2204-003', { outcome: 'fail', reason: 'no capacity in europe-west1-b' });
     const { executionName } = await client.submit(job('shop-production-java-ubuntu-2204-003'));
     expect(await settled(executionName)).toEqual({ state: 'FAILED', raw: 'FAILED' });
     expect(await chef.admin.searchNodes('name:shop-production-java-ubuntu-2204-003')).toEqual([]);
+    const log = await client.logTail(executionName);
+    expect(log).toEqual([expect.stringMatching(/^creating VM shop-production-java-ubuntu-2204-003 with VM_NAME=/), 'ERROR: no capacity in europe-west1-b']);
+    expect(log[0]!.length).toBeGreaterThan(125); // a frame with the 16-bit length
+    expect(await client.logTail(executionName, { lines: 1 })).toEqual(['ERROR: no capacity in europe-west1-b']);
+    expect(await client.logTail('proctor-never-heard-of')).toEqual([]);
+    const wrong = new ProctorClient({ baseUrl: runner.url, emailId: runner.credentials.emailId, accessToken: 'not-the-token' });
+    await expect(wrong.logTail(executionName)).rejects.toMatchObject({ type: 'ProvisionerUnavailable', message: expect.stringContaining('HTTP 401') });
   });
 
   it('passes ambiguous and unknown answers on as not definitive', async () => {

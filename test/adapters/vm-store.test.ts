@@ -105,6 +105,21 @@ describe.each(backends)('SqlVmStore on $name', (backend) => {
     expect(failed.transitions.at(-1)).toEqual({ from: 'PROVISIONING', to: 'FAILED', at: at(3), reason: 'job FAILED' });
   });
 
+  it('notes the tries of the step in progress and their last error until the VM moves on; CANCELLED keeps its reason', async () => {
+    const { record } = await store.createRequest(newRequest({ count: 1 }));
+    const name = record.vms[0]!.name;
+    await store.noteAttempt(name, { number: 1, error: 'Proctor POST /jobs/execute: HTTP 503', at: at(1) });
+    await store.noteAttempt(name, { number: 2, at: at(2) });
+    expect(await store.getVm(name)).toMatchObject({ status: 'REQUESTED', attempts: 2, lastError: 'Proctor POST /jobs/execute: HTTP 503', updatedAt: at(2) });
+    // A submitted job starts a new step.
+    expect(await store.transition(name, 'PROVISIONING', at(3), { jobName: 'proctor-9' })).toMatchObject({ attempts: 0, lastError: undefined });
+    await store.noteAttempt(name, { number: 4, error: 'provisioning job proctor-9 is JOB_EXECUTION_STATUS_FETCH_ERROR (poll 4)', at: at(4) });
+    const cancelled = await store.transition(name, 'CANCELLED', at(5), { reason: 'cancelled; job proctor-9 is left to the runner' });
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', error: 'cancelled; job proctor-9 is left to the runner', jobName: 'proctor-9', attempts: 4 });
+    await store.noteAttempt(name, { number: 5, error: 'late', at: at(6) });
+    expect(await store.getVm(name)).toMatchObject({ attempts: 4, lastError: expect.stringContaining('(poll 4)'), updatedAt: at(5) });
+  });
+
   it('treats a repeated transition as done and refuses the ones the machine forbids', async () => {
     const { record } = await store.createRequest(newRequest({ count: 1 }));
     const name = record.vms[0]!.name;

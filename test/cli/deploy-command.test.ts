@@ -164,57 +164,6 @@ describe('logs', () => {
   });
 });
 
-describe('vm', () => {
-  it('create POSTs the body; get and list read the inventory', async () => {
-    const vm = {
-      name: 'shop-prod-python-u22-001',
-      requestId: 'vr-1',
-      application: 'shop',
-      environment: 'prod',
-      team: 'payments',
-      stack: 'python',
-      osVersion: 'ubuntu-22.04',
-      machineType: 'n2',
-      status: 'READY',
-      address: '10.0.0.5',
-      error: null,
-      createdAt: '2024-06-01T12:00:00.000Z',
-      transitions: [],
-    };
-    api = await fakeApi({
-      'POST /v1/vms': {
-        status: 202,
-        body: { id: 'vr-1', vms: [{ name: vm.name, status: 'REQUESTED' }], links: { self: '/v1/vm-requests/vr-1', temporalUi: 'http://ui/vr-1' } },
-      },
-      [`GET /v1/vms/${vm.name}`]: { body: vm },
-      'GET /v1/vms': { body: { vms: [vm], counts: { total: 1, byStack: { python: 1 }, byOsVersion: { 'ubuntu-22.04': 1 } } } },
-    });
-    const argv = [
-      'vm',
-      'create',
-      '--application',
-      'shop',
-      '--environment',
-      'prod',
-      '--team',
-      'payments',
-      '--stack',
-      'python',
-      '--os-version',
-      'ubuntu-22.04',
-      '--count',
-      '1',
-    ];
-    const create = await run([...argv, '--api', api.url]);
-    expect(create.stdout).toBe(`vr-1  1 VM\n  ${vm.name}  REQUESTED\n  http://ui/vr-1\n`);
-    expect(api.requests[0]?.body).toEqual({ application: 'shop', environment: 'prod', team: 'payments', stack: 'python', osVersion: 'ubuntu-22.04', count: 1 });
-    expect((await run(['vm', 'get', vm.name, '--api', api.url])).stdout).toContain('  platform     python on ubuntu-22.04, n2');
-    const list = await run(['vm', 'list', '--application', 'shop', '--os-version', 'ubuntu-22.04', '--status', 'ready', '--api', api.url]);
-    expect(api.requests.at(-1)?.url).toBe('/v1/vms?application=shop&osVersion=ubuntu-22.04&status=READY');
-    expect(list.stdout.trim().split('\n').at(-1)).toBe('1 VMs · python 1 · ubuntu-22.04 1');
-  });
-});
-
 describe('replay', () => {
   it('prints OK per workflow, or the error and exits 1; the Temporal address comes from the flag or TEMPORAL_ADDRESS', async () => {
     const calls: ReplayOptions[] = [];

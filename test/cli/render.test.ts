@@ -6,7 +6,7 @@ import { logLines, newlyFinished } from '../../src/cli/render/logs.ts';
 import { deploymentTable } from '../../src/cli/render/summaries.ts';
 import { vmDetail, vmTable } from '../../src/cli/render/vms.ts';
 import { createStyle, stripAnsi, truncate, visibleLength, wantsColor } from '../../src/cli/style.ts';
-import { failedDeployment, runningDeployment, step, T0 } from './support/fixtures.ts';
+import { failedDeployment, runningDeployment, step, T0, vmJson } from './support/fixtures.ts';
 
 const plain = createStyle(false);
 const color = createStyle(true);
@@ -156,26 +156,37 @@ describe('lists, logs and VMs', () => {
   });
 
   it('shows VMs as a table and one VM with its transitions', () => {
-    const vm = {
-      name: 'shop-prod-py-u22-001',
-      requestId: 'vr-1',
-      application: 'shop',
-      environment: 'prod',
-      team: 'payments',
-      stack: 'python',
-      osVersion: 'ubuntu-22.04',
-      machineType: 'n2-standard-2',
-      status: 'READY',
-      address: '10.0.0.5',
-      error: null,
-      createdAt: '2024-06-01T12:00:00.000Z',
+    const vm = vmJson({
       transitions: [
         { from: null, to: 'REQUESTED', at: '2024-06-01T12:00:00.000Z', reason: null },
         { from: 'REQUESTED', to: 'PROVISIONING', at: '2024-06-01T12:00:01.000Z', reason: 'job submitted' },
       ],
-    };
+    });
     expect(vmTable([vm], plain)[1]).toBe('shop-prod-py-u22-001  shop         prod         python  ubuntu-22.04  n2-standard-2  READY   10.0.0.5');
     expect(vmDetail(vm, plain).slice(-2)).toEqual(['  2024-06-01 12:00:00  · → REQUESTED', '  2024-06-01 12:00:01  REQUESTED → PROVISIONING: job submitted']);
+    const retrying = {
+      ...vm,
+      status: 'PROVISIONING',
+      jobName: 'proctor-abc',
+      attempts: 4,
+      lastError: 'provisioning job proctor-abc is JOB_EXECUTION_STATUS_FETCH_ERROR (poll 3)',
+    };
+    expect(vmDetail(retrying, plain).slice(5, 8)).toEqual([
+      '  job          proctor-abc',
+      '  attempts     4',
+      '  last error   provisioning job proctor-abc is JOB_EXECUTION_STATUS_FETCH_ERROR (poll 3)',
+    ]);
+    const failed = {
+      ...retrying,
+      status: 'FAILED',
+      error: 'job proctor-abc: provisioning job proctor-abc FAILED; its log ends:\ncreating VM\nERROR: no capacity',
+    };
+    expect(vmDetail(failed, plain).slice(5, 9)).toEqual([
+      '  job          proctor-abc',
+      '  error        job proctor-abc: provisioning job proctor-abc FAILED; its log ends:',
+      '               creating VM',
+      '               ERROR: no capacity',
+    ]);
   });
 });
 

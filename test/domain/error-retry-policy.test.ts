@@ -46,6 +46,7 @@ const POLICY: Record<ErrorTypeName, [Retry, number]> = {
   UnsupportedPlatform: ['not retried', 422],
   UnsupportedMachineType: ['not retried', 422],
   VmNameTooLong: ['not retried', 422],
+  ProvisioningNotConfigured: ['not retried', 503],
   ProvisionerUnavailable: ['retried', 500],
   ProvisionerRejected: ['not retried', 500],
   ProvisioningPending: ['not yet', 500],

@@ -64,10 +64,17 @@ describe('vmRequestSchema', () => {
 });
 
 describe('VM status machine', () => {
-  it('goes REQUESTED → PROVISIONING → READY | FAILED and never back', () => {
+  it('goes REQUESTED → PROVISIONING → READY | FAILED | CANCELLED and never back', () => {
     const allowed = VM_STATUSES.flatMap((from) => VM_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}→${to}`));
-    expect(allowed).toEqual(['REQUESTED→PROVISIONING', 'REQUESTED→FAILED', 'PROVISIONING→READY', 'PROVISIONING→FAILED']);
-    expect(VM_STATUSES.filter(isFinal)).toEqual(['READY', 'FAILED']);
+    expect(allowed).toEqual([
+      'REQUESTED→PROVISIONING',
+      'REQUESTED→FAILED',
+      'REQUESTED→CANCELLED',
+      'PROVISIONING→READY',
+      'PROVISIONING→FAILED',
+      'PROVISIONING→CANCELLED',
+    ]);
+    expect(VM_STATUSES.filter(isFinal)).toEqual(['READY', 'FAILED', 'CANCELLED']);
   });
 });
 

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ChefAdminClient } from './chef-admin.ts';
 import { freePort } from './net.ts';
+import { streamLogs } from './proctor-logs.ts';
 
 /** What the VM-creation job needs to bring a VM up; the fleet starts a real one, unit tests fake it. */
 export interface VmSpec {
@@ -17,8 +19,10 @@ export interface JobBehaviour {
   outcome?: 'succeed' | 'fail' | 'hang';
   /** Time from submission to the outcome. @default the runner's defaultDelayMs */
   delayMs?: number;
-  /** Why a `fail` job failed (kept for the test to read). @default 'told to fail' */
+  /** Why a `fail` job failed: the last line of its log. @default 'told to fail' */
   reason?: string;
+  /** The first N submissions for this VM are answered 503, as a runner in trouble would. @default 0 */
+  refuseSubmissions?: number;
   /** The first N status polls get an ambiguous answer whatever the job's state. @default 0 */
   ambiguous?: number;
   /** The ambiguous answer to give. `NOT_FOUND` answers 404. @default alternates between Proctor's two words */
@@ -34,6 +38,8 @@ export interface Execution {
   reason?: string;
   address?: string;
   statusPolls: number;
+  /** What `GET /jobs/logs` streams, a line per message. */
+  logs: string[];
 }
 
 export interface ProctorRunnerOptions {
@@ -44,6 +50,8 @@ export interface ProctorRunnerOptions {
   jobs?: string[];
   /** @default 100 */
   defaultDelayMs?: number;
+  /** Answer a resubmission with the same REQUEST_ID with the execution it started; `false` starts another. @default true */
+  deduplicate?: boolean;
 }
 
 export interface ProctorRunner {
@@ -56,16 +64,20 @@ export interface ProctorRunner {
   /** POSTs received for this VM, resubmissions included. */
   submissions(vmName: string): number;
   execution(vmName: string): Execution | undefined;
+  /** Every execution started for this VM, in order. */
+  executions(vmName: string): Execution[];
   stop(): Promise<void>;
 }
 
 const AMBIGUOUS = ['JOB_EXECUTION_STATUS_FETCH_ERROR', 'NO_DEFINITIVE_JOB_EXECUTION_STATUS_FOUND'] as const;
 
 /**
- * A Proctor-compatible job runner on 127.0.0.1: `POST /jobs/execute` and
- * `GET /jobs/execute/{name}/status`, Email-Id/Access-Token checked. Its jobs
- * really create a VM (through `createVm`) and register it in Chef with the
- * tags from the `TAGS` arg. Executions are deduplicated by the REQUEST_ID arg.
+ * A Proctor-compatible job runner on 127.0.0.1: `POST /jobs/execute`,
+ * `GET /jobs/execute/{name}/status` and the WebSocket `GET /jobs/logs?job_name=`,
+ * Email-Id/Access-Token checked. Its jobs really create a VM (through
+ * `createVm`) and register it in Chef with the tags from the `TAGS` arg; they
+ * are not idempotent by VM_NAME (a second job makes a second VM). Executions
+ * are deduplicated by the REQUEST_ID arg unless `deduplicate: false`.
  */
 export async function startProctorRunner(options: ProctorRunnerOptions): Promise<ProctorRunner> {
   const credentials = { emailId: 'vesemir@example.com', accessToken: randomBytes(16).toString('hex') };
@@ -78,21 +90,33 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
   const timers = new Set<NodeJS.Timeout>();
   const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
+  const fail = (e: Execution, reason: string) => {
+    e.logs.push(`ERROR: ${reason}`);
+    Object.assign(e, { state: 'FAILED', reason });
+  };
+
   const run = (e: Execution) => {
     const b = behaviours.get(e.vmName) ?? {};
     if (b.outcome === 'hang') return;
     const timer = setTimeout(
       async () => {
         timers.delete(timer);
-        if (b.outcome === 'fail') return Object.assign(e, { state: 'FAILED', reason: b.reason ?? 'told to fail' });
+        // A long line too: the log stream's frames then take the 16-bit length form.
+        e.logs.push(
+          `creating VM ${e.vmName} with ${Object.entries(e.args)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`,
+        );
+        if (b.outcome === 'fail') return fail(e, b.reason ?? 'told to fail');
         try {
           const tags = (e.args.TAGS ?? '').split(',').filter(Boolean);
           const spec = { name: e.vmName, application: e.args.APPLICATION ?? '', environment: e.args.ENVIRONMENT ?? '_default', tags };
           const { address } = await options.createVm(spec);
           await options.chef.upsertNode({ name: e.vmName, environment: spec.environment, tags, ipaddress: address });
+          e.logs.push(`VM ${e.vmName} is up at ${address} and registered in Chef`);
           Object.assign(e, { state: 'SUCCEEDED', address });
         } catch (err) {
-          Object.assign(e, { state: 'FAILED', reason: String(err) });
+          fail(e, String(err));
         }
       },
       b.delayMs ?? options.defaultDelayMs ?? 100,
@@ -111,10 +135,21 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
     if (typeof body.name !== 'string' || !jobs.has(body.name)) return answer(res, 404, 'application/json', { error: 'no such job' });
     if (!args.VM_NAME) return answer(res, 400, 'application/json', { error: 'VM_NAME is required' });
     bump(posts, args.VM_NAME);
-    const key = args.REQUEST_ID ? `${body.name}\n${args.REQUEST_ID}` : undefined;
+    if ((posts.get(args.VM_NAME) ?? 0) <= (behaviours.get(args.VM_NAME)?.refuseSubmissions ?? 0)) {
+      return answer(res, 503, 'text/plain', 'job executor is busy, try again');
+    }
+    const key = args.REQUEST_ID && options.deduplicate !== false ? `${body.name}\n${args.REQUEST_ID}` : undefined;
     const known = key ? byRequest.get(key) : undefined;
     if (known) return answer(res, 201, 'application/json', { name: known.name });
-    const e: Execution = { name: `proctor-${randomBytes(6).toString('hex')}`, job: body.name, vmName: args.VM_NAME, args, state: 'WAITING', statusPolls: 0 };
+    const e: Execution = {
+      name: `proctor-${randomBytes(6).toString('hex')}`,
+      job: body.name,
+      vmName: args.VM_NAME,
+      args,
+      state: 'WAITING',
+      statusPolls: 0,
+      logs: [],
+    };
     executions.set(e.name, e);
     if (key) byRequest.set(key, e);
     bump(created, e.vmName);
@@ -148,6 +183,17 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
       answer(res, 404, 'application/json', { error: 'not found' });
     }
   });
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req, socket) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    const authorized = req.headers['email-id'] === credentials.emailId && req.headers['access-token'] === credentials.accessToken;
+    if (!authorized || new URL(req.url ?? '/', 'http://runner').pathname !== '/jobs/logs') {
+      socket.end(`HTTP/1.1 ${authorized ? '404 Not Found' : '401 Unauthorized'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    streamLogs(req, socket, (name) => executions.get(name)?.logs);
+  });
   const port = await freePort('127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -161,9 +207,11 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
     jobsCreated: (vmName) => created.get(vmName) ?? 0,
     submissions: (vmName) => posts.get(vmName) ?? 0,
     execution: (vmName) => [...executions.values()].find((e) => e.vmName === vmName),
+    executions: (vmName) => [...executions.values()].filter((e) => e.vmName === vmName),
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -128,11 +128,13 @@ describe('activity interceptor', () => {
     expect(lines[0]).toMatchObject({ vm: 'shop-prod-java-1', activity: 'submitProvisioningJob' });
     await run(metrics, 'markVmReady', { name: 'shop-prod-java-1', address: '10.0.0.1' }, async () => undefined);
     await run(metrics, 'markVmFailed', { name: 'shop-prod-java-2', reason: 'job FAILED' }, async () => undefined);
+    await run(metrics, 'markVmCancelled', { name: 'shop-prod-java-3', reason: 'cancelled' }, async () => undefined);
     await run(metrics, 'pollProvisioningJob', { name: 'shop-prod-java-2', jobName: 'j-2' }, async () => undefined);
     expect(await values(metrics.provisioningJobsSubmitted)).toEqual([{ value: 1 }]);
     expect(await values(metrics.provisioningJobsFinished)).toEqual([
       { outcome: 'READY', value: 1 },
       { outcome: 'FAILED', value: 1 },
+      { outcome: 'CANCELLED', value: 1 },
     ]);
   });
 

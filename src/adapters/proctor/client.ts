@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorType, VesemirError } from '../../domain/errors.ts';
-import type { JobStatus, Provisioner, ProvisioningJob } from '../../domain/vm.ts';
+import type { JobStatus, Provisioner, ProvisionerCallOptions, ProvisioningJob } from '../../domain/vm.ts';
+import { readTextMessages } from './websocket.ts';
 
 export interface ProctorClientOptions {
   /** e.g. `https://proctor.example.com`; a path in it is kept. */
@@ -52,9 +53,9 @@ export class ProctorClient implements Provisioner {
     return { executionName: parsed.name };
   }
 
-  async status(executionName: string): Promise<JobStatus> {
+  async status(executionName: string, options: ProvisionerCallOptions = {}): Promise<JobStatus> {
     const path = `/jobs/execute/${encodeURIComponent(executionName)}/status`;
-    const { status, text } = await this.#send('GET', path);
+    const { status, text } = await this.#send('GET', path, undefined, options.signal);
     const word = text.trim();
     if (status === 404) return { state: 'NOT_FOUND', raw: word || 'NOT_FOUND' };
     if ((AMBIGUOUS_STATUSES as readonly string[]).includes(word)) return { state: 'AMBIGUOUS', raw: word };
@@ -64,17 +65,34 @@ export class ProctorClient implements Provisioner {
     return definite ? { state: definite, raw: word } : { state: 'AMBIGUOUS', raw: excerpt(word) };
   }
 
-  async #send(method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
-    const headers: Record<string, string> = { 'Email-Id': this.#emailId, 'Access-Token': this.#accessToken };
+  /**
+   * Proctor streams an execution's log over a WebSocket (`GET /jobs/logs?job_name=…`,
+   * a text message per line, closed when all is read); the last `lines` of them.
+   */
+  async logTail(executionName: string, options: ProvisionerCallOptions & { lines?: number } = {}): Promise<string[]> {
+    const url = new URL(`${this.#base}/jobs/logs?job_name=${encodeURIComponent(executionName)}`);
+    try {
+      const lines = await readTextMessages(url, { headers: this.#headers(), signal: this.#signal(options.signal), keep: options.lines ?? 20 });
+      return lines.map((line) => line.slice(0, EXCERPT_LENGTH));
+    } catch (cause) {
+      throw new VesemirError(ErrorType.ProvisionerUnavailable, `Proctor GET /jobs/logs: ${String(cause)}`);
+    }
+  }
+
+  #headers(): Record<string, string> {
+    return { 'Email-Id': this.#emailId, 'Access-Token': this.#accessToken };
+  }
+
+  #signal(signal: AbortSignal | undefined): AbortSignal {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    return signal ? AbortSignal.any([timeout, signal]) : timeout;
+  }
+
+  async #send(method: string, path: string, body?: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+    const headers = this.#headers();
     if (body) headers['Content-Type'] = 'application/json';
     try {
-      const response = await fetch(`${this.#base}${path}`, {
-        method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
+      const response = await fetch(`${this.#base}${path}`, { method, headers, body, redirect: 'manual', signal: this.#signal(signal) });
       return { status: response.status, text: await response.text() };
     } catch (cause) {
       // The cause is a network error: it never holds the headers.

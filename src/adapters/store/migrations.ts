@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
+import { VM_ATTEMPT_STATEMENTS, VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
 
 /**
  * One schema change. Each statement is sent on its own: the extended query
@@ -82,6 +82,7 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE deployment_steps ADD PRIMARY KEY (deployment_id, host, step, round, attempt, execution)',
     ],
   },
+  { version: 5, name: 'vm attempts: the tries of the step in progress and their last error', statements: VM_ATTEMPT_STATEMENTS },
 ];
 
 /**

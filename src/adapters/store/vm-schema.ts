@@ -51,3 +51,9 @@ export const VM_SCHEMA_STATEMENTS: readonly string[] = [
     PRIMARY KEY (vm_name, position)
   )`,
 ];
+
+/** Migration 5: what a VM's retries have met so far, shown while they go on. */
+export const VM_ATTEMPT_STATEMENTS: readonly string[] = [
+  'ALTER TABLE vms ADD COLUMN attempts integer NOT NULL DEFAULT 0',
+  'ALTER TABLE vms ADD COLUMN last_error text',
+];

@@ -66,9 +66,12 @@ export class SqlVmStore implements VmStore {
         if (!canTransition(from, to)) {
           throw new VesemirError(ErrorType.InvalidVmTransition, `VM ${name} cannot go from ${from} to ${to}`, { details: { from, to } });
         }
+        // A submitted job starts a new step: the submission's tries are behind it.
         await tx.query(
           `UPDATE vms SET status = $2::text, address = coalesce($3, address), job_name = coalesce($4, job_name),
-             error = CASE WHEN $2::text = 'FAILED' THEN $5 ELSE error END, updated_at = $6
+             error = CASE WHEN $2::text IN ('FAILED', 'CANCELLED') THEN $5 ELSE error END, updated_at = $6,
+             attempts = CASE WHEN $2::text = 'PROVISIONING' THEN 0 ELSE attempts END,
+             last_error = CASE WHEN $2::text = 'PROVISIONING' THEN NULL ELSE last_error END
            WHERE name = $1`,
           [name, to, details.address, details.jobName, details.reason, at],
         );
@@ -80,6 +83,14 @@ export class SqlVmStore implements VmStore {
       }
       return (await vmsOn(tx, 'WHERE name = $1', [name]))[0]!;
     });
+  }
+
+  async noteAttempt(name: string, attempt: { number: number; error?: string | undefined; at: Date }): Promise<void> {
+    await this.db.query(
+      `UPDATE vms SET attempts = $2, last_error = coalesce($3, last_error), updated_at = $4
+       WHERE name = $1 AND status IN ('REQUESTED', 'PROVISIONING')`,
+      [name, attempt.number, attempt.error, attempt.at],
+    );
   }
 
   async getVm(name: string): Promise<VmRecord | undefined> {
@@ -178,6 +189,8 @@ function toVm(r: Row, transitions: VmTransition[]): VmRecord {
     address: text(r.address),
     jobName: text(r.job_name),
     error: text(r.error),
+    attempts: Number(r.attempts ?? 0),
+    lastError: text(r.last_error),
     createdAt: new Date(r.created_at as Date),
     updatedAt: new Date(r.updated_at as Date),
     transitions,

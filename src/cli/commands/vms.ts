@@ -21,6 +21,12 @@ interface Accepted {
   links: { self: string; temporalUi: string };
 }
 
+interface Cancelled {
+  id: string;
+  message: string;
+  vms: { name: string; status: string; jobName: string | null }[];
+}
+
 export function vmCommands(program: Command, deps: CliDeps): void {
   const vm = program.command('vm').description('create VMs and read the inventory');
 
@@ -60,7 +66,7 @@ export function vmCommands(program: Command, deps: CliDeps): void {
     .description('the VM inventory, with counts per stack and OS')
     .option('--application <name>')
     .option('--environment <name>')
-    .option('--status <status>', 'REQUESTED, PROVISIONING, READY or FAILED')
+    .option('--status <status>', 'REQUESTED, PROVISIONING, READY, FAILED or CANCELLED')
     .option('--os-version <os>')
     .option('--stack <stack>')
     .action(async (options: Record<string, string | undefined>, cmd: Command) => {
@@ -68,5 +74,17 @@ export function vmCommands(program: Command, deps: CliDeps): void {
       const answer = await ctx.client.get<{ vms: VmJson[]; counts?: VmCounts }>('/v1/vms', { ...options, status: options.status?.toUpperCase() });
       if (ctx.json) return ctx.printJson(answer);
       ctx.print([...vmTable(answer.vms, ctx.style), ...countLines(answer.counts, ctx.style)]);
+    });
+
+  vm.command('cancel <request-id>')
+    .description('cancel a VM request: polling stops, unfinished VMs become CANCELLED; submitted jobs are left to the runner')
+    .action(async (id: string, _options: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd, deps);
+      const answer = await ctx.client.post<Cancelled>(`/v1/vm-requests/${encodeURIComponent(id)}/cancel`, undefined);
+      if (ctx.json) return ctx.printJson(answer);
+      ctx.print([
+        `${ctx.style.bold(answer.id)}  ${answer.message}`,
+        ...answer.vms.map((v) => `  ${v.name}  ${colorStatus(v.status, ctx.style)}${v.jobName ? ctx.style.dim(`  job ${v.jobName}`) : ''}`),
+      ]);
     });
 }

@@ -15,7 +15,10 @@ export interface VmJson {
   machineType: string;
   status: string;
   address: string | null;
+  jobName?: string | null;
   error: string | null;
+  attempts?: number;
+  lastError?: string | null;
   createdAt: string;
   transitions?: { from: string | null; to: string; at: string; reason: string | null }[];
 }
@@ -46,6 +49,13 @@ export function countLines(counts: VmCounts | undefined, style: Style): string[]
   return [style.dim(parts.join(' · '))];
 }
 
+const FINAL = new Set(['READY', 'FAILED', 'CANCELLED']);
+
+/** `  label        text`, a text of several lines (a job's log tail) indented under its first. */
+function labelled(label: string, text: string): string[] {
+  return text.split('\n').map((line, i) => `  ${(i === 0 ? label : '').padEnd(12)} ${line}`);
+}
+
 export function vmDetail(vm: VmJson, style: Style): string[] {
   const lines = [
     `${style.bold(vm.name)}  ${colorStatus(vm.status, style)}`,
@@ -54,7 +64,11 @@ export function vmDetail(vm: VmJson, style: Style): string[] {
     `  address      ${vm.address ?? '-'}`,
     `  request      ${vm.requestId}`,
   ];
-  if (vm.error) lines.push(style.red(`  error        ${vm.error}`));
+  if (vm.jobName) lines.push(`  job          ${vm.jobName}`);
+  // While a step is retried: how often, and what went wrong last.
+  if (vm.attempts && !FINAL.has(vm.status)) lines.push(`  attempts     ${vm.attempts}`);
+  if (vm.lastError && !FINAL.has(vm.status)) lines.push(...labelled('last error', vm.lastError).map((l) => style.yellow(l)));
+  if (vm.error) lines.push(...labelled('error', vm.error).map((l) => style.red(l)));
   for (const t of vm.transitions ?? []) {
     lines.push(style.dim(`  ${formatTime(t.at)}  ${t.from ?? '·'} → ${t.to}${t.reason ? `: ${t.reason}` : ''}`));
   }

@@ -1,4 +1,5 @@
 import type { Deployment, Host, Step } from '../../../src/cli/render/deployment.ts';
+import type { VmJson } from '../../../src/cli/render/vms.ts';
 
 export const T0 = Date.parse('2024-06-01T12:00:00.000Z');
 export const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -60,4 +61,24 @@ export function failedDeployment(): Deployment {
       host('shop-vm3', 'SKIPPED'),
     ],
   });
+}
+
+/** A READY VM as `GET /v1/vms/:name` answers it. */
+export function vmJson(overrides: Partial<VmJson> = {}): VmJson {
+  return {
+    name: 'shop-prod-py-u22-001',
+    requestId: 'vr-1',
+    application: 'shop',
+    environment: 'prod',
+    team: 'payments',
+    stack: 'python',
+    osVersion: 'ubuntu-22.04',
+    machineType: 'n2-standard-2',
+    status: 'READY',
+    address: '10.0.0.5',
+    error: null,
+    createdAt: at(0),
+    transitions: [],
+    ...overrides,
+  };
 }
