@@ -66,8 +66,12 @@ describe('the OpenAPI document', () => {
         expect(op.responses[status]!.description, `${label} ${status}`).not.toBe('Default Response');
       }
     }
+    // The deployment controls and the VM request's cancel.
     const controls = operations().filter(({ label }) => /^POST .*\{id\}\/(pause|resume|cancel|approve|retry)$/.test(label));
-    expect(controls).toHaveLength(5);
+    expect(controls.map(({ label }) => label).sort()).toEqual([
+      ...['approve', 'cancel', 'pause', 'resume', 'retry'].map((c) => `POST /v1/deployments/{id}/${c}`),
+      'POST /v1/vm-requests/{id}/cancel',
+    ]);
     for (const { label, op } of controls) expect(Object.keys(op.responses), label).toEqual(expect.arrayContaining(['403', '404', '409', '503']));
   });
 
@@ -148,7 +152,7 @@ describe('answers', () => {
     const cancel = await api.inject({ method: 'POST', url: '/v1/deployments/d-0000000a/cancel' });
     expect([cancel.statusCode, cancel.json()]).toEqual([
       503,
-      { error: 'TemporalUnavailable', message: 'Temporal could not be reached: No connection established' },
+      expect.objectContaining({ error: 'TemporalUnavailable', message: 'Temporal could not be reached: No connection established' }),
     ]);
     const payload = { application: 'a'.repeat(40), environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 1 };
     const long = await api.inject({ method: 'POST', url: '/v1/vms', payload });
