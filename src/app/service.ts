@@ -1,5 +1,5 @@
 import type { Worker } from '@temporalio/worker';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { loadTokens } from '../api/auth.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -23,6 +23,11 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface ServiceOptions {
+  /** Where the JSON log lines go (the demo's log file on a terminal). @default stdout */
+  logDestination?: DestinationStream | undefined;
+}
+
 /**
  * The Vesemir service of VESEMIR_ROLE: `all` (default) runs everything in one
  * process — Temporal (embedded dev server unless TEMPORAL_ADDRESS), the
@@ -30,10 +35,10 @@ export interface RunningService {
  * `worker` split them for docker-compose and real deployments, and a worker
  * serves /healthz and /metrics on API_HOST:API_PORT.
  */
-export async function startService(env: NodeJS.ProcessEnv): Promise<RunningService> {
+export async function startService(env: NodeJS.ProcessEnv, options: ServiceOptions = {}): Promise<RunningService> {
   const config = loadConfig(env);
   const role = config.VESEMIR_ROLE;
-  const logger = createLogger(config.LOG_LEVEL, role === 'all' ? {} : { role });
+  const logger = createLogger(config.LOG_LEVEL, role === 'all' ? {} : { role }, options.logDestination);
   installTemporalRuntime(logger, { prometheusBindAddress: config.TEMPORAL_METRICS_BIND_ADDRESS });
   const metrics = createMetrics();
   const sdkMetricsBindAddress = config.TEMPORAL_METRICS_BIND_ADDRESS;
@@ -79,9 +84,12 @@ export async function startService(env: NodeJS.ProcessEnv): Promise<RunningServi
   return { config, logger, apiUrl, uiUrl: temporal.uiUrl, done, stop };
 }
 
-/** The URLs a person starts from, on stdout. */
-export function printUrls(config: Config, apiUrl: string, uiUrl: string | undefined): void {
-  process.stdout.write(
+/**
+ * The URLs a person starts from, on stderr: stdout carries the JSON log
+ * lines, which a person redirects or pipes (`npm start > vesemir.log`).
+ */
+export function printUrls(config: Config, apiUrl: string, uiUrl: string | undefined, logs = 'JSON lines on stdout'): void {
+  process.stderr.write(
     [
       '',
       `Vesemir is running (${config.VESEMIR_ROLE === 'all' ? 'API and worker' : 'API only'})`,
@@ -91,6 +99,7 @@ export function printUrls(config: Config, apiUrl: string, uiUrl: string | undefi
       `  Temporal UI  ${uiUrl ?? '(external cluster: set TEMPORAL_UI_URL)'}`,
       `  Database     ${config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${config.VESEMIR_DATA_DIR}/pglite`}`,
       `  Auth         ${config.VESEMIR_TOKENS_FILE ? `bearer tokens from ${config.VESEMIR_TOKENS_FILE}` : 'OFF (set VESEMIR_TOKENS_FILE)'}`,
+      `  Logs         ${logs}`,
       '',
     ].join('\n'),
   );
