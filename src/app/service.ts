@@ -1,4 +1,5 @@
 import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { loadTokens } from '../api/auth.ts';
 import { type Config, loadConfig } from '../config.ts';
@@ -39,7 +40,9 @@ export async function startService(env: NodeJS.ProcessEnv, options: ServiceOptio
   const config = loadConfig(env);
   const role = config.VESEMIR_ROLE;
   const logger = createLogger(config.LOG_LEVEL, role === 'all' ? {} : { role }, options.logDestination);
-  installTemporalRuntime(logger, { prometheusBindAddress: config.TEMPORAL_METRICS_BIND_ADDRESS });
+  // Signals are the caller's (main.ts, the demo): stop() closes HTTP before the
+  // worker, since a request in flight (a deploy taking its turn) waits on the worker.
+  installTemporalRuntime(logger, { prometheusBindAddress: config.TEMPORAL_METRICS_BIND_ADDRESS, shutdownSignals: [] });
   const metrics = createMetrics();
   const sdkMetricsBindAddress = config.TEMPORAL_METRICS_BIND_ADDRESS;
   const tokens = role !== 'worker' && config.VESEMIR_TOKENS_FILE ? loadTokens(config.VESEMIR_TOKENS_FILE) : undefined;
@@ -65,7 +68,7 @@ export async function startService(env: NodeJS.ProcessEnv, options: ServiceOptio
   } else {
     const app = await apiFromContext(ctx, { apiUrl, temporalUiUrl: temporal.uiUrl ?? 'http://localhost:8233', tokens, metrics, sdkMetricsBindAddress });
     await app.listen(listen);
-    closeHttp = () => app.close();
+    closeHttp = () => closeApi(app);
   }
 
   let stopping: Promise<void> | undefined;
@@ -73,7 +76,6 @@ export async function startService(env: NodeJS.ProcessEnv, options: ServiceOptio
     stopping ??= (async () => {
       logger.info('stopping');
       await closeHttp().catch(() => undefined);
-      // The SDK's runtime also reacts to SIGINT/SIGTERM and may be shutting the worker down already.
       if (worker?.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch(() => undefined);
       for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.warn({ err }, 'cleanup failed'));
@@ -82,6 +84,23 @@ export async function startService(env: NodeJS.ProcessEnv, options: ServiceOptio
   };
   const done = workerRun ? workerRun.catch((err) => logger.error({ err }, 'worker failed')) : new Promise<void>(() => {});
   return { config, logger, apiUrl, uiUrl: temporal.uiUrl, done, stop };
+}
+
+/**
+ * Closes the API once its requests in flight are answered (for at most
+ * `graceMs`). Fastify's close() alone waits for every connection to end, and
+ * a keep-alive connection busy when it began (the CLI following a deploy, a
+ * scraper) then stays open for as long as its client lives.
+ */
+async function closeApi(app: FastifyInstance, graceMs = 5_000): Promise<void> {
+  const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(cut);
+  }
 }
 
 /**
