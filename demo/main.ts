@@ -19,7 +19,11 @@ import { claimDataDir, claimTempRoot, parseDemoArgs, USAGE } from './workspace.t
  * file in the data folder when stdout is a terminal.
  */
 let tempRoot: string | undefined;
-const teardown = new Teardown({ lastResort: () => tempRoot && rmSync(tempRoot, { recursive: true, force: true }) });
+// Retries: a start left to die with the process may still be writing there.
+const removeTempRoot = () => {
+  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true, maxRetries: 5 });
+};
+const teardown = new Teardown({ lastResort: removeTempRoot });
 teardown.onSignals();
 
 const shown = (path: string) => displayPath(path, process.cwd());
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
   teardown.add('the data folder', data.release);
   const root = claimTempRoot();
   tempRoot = root;
-  teardown.add('the temp dirs', () => rmSync(root, { recursive: true, force: true }));
+  teardown.add('the temp dirs', removeTempRoot);
   say(`Data folder ${shown(data.dir)}: ${options.keep ? 'kept from the last run (--keep)' : 'fresh (--keep keeps the last run’s)'}`);
 
   const fleet = await teardown.start('the fleet', startDemoFleet, (f) => f.stop());

@@ -8,6 +8,8 @@ export interface TeardownOptions {
   deadlineMs?: number;
   /** Synchronous, for a teardown past its deadline: removes what must not stay (the keys). */
   lastResort: () => void;
+  /** How long a start under way at teardown may still take before it is left to die with the process. @default 3_000 */
+  pendingGraceMs?: number;
 }
 
 /**
@@ -28,11 +30,29 @@ export class Teardown {
     return this.controller.signal;
   }
 
-  /** Runs `begin` unless stopping (then never settles: the process is about to exit); `stopOf` runs at teardown. */
+  /**
+   * Runs `begin` unless stopping (then never settles: the process is about to
+   * exit); `stopOf` runs at teardown. A start still under way then gets
+   * `pendingGraceMs` to finish; past that it is left to end with this process:
+   * its children die with it (PR_SET_PDEATHSIG) and its temp dirs go with the
+   * temp root, which beats waiting out a Temporal server and a database
+   * still being created.
+   */
   start<T>(name: string, begin: () => Promise<T>, stopOf: (started: T) => Promise<void>): Promise<T> {
     if (this.signal.aborted) return new Promise<never>(() => {});
     const started = begin();
-    this.add(name, () => started.then(stopOf, () => undefined));
+    this.add(name, async () => {
+      const grace = new Promise<'pending'>((resolve) => setTimeout(resolve, this.options.pendingGraceMs ?? 3_000, 'pending').unref());
+      const outcome = await Promise.race([
+        started.then(
+          (value) => ({ value }),
+          () => undefined,
+        ),
+        grace,
+      ]);
+      if (outcome === 'pending') say(`  ${name} was still starting: it ends with this process`);
+      else if (outcome) await stopOf(outcome.value);
+    });
     return started;
   }
 
