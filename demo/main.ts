@@ -32,10 +32,10 @@ async function main(): Promise<void> {
   if (process.argv.includes('--help')) return say(USAGE);
   const options = parseDemoArgs(process.argv.slice(2));
   const data = claimDataDir(options);
-  teardown.add('the data folder', data.release);
+  teardown.add('the data folder claim', data.release);
   const root = claimTempRoot();
   tempRoot = root;
-  teardown.add('the temp dirs', removeTempRoot);
+  teardown.add('the temp dirs and keys', removeTempRoot);
   say(`Data folder ${shown(data.dir)}: ${options.keep ? 'kept from the last run (--keep)' : 'fresh (--keep keeps the last run’s)'}`);
 
   const fleet = await teardown.start('the fleet', startDemoFleet, (f) => f.stop());

@@ -89,8 +89,10 @@ export class Teardown {
     }, deadlineMs);
     let failed = false;
     for (let next = this.stops.pop(); next; next = this.stops.pop()) {
+      const began = Date.now();
       try {
         await next.stop();
+        say(`  ${next.name}: done in ${((Date.now() - began) / 1000).toFixed(1)} s`);
       } catch (err) {
         failed = true;
         say(`  stopping ${next.name} failed: ${(err as Error).message}`);
