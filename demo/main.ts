@@ -56,7 +56,7 @@ async function main(): Promise<void> {
 
   const v2 = await fleet.writeDeployFile('v2', data.dir);
   const v3 = await fleet.writeDeployFile('v3', data.dir);
-  say(`Deploying ${fleet.app.name} v2: npx vesemir ${shellLine(deployArgs(service.apiUrl, shown(v2)))}`);
+  say('', `Deploying ${fleet.app.name} v2: npx vesemir ${shellLine(deployArgs(service.apiUrl, shown(v2)))}`);
   const code = await runCli(deployArgs(service.apiUrl, v2), demoCliDeps(teardown.signal));
   if (teardown.signal.aborted) return;
   if (code !== 0) say('The deploy did not succeed (above); the stack keeps running.');

@@ -60,9 +60,14 @@ export class Teardown {
     this.stops.push({ name, stop: async () => stop() });
   }
 
-  /** SIGINT and SIGTERM start the teardown; another one meanwhile only says it is under way. */
+  /**
+   * SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) start the
+   * teardown; another one meanwhile only says it is under way. A terminal that
+   * is gone fails our writes: the teardown goes on without them.
+   */
   onSignals(): void {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.on(signal, () => {
         if (this.finishing) say('Still stopping: removing the fleet and its keys…');
         else void this.exit(`${signal}: stopping everything the demo started…`, 0);

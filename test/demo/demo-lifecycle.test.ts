@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../fleet/net.ts';
 import { type DemoRun, leftovers, processesOf, REPO, startDemo } from './demo-process.ts';
 
-// The demo as a user meets it: started, stopped with Ctrl-C at some moment
-// (five times, at moments drawn from a printed seed), then started once more.
+// The demo as a user meets it: started, stopped with Ctrl-C (or kill) at some
+// moment (five times, at moments drawn from a printed seed), then started once more.
 // After each stop no process of the demo and no temp dir (with the fleet's
 // keys and goiardi's admin key) is left; the last run's deploy starts at
 // once, and the commands it suggests work against its fleet.
@@ -49,10 +49,17 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Ctrl-C (SIGINT to the process group) or `kill -INT` (to the demo alone); answers how long the stop took. */
-async function stop(d: DemoRun, toGroup: boolean): Promise<number> {
+/** How a demo is stopped: Ctrl-C (SIGINT to its process group), `kill -INT` or `kill` (to the demo alone). */
+const STOPS = [
+  { name: 'Ctrl-C', signal: 'SIGINT', group: true },
+  { name: 'kill -INT', signal: 'SIGINT', group: false },
+  { name: 'kill', signal: 'SIGTERM', group: false },
+] as const;
+
+/** Stops the demo; answers how long it took once nothing of it is left. */
+async function stop(d: DemoRun, how: (typeof STOPS)[number]): Promise<number> {
   const sent = Date.now();
-  process.kill(toGroup ? -d.pid : d.pid, 'SIGINT');
+  process.kill(how.group ? -d.pid : d.pid, how.signal);
   const timeout = sleep(45_000).then(() => ({ code: -1, signal: null }));
   const exit = await Promise.race([d.exited, timeout]);
   expect(exit, d.text()).toEqual({ code: 0, signal: null });
@@ -72,9 +79,9 @@ describe('the demo', () => {
       await d.waitFor(m, START_TIMEOUT_MS);
       const delay = Math.floor(random() * 1500);
       await sleep(delay);
-      const toGroup = random() < 0.5;
-      const took = await stop(d, toGroup);
-      console.log(`run ${i + 1}: SIGINT to the ${toGroup ? 'group' : 'process'} ${delay} ms after ${m}; stopped in ${took} ms; nothing left`);
+      const how = STOPS[Math.floor(random() * STOPS.length)]!;
+      const took = await stop(d, how);
+      console.log(`run ${i + 1}: ${how.name} ${delay} ms after ${m}; stopped in ${took} ms; nothing left`);
     }
 
     const last = demo('run6');
@@ -112,7 +119,7 @@ describe('the demo', () => {
     const { stdout } = await shell(deployV3);
     expect(stdout).toMatch(/✓ deployment SUCCEEDED .*: 5\/5 hosts done/);
 
-    const took = await stop(last, true);
+    const took = await stop(last, STOPS[0]);
     console.log(`run 6: v3 deployed to 5 VMs through the suggested commands; stopped in ${took} ms; nothing left`);
   }, 480_000);
 });
