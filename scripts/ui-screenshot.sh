@@ -29,14 +29,14 @@ trap cleanup EXIT
 
 echo "starting the demo stack (Temporal UI on :$ui_port), log in $work/demo.log"
 # node itself, not npx: the SIGTERM above then reaches the process that cleans up.
-TEMPORAL_PORT=$temporal_port TEMPORAL_UI_PORT=$ui_port API_PORT=$api_port VESEMIR_DATA_DIR=$work/data LOG_LEVEL=warn \
-  node --import tsx demo/main.ts >"$work/demo.log" 2>&1 &
+TEMPORAL_PORT=$temporal_port TEMPORAL_UI_PORT=$ui_port API_PORT=$api_port LOG_LEVEL=warn \
+  node --import tsx demo/main.ts --data-dir "$work/data" >"$work/demo.log" 2>&1 &
 demo_pid=$!
 
 for _ in $(seq 1 360); do
-  grep -q '^Deployment ' "$work/demo.log" && break
+  grep -qE '^(✓|✗) deployment ' "$work/demo.log" && break
   kill -0 "$demo_pid" 2>/dev/null || { cat "$work/demo.log"; echo "the demo exited early" >&2; exit 1; }
   sleep 0.5
 done
-grep '^Deployment ' "$work/demo.log" || { cat "$work/demo.log"; echo "the demo deploy did not end in 3 minutes" >&2; exit 1; }
-node --experimental-websocket --no-warnings=ExperimentalWarning --import tsx scripts/ui-screenshot.ts "127.0.0.1:$temporal_port" "http://127.0.0.1:$ui_port" "http://127.0.0.1:$api_port" "$(sed -n 's/^Deploying .* → //p' "$work/demo.log")" "$out"
+grep -E '^(✓|✗) deployment ' "$work/demo.log" || { cat "$work/demo.log"; echo "the demo deploy did not end in 3 minutes" >&2; exit 1; }
+node --experimental-websocket --no-warnings=ExperimentalWarning --import tsx scripts/ui-screenshot.ts "127.0.0.1:$temporal_port" "http://127.0.0.1:$ui_port" "http://127.0.0.1:$api_port" "$(sed -n 's/^deployment \(d-[0-9a-f-]*\)$/\1/p' "$work/demo.log")" "$out"

@@ -32,8 +32,10 @@ export function stepLogger(logger: Logger, fields: { deploymentId: string; host:
 }
 
 /**
- * JSON lines on stdout (or `destination`, e.g. a test's capture stream);
- * secrets are redacted wherever they might appear.
+ * JSON lines on stdout (or `destination`: a test's capture stream, the demo's
+ * log file); secrets are redacted wherever they might appear. Lines meant for
+ * a person (the banner, the demo's progress) go to stderr instead, so
+ * redirecting stdout keeps them on the terminal.
  */
 export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
   const options = {

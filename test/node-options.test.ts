@@ -10,7 +10,7 @@ describe('the node flags the service runs with', () => {
   it('are the same in the npm scripts, the demo script and the Dockerfile', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     for (const name of ['start', 'demo', 'worker', 'bench']) expect(scripts[name], `npm run ${name}`).toMatch(new RegExp(`^tsx ${flags} `));
-    expect(read('scripts/demo.sh')).toContain(`exec npx tsx ${flags} demo/main.ts`);
+    expect(read('scripts/demo.sh')).toContain(`exec node ${flags} --import tsx demo/main.ts`);
     expect(read('Dockerfile')).toContain(`CMD ["node", ${SERVICE_NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, "--import", "tsx", "src/app/main.ts"]`);
   });
 

@@ -1,5 +1,6 @@
 import type { Worker } from '@temporalio/worker';
-import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
 import { loadTokens } from '../api/auth.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -23,6 +24,11 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface ServiceOptions {
+  /** Where the JSON log lines go (the demo's log file on a terminal). @default stdout */
+  logDestination?: DestinationStream | undefined;
+}
+
 /**
  * The Vesemir service of VESEMIR_ROLE: `all` (default) runs everything in one
  * process — Temporal (embedded dev server unless TEMPORAL_ADDRESS), the
@@ -30,11 +36,13 @@ export interface RunningService {
  * `worker` split them for docker-compose and real deployments, and a worker
  * serves /healthz and /metrics on API_HOST:API_PORT.
  */
-export async function startService(env: NodeJS.ProcessEnv): Promise<RunningService> {
+export async function startService(env: NodeJS.ProcessEnv, options: ServiceOptions = {}): Promise<RunningService> {
   const config = loadConfig(env);
   const role = config.VESEMIR_ROLE;
-  const logger = createLogger(config.LOG_LEVEL, role === 'all' ? {} : { role });
-  installTemporalRuntime(logger, { prometheusBindAddress: config.TEMPORAL_METRICS_BIND_ADDRESS });
+  const logger = createLogger(config.LOG_LEVEL, role === 'all' ? {} : { role }, options.logDestination);
+  // Signals are the caller's (main.ts, the demo): stop() closes HTTP before the
+  // worker, since a request in flight (a deploy taking its turn) waits on the worker.
+  installTemporalRuntime(logger, { prometheusBindAddress: config.TEMPORAL_METRICS_BIND_ADDRESS, shutdownSignals: [] });
   const metrics = createMetrics();
   const sdkMetricsBindAddress = config.TEMPORAL_METRICS_BIND_ADDRESS;
   const tokens = role !== 'worker' && config.VESEMIR_TOKENS_FILE ? loadTokens(config.VESEMIR_TOKENS_FILE) : undefined;
@@ -60,7 +68,7 @@ export async function startService(env: NodeJS.ProcessEnv): Promise<RunningServi
   } else {
     const app = await apiFromContext(ctx, { apiUrl, temporalUiUrl: temporal.uiUrl ?? 'http://localhost:8233', tokens, metrics, sdkMetricsBindAddress });
     await app.listen(listen);
-    closeHttp = () => app.close();
+    closeHttp = () => closeApi(app);
   }
 
   let stopping: Promise<void> | undefined;
@@ -68,7 +76,6 @@ export async function startService(env: NodeJS.ProcessEnv): Promise<RunningServi
     stopping ??= (async () => {
       logger.info('stopping');
       await closeHttp().catch(() => undefined);
-      // The SDK's runtime also reacts to SIGINT/SIGTERM and may be shutting the worker down already.
       if (worker?.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch(() => undefined);
       for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.warn({ err }, 'cleanup failed'));
@@ -79,9 +86,29 @@ export async function startService(env: NodeJS.ProcessEnv): Promise<RunningServi
   return { config, logger, apiUrl, uiUrl: temporal.uiUrl, done, stop };
 }
 
-/** The URLs a person starts from, on stdout. */
-export function printUrls(config: Config, apiUrl: string, uiUrl: string | undefined): void {
-  process.stdout.write(
+/**
+ * Closes the API once its requests in flight are answered (for at most
+ * `graceMs`). Fastify's close() alone waits for every connection to end, and
+ * a keep-alive connection busy when it began (the CLI following a deploy, a
+ * scraper) then stays open for as long as its client lives.
+ */
+async function closeApi(app: FastifyInstance, graceMs = 5_000): Promise<void> {
+  const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(cut);
+  }
+}
+
+/**
+ * The URLs a person starts from, on stderr: stdout carries the JSON log
+ * lines, which a person redirects or pipes (`npm start > vesemir.log`).
+ */
+export function printUrls(config: Config, apiUrl: string, uiUrl: string | undefined, logs = 'JSON lines on stdout'): void {
+  process.stderr.write(
     [
       '',
       `Vesemir is running (${config.VESEMIR_ROLE === 'all' ? 'API and worker' : 'API only'})`,
@@ -91,6 +118,7 @@ export function printUrls(config: Config, apiUrl: string, uiUrl: string | undefi
       `  Temporal UI  ${uiUrl ?? '(external cluster: set TEMPORAL_UI_URL)'}`,
       `  Database     ${config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${config.VESEMIR_DATA_DIR}/pglite`}`,
       `  Auth         ${config.VESEMIR_TOKENS_FILE ? `bearer tokens from ${config.VESEMIR_TOKENS_FILE}` : 'OFF (set VESEMIR_TOKENS_FILE)'}`,
+      `  Logs         ${logs}`,
       '',
     ].join('\n'),
   );

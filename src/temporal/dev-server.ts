@@ -63,8 +63,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
   else args.push('--headless');
 
-  // The embedded server lives and dies with the process that started it.
-  const child = spawn(...dieWithParent(options.cliPath, args), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The embedded server lives and dies with the process that started it. In a
+  // process group of its own, a Ctrl-C on the terminal reaches only that
+  // process, which stops the worker before the server: a server gone first
+  // leaves the worker retrying its last completions for some 10 s.
+  const child = spawn(...dieWithParent(options.cliPath, args), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();

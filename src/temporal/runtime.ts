@@ -15,6 +15,18 @@ function sdkLevel(level: string): LogLevel {
   return level === 'info' ? 'INFO' : level === 'warn' ? 'WARN' : 'ERROR';
 }
 
+export interface RuntimeOptions {
+  /** Where the SDK's Prometheus exporter listens. @default off */
+  prometheusBindAddress?: string | undefined;
+  /**
+   * Signals on which the SDK shuts every worker down by itself. A process that
+   * stops in an order of its own (HTTP first, then the worker: a request in
+   * flight may wait on the worker) passes `[]` and handles them.
+   * @default the SDK's: SIGINT, SIGTERM, SIGQUIT, SIGUSR2
+   */
+  shutdownSignals?: NodeJS.Signals[] | undefined;
+}
+
 /**
  * Forwards the SDK's own logs (worker, core) into our pino logger, so every
  * line is JSON with the same fields (activity lines also get the deployment,
@@ -22,7 +34,7 @@ function sdkLevel(level: string): LogLevel {
  * Prometheus exporter on `prometheusBindAddress`. Must run before any
  * connection is made; a second call in one process is a no-op (false).
  */
-export function installTemporalRuntime(logger: Logger, options: { prometheusBindAddress?: string | undefined } = {}): boolean {
+export function installTemporalRuntime(logger: Logger, options: RuntimeOptions = {}): boolean {
   const sdk = logger.child({ component: 'temporal-sdk' });
   try {
     Runtime.install({
@@ -35,6 +47,7 @@ export function installTemporalRuntime(logger: Logger, options: { prometheusBind
         logging: { forward: {}, filter: { core: 'WARN', other: 'WARN' } },
         ...(options.prometheusBindAddress ? { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } } : {}),
       },
+      ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
     });
     return true;
   } catch (err) {
