@@ -211,7 +211,7 @@ export const vmsRoutes =
           tags: ['vms'],
           summary: 'Cancel a VM request (202): polling stops, unfinished VMs become CANCELLED; jobs already submitted are left to the runner',
           params: requestParams,
-          body: z.object({}).strict().nullish(),
+          body: z.object({}).strict().optional(),
           response: { 202: cancelView, ...errorAnswers([403, 404, 409, 503]) },
         },
       },

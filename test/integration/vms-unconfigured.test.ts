@@ -53,6 +53,7 @@ describe('VM requests while provisioning is not configured', () => {
       error: 'ProvisioningNotConfigured',
       message: 'VM provisioning (Proctor) is not configured: set PROCTOR_URL, PROCTOR_EMAIL_ID and PROCTOR_ACCESS_TOKEN_PATH',
       missing: ['PROCTOR_URL', 'PROCTOR_EMAIL_ID', 'PROCTOR_ACCESS_TOKEN_PATH'],
+      docs: 'docs/runbook.md#provisioningnotconfigured',
     });
     expect(start).not.toHaveBeenCalled();
     expect(await ctx.vmStore.countVms({})).toMatchObject({ total: 0 });

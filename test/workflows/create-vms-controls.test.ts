@@ -82,7 +82,7 @@ describe('cancelling a VM request', () => {
     const res = await cancel(id);
     expect([res.statusCode, res.json()]).toEqual([
       409,
-      { error: 'ControlRejected', message: `VM request ${id} cannot be cancelled: it has finished (1 READY)` },
+      { error: 'ControlRejected', message: `VM request ${id} cannot be cancelled: it has finished (1 READY)`, docs: 'docs/runbook.md#controlrejected' },
     ]);
     expect((await cancel('vr-00000000-0000-0000-0000-000000000000')).statusCode).toBe(404);
   });
