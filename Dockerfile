@@ -12,10 +12,10 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# The worker's build ID (README, "Upgrading Vesemir"). An image has no .git to take the
+# The worker's build ID (docs/operating.md, "Upgrading Vesemir"). An image has no .git to take the
 # commit from, and two builds under one ID would break pinned runs: required here.
 ARG VESEMIR_BUILD_ID
-RUN test -n "$VESEMIR_BUILD_ID" || { echo 'build with --build-arg VESEMIR_BUILD_ID=<package version>+<git commit> (README, "Upgrading Vesemir")' >&2; exit 1; }
+RUN test -n "$VESEMIR_BUILD_ID" || { echo 'build with --build-arg VESEMIR_BUILD_ID=<package version>+<git commit> (docs/operating.md, "Upgrading Vesemir")' >&2; exit 1; }
 ENV VESEMIR_BUILD_ID=$VESEMIR_BUILD_ID
 
 COPY tsconfig.json ./

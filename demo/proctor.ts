@@ -25,7 +25,7 @@ const EMAIL_ID = 'vesemir-demo@example.com';
  * /jobs/execute {name, args}` answers the execution's name, `GET
  * /jobs/execute/{name}/status` its state in one word; the Email-Id and
  * Access-Token headers are checked. Its one job, `create-vm`, runs `createVm`.
- * Like the jobs the README asks of job authors it is idempotent by VM_NAME:
+ * Like the jobs docs/vms.md asks of job authors it is idempotent by VM_NAME:
  * a second submission for a VM answers the first execution.
  */
 export async function startDemoProctor(createVm: CreateVm, tokenPath: string): Promise<DemoProctor> {

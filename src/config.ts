@@ -28,7 +28,7 @@ const schema = z.object({
   API_PORT: port.default(8080),
   /** Public base URL of the API, used in links; defaults to http://API_HOST:API_PORT. */
   API_PUBLIC_URL: optional,
-  /** YAML file with the applications this service may deploy (see README). */
+  /** YAML file with the applications this service may deploy (see docs/configuration.md). */
   VESEMIR_APPS_FILE: optional,
   CHEF_SERVER_URL: optional,
   CHEF_CLIENT_NAME: optional,
@@ -51,7 +51,7 @@ const schema = z.object({
   VESEMIR_WORKFLOW_BUNDLE: optional,
   /** Networks deploy targets may be in, e.g. `10.0.0.0/8,192.168.0.0/16`. Unset: any valid IP. */
   VESEMIR_ALLOWED_NETWORKS: optional,
-  /** File with a 32-byte key: encrypts every Temporal payload (see README). Unset: payloads are plain JSON. */
+  /** File with a 32-byte key: encrypts every Temporal payload (see docs/configuration.md, Secrets). Unset: payloads are plain JSON. */
   VESEMIR_PAYLOAD_KEY_PATH: optional,
   /** Base of the `docs` link in every API error: the runbook, one section per error type. @default docs/runbook.md */
   VESEMIR_DOCS_URL: z.string().min(1).default(RUNBOOK_PATH),
@@ -61,7 +61,7 @@ const schema = z.object({
    * or `worker` (API_HOST:API_PORT then serves only /healthz and /metrics).
    */
   VESEMIR_ROLE: z.enum(ROLES).default('all'),
-  /** The Temporal Worker Deployment the worker is a version of (README, "Upgrading Vesemir"). */
+  /** The Temporal Worker Deployment the worker is a version of (docs/operating.md, "Upgrading Vesemir"). */
   VESEMIR_WORKER_DEPLOYMENT: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_", "-"')
@@ -79,7 +79,7 @@ const schema = z.object({
   VESEMIR_MAKE_CURRENT: z.enum(['auto', 'always', 'never']).optional(),
   /** `off` runs an unversioned worker (a Temporal server without Worker Deployments). @default on */
   VESEMIR_WORKER_VERSIONING: z.enum(['on', 'off']).default('on'),
-  /** YAML file of bearer tokens (see README, Auth). Unset: auth is OFF and every caller is admin. */
+  /** YAML file of bearer tokens (see docs/configuration.md, Auth). Unset: auth is OFF and every caller is admin. */
   VESEMIR_TOKENS_FILE: optional,
   /** `host:port` where the Temporal SDK's Prometheus exporter listens; /metrics appends what it serves. Unset: off. */
   TEMPORAL_METRICS_BIND_ADDRESS: z

@@ -13,7 +13,7 @@ import { deployWorkflowId } from './workflows/definitions.ts';
  * Replaying a deployment: fetch the histories of its workflow (every run)
  * and of each host's child, and run them through the current workflow code.
  * A change that would break deploys in flight fails here with the event it
- * diverges at (see README, "Changing workflow code").
+ * diverges at (see docs/operating.md, "Changing workflow code").
  */
 export interface ReplayOptions {
   address: string;

@@ -82,7 +82,7 @@ export function createVmActivities(deps: VmActivityDeps) {
      * started; and before a retry submits again (the previous try's answer
      * may have been lost after the runner started a job) a VM that is already
      * in Chef under its name is taken as built, with no second job. Jobs keep
-     * the rest of the contract: they are idempotent by VM_NAME (README).
+     * the rest of the contract: they are idempotent by VM_NAME (docs/vms.md).
      */
     async submitProvisioningJob(input: { name: string }): Promise<{ jobName?: string | undefined }> {
       return attempt(input.name, async () => {

@@ -32,7 +32,7 @@ export interface DevServer {
  * most `MaxPollRPS` times a second per shard; the default of 20 puts a 50 ms
  * wait on every step of a sequential workflow, ~0.5 s per host deploy on the
  * single-shard dev server. Raised here; the compose file's dynamic config does
- * the same, and the README (Production settings) says so for a real cluster.
+ * the same, and docs/configuration.md (Production settings) says so for a real cluster.
  */
 export const LATENCY_DYNAMIC_CONFIG: Record<string, number> = {
   'history.transferProcessorMaxPollRPS': 1000,
@@ -44,7 +44,7 @@ export const LATENCY_DYNAMIC_CONFIG: Record<string, number> = {
  * How soon a worker version that is no longer current shows as drained
  * (`temporal worker deployment describe-version`): the server checks every
  * few minutes by default, which leaves an operator waiting long after its
- * last run ended (README, "Upgrading Vesemir").
+ * last run ended (docs/operating.md, "Upgrading Vesemir").
  */
 export const VERSION_DRAINAGE_DYNAMIC_CONFIG: Record<string, string> = {
   'matching.wv.VersionDrainageStatusRefreshInterval': '5s',

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
  * with, so a new version never replays a run it cannot. The long-lived lock
  * workflow is AUTO_UPGRADE. An upgrade starts the new version beside the old,
  * makes it current, and stops the old one once its runs have drained
- * (README, "Upgrading Vesemir").
+ * (docs/operating.md, "Upgrading Vesemir").
  */
 export interface WorkerVersion {
   deploymentName: string;

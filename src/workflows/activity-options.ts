@@ -56,7 +56,7 @@ export const quickRpc: ActivityOptions = {
  * touches anything (the Chef search, the artifact's download and checksum):
  * a deploy that cannot start (Chef failing, the artifact unreachable) ends
  * FAILED with the reason within this bound and hands the lock on, instead of
- * holding it while it retries. The README states it.
+ * holding it while it retries. docs/operating.md states it.
  */
 export const START_CHECKS_BOUND = '90s';
 

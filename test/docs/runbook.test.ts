@@ -18,6 +18,7 @@ import { ERROR_TYPES, RUNBOOK_PATH, VesemirError } from '../../src/domain/errors
 import { createLogger } from '../../src/logger.ts';
 import { run } from '../cli/support/harness.ts';
 import { fakeDeployRequest } from '../support/fake-activities.ts';
+import { anchorsOf, headings } from '../support/markdown.ts';
 
 // docs/runbook.md has a section for every error type, read from the table at
 // run time, so a type added without one fails here; every `docs` link the API
@@ -30,34 +31,6 @@ const runbook = readFileSync(join(root, RUNBOOK_PATH), 'utf8');
 const OUTCOMES = ['host-quarantined', 'drain-timeout', 'lb-box-unreachable', 'lock-held', 'vm-failed', 'codec-key-missing', 'worker-not-polling'];
 /** Error words the API answers outside the table: schema validation and auth. */
 const API_WORDS = ['BadRequest', 'Unauthorized'];
-
-/** Headings outside fenced code, as [level, text]. */
-function headings(markdown: string): [number, string][] {
-  let fenced = false;
-  const found: [number, string][] = [];
-  for (const line of markdown.split('\n')) {
-    if (line.startsWith('```')) fenced = !fenced;
-    const m = fenced ? null : /^(#{1,6}) (.+)$/.exec(line);
-    if (m) found.push([m[1]!.length, m[2]!.trim()]);
-  }
-  return found;
-}
-
-/** GitHub's anchors: lower-cased, punctuation dropped, spaces to hyphens, repeats numbered. */
-function anchorsOf(markdown: string): Set<string> {
-  const seen = new Map<string, number>();
-  const anchors = new Set<string>();
-  for (const [, text] of headings(markdown)) {
-    const slug = text
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    const n = seen.get(slug) ?? 0;
-    seen.set(slug, n + 1);
-    anchors.add(n === 0 ? slug : `${slug}-${n}`);
-  }
-  return anchors;
-}
 
 const anchors = anchorsOf(runbook);
 const sections = headings(runbook)
@@ -129,7 +102,7 @@ describe('the docs link of every API error', () => {
     expect(loadConfig({}).VESEMIR_DOCS_URL).toBe(RUNBOOK_PATH);
     expect(loadConfig({ VESEMIR_DOCS_URL: base }).VESEMIR_DOCS_URL).toBe(base);
     expect(httpAnswer(new VesemirError('NotFound', 'x')).body.docs).toBe(`${RUNBOOK_PATH}#notfound`);
-    expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/^\| `VESEMIR_DOCS_URL` \| `docs\/runbook\.md` \|/m);
+    expect(readFileSync(join(root, 'docs/configuration.md'), 'utf8')).toMatch(/^\| `VESEMIR_DOCS_URL` \| `docs\/runbook\.md` \|/m);
   });
 });
 

@@ -14,7 +14,7 @@ import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemi
 // Upgrading Vesemir without breaking the deploys it runs: version A runs a
 // deploy; version B, whose host workflow differs incompatibly, becomes
 // current; the running deploy finishes on A, a new one runs on B, A drains
-// and is stopped. The same commands as the README's "Upgrading Vesemir".
+// and is stopped. The same commands as docs/operating.md's "Upgrading Vesemir".
 
 const deploymentName = `vesemir-upgrade-${process.pid}-${Date.now()}`;
 const cli = (...args: string[]) =>
