@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { lbStates } from '../support/fleet-probes.ts';
+import { deployHeldInHealthWait as heldDeploy } from '../support/held-health-wait.ts';
 import { useStack } from '../support/stack.ts';
 import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -28,7 +29,6 @@ interface HostView {
   steps: Step[];
 }
 
-const get = async (id: string) => (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
 const onVm = async (vm: string, sh: string) => {
   const r = await fleet.exec(vm, ['sh', '-c', sh]);
   expect(r.exitCode, r.stderr).toBe(0);
@@ -36,26 +36,12 @@ const onVm = async (vm: string, sh: string) => {
 };
 const currentRelease = (vm: string) => onVm(vm, `readlink /opt/${fleet.app.name}/current`);
 
-/** Starts a deploy of v2 whose first host waits for health until told otherwise; resolves once it waits. */
-async function deployHeldInHealthWait(): Promise<{ id: string; first: string; before: string }> {
-  const first = fleet.vms[0]!.name;
-  const before = await currentRelease(first);
-  await onVm(first, 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2');
-  const body = fleet.deployRequest('v2', await fleet.release('v2'), {
-    concurrency: 1,
-    healthCheck: { port: fleet.app.port, path: '/health', timeoutSeconds: 120 },
-  });
-  const res = await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: body });
-  expect(res.statusCode, res.body).toBe(202);
-  const { id } = res.json();
-  const lastStep = async () => {
-    const step = (await get(id)).hosts?.[0]?.steps?.at(-1);
-    return step && `${step.name} ${step.status}`;
-  };
-  await expect.poll(lastStep, { timeout: 30_000, interval: 100 }).toBe('health RUNNING');
-  // Two probes in: the wait is under way, not starting.
+/** The deploy held in its first host's health wait, two probes in, and that host's release before it. */
+async function deployHeldInHealthWait() {
+  const before = await currentRelease(fleet.vms[0]!.name);
+  const held = await heldDeploy(fleet, v);
   await new Promise((r) => setTimeout(r, 1500));
-  return { id, first, before };
+  return { ...held, first: held.vm, before };
 }
 
 /** What the cancel left: the wait stopped promptly, the host back as found, nothing drained. */
@@ -80,14 +66,14 @@ async function expectPutBack({ id, first, before }: { id: string; first: string;
 describe('a cancel during a held health wait', () => {
   it('`temporal workflow cancel` stops the wait within seconds and puts the host back; the next deploy starts', async () => {
     const held = await deployHeldInHealthWait();
-    const { id, first } = held;
+    const { id } = held;
     const next = (await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v3', await fleet.release('v3')) })).json();
     const cancelledAt = Date.now();
     try {
       await promisify(execFile)(temporalCliPath(), ['workflow', 'cancel', '--address', inject('temporalAddress'), '--workflow-id', `deploy-${id}`]);
       await expectPutBack(held, cancelledAt);
     } finally {
-      await onVm(first, 'rm -f /etc/vesemir/broken-v2');
+      await held.release();
     }
     const run = v.ctx.client.workflow.getHandle(`deploy-${id}`);
     await expect.poll(async () => (await run.describe()).status.name, { timeout: 10_000 }).toBe('CANCELLED');
@@ -96,7 +82,7 @@ describe('a cancel during a held health wait', () => {
 
   it('`POST …/cancel` answers at once, stops the wait within seconds and puts the host back', async () => {
     const held = await deployHeldInHealthWait();
-    const { id, first } = held;
+    const { id } = held;
     const cancelledAt = Date.now();
     try {
       const res = await v.api.inject({ method: 'POST', url: `/v1/deployments/${id}/cancel` });
@@ -105,7 +91,7 @@ describe('a cancel during a held health wait', () => {
       expect(Date.now() - cancelledAt).toBeLessThan(5000);
       await expectPutBack(held, cancelledAt);
     } finally {
-      await onVm(first, 'rm -f /etc/vesemir/broken-v2');
+      await held.release();
     }
   });
 });

@@ -4,6 +4,7 @@ import type { temporal } from '@temporalio/proto';
 import { describe, expect, inject, it } from 'vitest';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
 import type { Fleet } from '../fleet/fleet.ts';
+import { deployHeldInHealthWait } from '../support/held-health-wait.ts';
 import { useStack } from '../support/stack.ts';
 import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -52,27 +53,11 @@ function activityRuns(events: Event[]) {
 
 describe('host steps in the Temporal UI', () => {
   it('shows the held health wait as a pending waitHealthy with attempt and heartbeat, then one activity per step', async () => {
-    const vm = fleet.vms[0]!;
-    // The release answers /health with 500 while this file exists on the VM: the health wait is held open.
-    const hold = (sh: string) => fleet.exec(vm.name, ['sh', '-c', sh]).then((r) => expect(r.exitCode).toBe(0));
-    await hold('mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2');
-    const body = fleet.deployRequest('v2', await fleet.release('v2'), {
-      concurrency: 1,
-      healthCheck: { port: fleet.app.port, path: '/health', timeoutSeconds: 120 },
-    });
-    const res = await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: body });
-    expect(res.statusCode, res.body).toBe(202);
-    const { id } = res.json();
-    const hostWorkflowId = `deploy-${id}/host/${vm.name}`;
+    const { id, vm, lastStep: stepOf, release } = await deployHeldInHealthWait(fleet, v);
+    const hostWorkflowId = `deploy-${id}/host/${vm}`;
     const pendingHealth = async () => (await describeWorkflow(hostWorkflowId)).pendingActivities?.find((a) => a.activityType.name === 'waitHealthy');
-    const stepOf = async () => {
-      const d = (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
-      const step = d.hosts?.[0]?.steps?.at(-1);
-      return step && `${step.name} ${step.status}`;
-    };
 
     try {
-      await expect.poll(stepOf, { timeout: 30_000, interval: 100 }).toBe('health RUNNING');
       // The first heartbeat goes out at once, later ones at most every 4 s (80 % of the 5 s timeout).
       let waiting: PendingActivity | undefined;
       await expect
@@ -101,7 +86,7 @@ describe('host steps in the Temporal UI', () => {
         .toBe(true);
       expect(await stepOf()).toBe('health RUNNING');
     } finally {
-      await hold('rm -f /etc/vesemir/broken-v2');
+      await release();
     }
 
     const done = await waitForDeployment(v.api, id);
