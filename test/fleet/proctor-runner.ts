@@ -184,7 +184,7 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
     }
   });
   const upgraded = new Set<Duplex>();
-  server.on('upgrade', (req, socket) => {
+  server.on('upgrade', (req, socket, head) => {
     upgraded.add(socket);
     socket.on('close', () => upgraded.delete(socket));
     const authorized = req.headers['email-id'] === credentials.emailId && req.headers['access-token'] === credentials.accessToken;
@@ -192,7 +192,7 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
       socket.end(`HTTP/1.1 ${authorized ? '404 Not Found' : '401 Unauthorized'}\r\nConnection: close\r\n\r\n`);
       return;
     }
-    streamLogs(req, socket, (name) => executions.get(name)?.logs);
+    streamLogs(req, socket, head, (name) => executions.get(name)?.logs);
   });
   const port = await freePort('127.0.0.1');
   await new Promise<void>((resolve, reject) => {
