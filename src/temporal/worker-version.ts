@@ -55,13 +55,19 @@ export async function becomeCurrent(client: Client, version: WorkerVersion, poli
     if (known) {
       const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
       if (current === version.buildId || (policy === 'auto' && current)) return current === version.buildId;
-      await service.setWorkerDeploymentCurrentVersion({
-        namespace,
-        deploymentName: version.deploymentName,
-        buildId: version.buildId,
-        identity: 'vesemir-worker',
-      });
-      return true;
+      const set = await service
+        .setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: 'vesemir-worker' })
+        .then(
+          () => true,
+          (err: Error) => {
+            // The server refuses while this worker has polled only some of the
+            // current version's task queues (workflow or activity); it polls the
+            // rest within moments, so wait as for registration.
+            if (/missing active task queues/i.test(err.message) && Date.now() <= deadline) return false;
+            throw err;
+          },
+        );
+      if (set) return true;
     }
     if (Date.now() > deadline) throw new Error(`worker version ${version.deploymentName}/${version.buildId} did not register within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));

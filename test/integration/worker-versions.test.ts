@@ -65,7 +65,17 @@ describe('upgrading Vesemir with worker versioning', () => {
       await expect
         .poll(async () => (await cli('worker', 'deployment', 'describe', '--name', deploymentName)).versionSummaries?.length ?? 0, { timeout: 20_000 })
         .toBe(2);
-      await cli('worker', 'deployment', 'set-current-version', '--deployment-name', deploymentName, '--build-id', 'B', '--yes');
+      // Refused until B has polled every task queue type A serves (workflow and activity): retried, as docs/operating.md says.
+      await expect
+        .poll(
+          () =>
+            cli('worker', 'deployment', 'set-current-version', '--deployment-name', deploymentName, '--build-id', 'B', '--yes').then(
+              () => 'current',
+              (err: Error) => err.message,
+            ),
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBe('current');
 
       const second = (await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v3', await fleet.release('v3')) })).json();
       const doneFirst = await waitForDeployment(v.api, first.id);
