@@ -21,6 +21,14 @@ export interface StoreGauges {
   stepRunningSeconds: Gauge<'step'>;
 }
 
+/** Replaces a labelled gauge's series with `samples`: a state that ended leaves no series behind. */
+async function fill<L extends string>(gauge: Gauge<L>, samples: Promise<[Record<L, string>, number][]> | undefined): Promise<void> {
+  if (!samples) return;
+  const read = await samples;
+  gauge.reset();
+  for (const [labels, value] of read) gauge.set(labels, value);
+}
+
 /** The gauges, registered on `registry`; they have no samples until `source()` returns facts. */
 export function storeGauges(registry: Registry, source: () => AlertFacts | undefined): StoreGauges {
   const registers = [registry];
@@ -31,11 +39,11 @@ export function storeGauges(registry: Registry, source: () => AlertFacts | undef
       labelNames: ['application', 'environment'],
       registers,
       async collect() {
-        const facts = source();
-        if (!facts) return;
-        const rows = await facts.quarantinedHosts();
-        this.reset();
-        for (const { application, environment, hosts } of rows) this.set({ application, environment }, hosts);
+        const rows = source()?.quarantinedHosts();
+        await fill(
+          this,
+          rows?.then((rs) => rs.map(({ application, environment, hosts }) => [{ application, environment }, hosts])),
+        );
       },
     }),
     oldestQueuedSeconds: new Gauge({
@@ -53,11 +61,12 @@ export function storeGauges(registry: Registry, source: () => AlertFacts | undef
       labelNames: ['step'],
       registers,
       async collect() {
-        const facts = source();
-        if (!facts) return;
-        const rows = await facts.runningStepSeconds();
-        this.reset();
-        for (const { step, seconds } of rows) this.set({ step }, seconds);
+        await fill(
+          this,
+          source()
+            ?.runningStepSeconds()
+            .then((rs) => rs.map(({ step, seconds }) => [{ step }, seconds])),
+        );
       },
     }),
   };
