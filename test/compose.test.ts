@@ -51,6 +51,7 @@ const envOf = (name: string) => service(name).environment ?? {};
 const hostPath = (name: string, containerPath: string) => {
   for (const volume of service(name).volumes ?? []) {
     const [host, container] = volume.split(':');
+    if (host && container === containerPath) return host; // a file mounted as itself
     if (host && container && containerPath.startsWith(`${container}/`)) return join(host, containerPath.slice(container.length));
   }
   throw new Error(`${name}: nothing mounted at ${containerPath}`);
@@ -152,6 +153,12 @@ describe('docker-compose.yml', () => {
         .map((name) => `${name}:${envOf(name).API_PORT}`)
         .sort(),
     );
+  });
+
+  it('loads the alert rules of monitoring/ into Prometheus', () => {
+    const config = parse(readFileSync(join(root, 'compose/prometheus.yml'), 'utf8')) as { rule_files: string[] };
+    const files = config.rule_files.map((inContainer) => hostPath('prometheus', inContainer));
+    expect(files).toEqual([join(root, 'monitoring/vesemir-alerts.yml')]);
   });
 
   it("passes the caller's Chef and SSH settings through to the worker", () => {

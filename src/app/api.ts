@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CachedChefClient } from '../adapters/chef/cached-chef-client.ts';
 import { CachedServerStates } from '../adapters/haproxy/cached-server-states.ts';
+import { SqlAlertFacts } from '../adapters/store/alert-facts.ts';
 import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from '../api/app.ts';
 import type { TokenTable } from '../api/auth.ts';
@@ -36,6 +37,7 @@ export async function apiFromContext(
   });
   // The in-flight gauge reads the database at each scrape, so it never drifts from what the API answers.
   options.metrics?.countInFlightWith(() => ctx.store.countUnfinished());
+  options.metrics?.readAlertFactsFrom(new SqlAlertFacts(ctx.db));
   const vms = new VmRequestService({
     store: ctx.vmStore,
     client: ctx.client,

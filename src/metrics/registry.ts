@@ -1,12 +1,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus, TERMINAL_DEPLOYMENT_STATUSES } from '../domain/deployment.ts';
+import { type AlertFacts, type StoreGauges, storeGauges } from './store-gauges.ts';
 
 /**
  * Vesemir's own Prometheus metrics, one registry per process so that tests
  * (and an API and a worker in one process) never share global state.
  * Names and labels are the contract of grafana/vesemir-dashboard.json.
  */
-export interface Metrics {
+export interface Metrics extends StoreGauges {
   registry: Registry;
   httpRequests: Counter<'route' | 'method' | 'status_code'>;
   httpDuration: Histogram<'route' | 'method' | 'status_code'>;
@@ -24,6 +25,8 @@ export interface Metrics {
   deploymentsInFlight: Gauge<'status'>;
   /** Where the in-flight gauge reads its counts: the API's store. Without it the gauge has no samples. */
   countInFlightWith(source: InFlightSource): void;
+  /** Where the alerts' gauges (quarantined hosts, queue age, step age) read: the API's database. Without it they have no samples. */
+  readAlertFactsFrom(source: AlertFacts): void;
   /** One observation per attempt of a host step; `outcome`: success | failure. */
   hostStepDuration: Histogram<'step' | 'outcome'>;
   provisioningJobsSubmitted: Counter;
@@ -36,6 +39,18 @@ export type InFlightSource = () => Promise<Partial<Record<DeploymentStatus, numb
 
 export const IN_FLIGHT_STATUSES = DEPLOYMENT_STATUSES.filter((s) => !TERMINAL_DEPLOYMENT_STATUSES.includes(s));
 
+/**
+ * Outcomes whose series exist from the start at 0: a series born at 1 shows
+ * no `increase()` in Prometheus, so an alert on the first FAILED would miss it.
+ */
+const DEPLOYMENT_OUTCOMES = [...TERMINAL_DEPLOYMENT_STATUSES, 'CANCELLED_WHILE_QUEUED', 'FAILED_WHILE_QUEUED'];
+const PROVISIONING_OUTCOMES = ['READY', 'FAILED', 'CANCELLED'];
+
+function zeroed<T extends Counter<'outcome'>>(counter: T, outcomes: readonly string[]): T {
+  for (const outcome of outcomes) counter.inc({ outcome }, 0);
+  return counter;
+}
+
 export interface MetricsOptions {
   /** Node's process metrics (CPU, memory, event loop lag). @default true */
   processMetrics?: boolean;
@@ -46,8 +61,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   let inFlight: InFlightSource | undefined;
+  let alertFacts: AlertFacts | undefined;
   return {
     registry,
+    ...storeGauges(registry, () => alertFacts),
+    readAlertFactsFrom(source) {
+      alertFacts = source;
+    },
     httpRequests: new Counter({
       name: 'vesemir_http_requests_total',
       help: 'API requests by route template, method and status code',
@@ -71,12 +91,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Deployment runs that got their turn (queued = started + finished while queued + still queued)',
       registers,
     }),
-    deploymentsFinished: new Counter({
-      name: 'vesemir_deployments_finished_total',
-      help: 'Deployment runs that reached a final status, by outcome (*_WHILE_QUEUED: ended before their turn)',
-      labelNames: ['outcome'],
-      registers,
-    }),
+    deploymentsFinished: zeroed(
+      new Counter({
+        name: 'vesemir_deployments_finished_total',
+        help: 'Deployment runs that reached a final status, by outcome (*_WHILE_QUEUED: ended before their turn)',
+        labelNames: ['outcome'],
+        registers,
+      }),
+      DEPLOYMENT_OUTCOMES,
+    ),
     deploymentsInFlight: new Gauge({
       name: 'vesemir_deployments_in_flight',
       help: 'Deployments not finished, by status, as the database holds them at this scrape',
@@ -104,11 +127,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Provisioning jobs submitted to the job runner (one per VM)',
       registers,
     }),
-    provisioningJobsFinished: new Counter({
-      name: 'vesemir_provisioning_jobs_finished_total',
-      help: 'VMs whose provisioning ended, by outcome',
-      labelNames: ['outcome'],
-      registers,
-    }),
+    provisioningJobsFinished: zeroed(
+      new Counter({
+        name: 'vesemir_provisioning_jobs_finished_total',
+        help: 'VMs whose provisioning ended, by outcome',
+        labelNames: ['outcome'],
+        registers,
+      }),
+      PROVISIONING_OUTCOMES,
+    ),
   };
 }

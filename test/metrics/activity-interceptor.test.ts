@@ -100,10 +100,13 @@ describe('activity interceptor', () => {
     await status('d-2', 'FAILED');
     expect(await values(metrics.deploymentsQueued)).toEqual([{ value: 4 }]);
     expect(await values(metrics.deploymentsStarted)).toEqual([{ value: 2 }]);
+    // Every outcome's series exists from the start, at 0 (an alert's increase() sees the first one).
     expect(await values(metrics.deploymentsFinished)).toEqual([
-      { outcome: 'CANCELLED_WHILE_QUEUED', value: 1 },
       { outcome: 'SUCCEEDED', value: 1 },
       { outcome: 'FAILED', value: 1 },
+      { outcome: 'CANCELLED', value: 0 },
+      { outcome: 'CANCELLED_WHILE_QUEUED', value: 1 },
+      { outcome: 'FAILED_WHILE_QUEUED', value: 0 },
     ]);
   });
 

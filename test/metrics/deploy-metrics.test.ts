@@ -71,7 +71,7 @@ describe('observability of a deploy', () => {
   it('counts the deployment started and SUCCEEDED, and times every host step', () => {
     expect(sampleValue(samples, 'vesemir_deployments_started_total')).toBe(1);
     expect(sampleValue(samples, 'vesemir_deployments_finished_total', { outcome: 'SUCCEEDED' })).toBe(1);
-    expect(sampleValue(samples, 'vesemir_deployments_finished_total', { outcome: 'FAILED' })).toBeUndefined();
+    expect(sampleValue(samples, 'vesemir_deployments_finished_total', { outcome: 'FAILED' })).toBe(0);
     for (const step of HOST_STEPS) {
       const labels = { step, outcome: 'success' };
       expect(sampleValue(samples, 'vesemir_host_step_duration_seconds_count', labels), step).toBe(2);
