@@ -48,6 +48,8 @@ export interface StepRecord {
   stdout?: string | undefined;
   stderr?: string | undefined;
   error?: string | undefined;
+  /** A FAILED attempt's error type (the ApplicationFailure's); its runbook section explains it. */
+  errorType?: string | undefined;
 }
 
 export interface HostRecord {
