@@ -5,13 +5,24 @@ export const T0 = Date.parse('2024-06-01T12:00:00.000Z');
 export const at = (ms: number) => new Date(T0 + ms).toISOString();
 
 export function step(name: string, status: Step['status'], startMs: number, endMs?: number, extra: Partial<Step> = {}): Step {
-  return { name, status, attempts: 1, startedAt: at(startMs), finishedAt: endMs === undefined ? null : at(endMs), error: null, outputTail: '', ...extra };
+  return {
+    name,
+    status,
+    attempts: 1,
+    startedAt: at(startMs),
+    finishedAt: endMs === undefined ? null : at(endMs),
+    error: null,
+    errorType: null,
+    docs: null,
+    outputTail: '',
+    ...extra,
+  };
 }
 
 const ok = (names: string[], from = 0) => names.map((n, i) => step(n, 'SUCCEEDED', from + i * 100, from + i * 100 + 100));
 
 export function host(name: string, status: Host['status'], steps: Step[] = [], error: string | null = null): Host {
-  return { name, address: '127.0.0.1', status, error, steps };
+  return { name, address: '127.0.0.1', status, error, errorType: null, docs: null, steps };
 }
 
 export const ALL_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'];
