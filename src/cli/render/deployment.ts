@@ -144,8 +144,11 @@ export function failureLines(d: Deployment, style: Style, tailLines = 12): strin
   for (const h of d.hosts.filter((x) => ['FAILED', 'ROLLED_BACK', 'QUARANTINED'].includes(x.status))) {
     const step = failedStep(h);
     const what = step ? `step ${step.name} failed (attempt ${step.attempts}): ${stepError(step, h)}` : `failed: ${h.error ?? 'no error recorded'}`;
-    lines.push(`  ${style.bold(h.name)} ${colorStatus(h.status, style)}: ${what}`);
+    const type = step?.errorType ?? h.errorType;
+    lines.push(`  ${style.bold(h.name)} ${colorStatus(h.status, style)}: ${what}${type ? ` (${type})` : ''}`);
     for (const l of tail(step?.outputTail ?? '', tailLines)) lines.push(style.dim(`    │ ${l}`));
+    const docs = step?.docs ?? h.docs;
+    if (docs) lines.push(`    docs: ${docs}`);
   }
   return lines;
 }

@@ -54,10 +54,13 @@ export function runningDeployment(overrides: Partial<Deployment> = {}): Deployme
   };
 }
 
+const healthCheckFailed = { errorType: 'HealthCheckFailed', docs: 'docs/runbook.md#healthcheckfailed' };
+
 /** The same deploy ended: vm2's health check failed and it was rolled back, vm3 skipped. */
 export function failedDeployment(): Deployment {
   const health = step('health', 'FAILED', 1100, 3100, {
     error: 'health: not healthy after 2s: HTTP 500',
+    ...healthCheckFailed,
     outputTail: 'GET /health -> HTTP 500\nGET /health -> HTTP 500\nbroken release\n',
   });
   const rollback = ok(['rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'], 3100);
@@ -68,7 +71,15 @@ export function failedDeployment(): Deployment {
     error: 'shop-vm2 failed: health',
     hosts: [
       host('shop-vm1', 'DONE', ok(ALL_STEPS)),
-      host('shop-vm2', 'ROLLED_BACK', [...ok(['stage', 'drain', 'activate', 'restart'], 700), health, ...rollback], 'health: not healthy after 2s: HTTP 500'),
+      {
+        ...host(
+          'shop-vm2',
+          'ROLLED_BACK',
+          [...ok(['stage', 'drain', 'activate', 'restart'], 700), health, ...rollback],
+          'health: not healthy after 2s: HTTP 500',
+        ),
+        ...healthCheckFailed,
+      },
       host('shop-vm3', 'SKIPPED'),
     ],
   });
