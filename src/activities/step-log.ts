@@ -85,7 +85,7 @@ export async function recordedStep<T>(
   };
   await deps.store.saveStep(base);
   const log = new StepLog(input.host.name);
-  const finish = (status: StepRecord['status'], error?: string) =>
+  const finish = (status: StepRecord['status'], error?: string, errorType?: string) =>
     deps.store.saveStep({
       ...base,
       status,
@@ -95,6 +95,7 @@ export async function recordedStep<T>(
       stdout: log.stdout,
       stderr: log.stderr,
       error,
+      errorType,
     });
   return whileHeartbeating(async () => {
     try {
@@ -107,7 +108,9 @@ export async function recordedStep<T>(
         throw err;
       }
       const failure = toFailure(err);
-      await finish('FAILED', failure.message).catch((saveErr) => deps.logger.error({ err: saveErr, step }, 'could not record a failed step'));
+      await finish('FAILED', failure.message, failure.type ?? undefined).catch((saveErr) =>
+        deps.logger.error({ err: saveErr, step }, 'could not record a failed step'),
+      );
       throw failure;
     }
   });

@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.type(METRICS_CONTENT_TYPE).send(await metricsText(metrics, { sdkBindAddress: deps.sdkMetricsBindAddress })),
     );
   }
-  await app.register(deploymentsRoutes({ service: deps.deployments, store: deps.store, links: deps.links }));
+  await app.register(deploymentsRoutes({ service: deps.deployments, store: deps.store, links: deps.links, docsUrl: deps.docsUrl }));
   if (deps.vms) await app.register(vmsRoutes(deps.vms));
   return app as unknown as FastifyInstance;
 }

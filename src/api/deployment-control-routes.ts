@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
+import { RUNBOOK_PATH, runbookLink } from '../domain/errors.ts';
 import { haproxyName } from '../domain/names.ts';
 import { CONTROL_ACTIONS } from './deployment-controls.ts';
 import type { DeploymentService } from './deployment-service.ts';
@@ -26,13 +27,21 @@ const logEntry = z.object({
   stdout: z.string(),
   stderr: z.string(),
   error: z.string().nullable(),
+  errorType: z.string().nullable().describe("a FAILED attempt's error type; null for any other"),
+  docs: z.string().nullable().describe('the runbook section of `errorType`'),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
 });
 
 /** Operators' controls and the full step logs of a deployment. */
 export const deploymentControlRoutes =
-  (deps: { service: DeploymentService; store: DeploymentStore; authorize: (request: FastifyRequest, team: string) => void }): FastifyPluginAsyncZod =>
+  (deps: {
+    service: DeploymentService;
+    store: DeploymentStore;
+    authorize: (request: FastifyRequest, team: string) => void;
+    /** VESEMIR_DOCS_URL, for each failed attempt's `docs`. */
+    docsUrl?: string | undefined;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     for (const action of CONTROL_ACTIONS) {
       app.post(
@@ -90,6 +99,8 @@ export const deploymentControlRoutes =
             stdout: s.stdout ?? '',
             stderr: s.stderr ?? '',
             error: s.error ?? null,
+            errorType: s.errorType ?? null,
+            docs: s.errorType ? runbookLink(deps.docsUrl ?? RUNBOOK_PATH, s.errorType) : null,
             startedAt: s.startedAt.toISOString(),
             finishedAt: s.finishedAt ? s.finishedAt.toISOString() : null,
           })),

@@ -1,5 +1,6 @@
 import type { DeploymentRecord, StepSummary } from '../domain/deployment.ts';
-import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
+import { failingStep, HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
+import { RUNBOOK_PATH, runbookLink } from '../domain/errors.ts';
 import type { QueuePlace } from './deployment-queue.ts';
 import type { DeploymentView } from './schemas.ts';
 
@@ -11,8 +12,16 @@ export interface LinkBuilder {
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 const stepOrder: string[] = [...HOST_STEPS, ...ROLLBACK_STEPS];
 
+type StepView = DeploymentView['hosts'][number]['steps'][number];
+
+/** The error type and its runbook link (VESEMIR_DOCS_URL), or nulls. */
+const typed = (errorType: string | null | undefined, docsUrl: string) => ({
+  errorType: errorType ?? null,
+  docs: errorType ? runbookLink(docsUrl, errorType) : null,
+});
+
 /** Folds step attempts into one row per step (the latest attempt), in step order. */
-function stepsOf(host: string, steps: StepSummary[]): DeploymentView['hosts'][number]['steps'] {
+function stepsOf(host: string, steps: StepSummary[], docsUrl: string): StepView[] {
   const latest = new Map<string, StepSummary>();
   const attempts = new Map<string, number>();
   // Every execution counts as an attempt; a re-run after a crash may repeat an attempt number.
@@ -33,11 +42,13 @@ function stepsOf(host: string, steps: StepSummary[]): DeploymentView['hosts'][nu
       startedAt: s.startedAt.toISOString(),
       finishedAt: iso(s.finishedAt),
       error: s.error ?? null,
+      ...typed(s.status === 'FAILED' ? s.errorType : undefined, docsUrl),
       outputTail: s.outputTail,
     }));
 }
 
-export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links: LinkBuilder, place?: QueuePlace): DeploymentView {
+/** `docsUrl` (VESEMIR_DOCS_URL) is where each failed step's and host's `docs` link points. */
+export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links: LinkBuilder, place?: QueuePlace, docsUrl = RUNBOOK_PATH): DeploymentView {
   return {
     id: d.id,
     application: d.application,
@@ -54,13 +65,11 @@ export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links:
     durationMs: d.startedAt && d.finishedAt ? d.finishedAt.getTime() - d.startedAt.getTime() : null,
     error: d.error ?? null,
     ...place,
-    hosts: d.hosts.map((h) => ({
-      name: h.name,
-      address: h.address,
-      status: h.status,
-      error: h.error ?? null,
-      steps: stepsOf(h.name, steps),
-    })),
+    hosts: d.hosts.map((h) => {
+      const hostSteps = stepsOf(h.name, steps, docsUrl);
+      const failed = h.error ? failingStep(hostSteps) : undefined;
+      return { name: h.name, address: h.address, status: h.status, error: h.error ?? null, ...typed(failed?.errorType, docsUrl), steps: hostSteps };
+    }),
     links: { self: links.self(d.id), temporalUi: links.temporalUi(d.workflowId) },
   };
 }

@@ -13,6 +13,8 @@ export interface DeploymentRoutesDeps {
   service: DeploymentService;
   store: DeploymentStore;
   links: LinkBuilder;
+  /** VESEMIR_DOCS_URL: where failed steps' `docs` links point. @default docs/runbook.md */
+  docsUrl?: string | undefined;
 }
 
 const hostRef = z.object({ name: z.string(), address: z.string() });
@@ -62,7 +64,7 @@ const dryRunResponse = z.object({
 export const deploymentsRoutes =
   (deps: DeploymentRoutesDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    await app.register(deploymentControlRoutes({ service: deps.service, store: deps.store, authorize }));
+    await app.register(deploymentControlRoutes({ service: deps.service, store: deps.store, authorize, docsUrl: deps.docsUrl }));
 
     app.post(
       '/v1/deployments',
@@ -114,7 +116,7 @@ export const deploymentsRoutes =
         const record = await deps.service.get(request.params.id);
         authorize(request, record.team);
         const [steps, places] = await Promise.all([deps.store.listSteps(record.id), deps.service.queuePlaces([record])]);
-        return deploymentView(record, steps, deps.links, places.get(record.id));
+        return deploymentView(record, steps, deps.links, places.get(record.id), deps.docsUrl);
       },
     );
 

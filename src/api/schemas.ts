@@ -52,6 +52,8 @@ export const stepView = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
+  errorType: z.string().nullable().describe("a FAILED step's error type; null for any other step"),
+  docs: z.string().nullable().describe('the runbook section of `errorType`: what it means, how to diagnose and fix it'),
   outputTail: z.string(),
 });
 
@@ -60,6 +62,8 @@ export const hostView = z.object({
   address: z.string(),
   status: z.enum(HOST_STATUSES),
   error: z.string().nullable(),
+  errorType: z.string().nullable().describe('the error type of the step that made the host fail (its first failed deploy step, else a rollback step)'),
+  docs: z.string().nullable().describe('the runbook section of `errorType`'),
   steps: z.array(stepView),
 });
 

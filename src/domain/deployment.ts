@@ -19,6 +19,12 @@ export const HOST_STEPS = ['inspect', 'stage', 'drain', 'activate', 'restart', '
 export const ROLLBACK_STEPS = ['rollback-drain', 'rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'] as const;
 export type StepName = (typeof HOST_STEPS)[number] | (typeof ROLLBACK_STEPS)[number];
 
+/** The step that made a host fail: its first failed deploy step, else a failed rollback step. */
+export function failingStep<S extends { name: string; status: string }>(steps: readonly S[]): S | undefined {
+  const failed = steps.filter((s) => s.status === 'FAILED');
+  return failed.find((s) => !(ROLLBACK_STEPS as readonly string[]).includes(s.name)) ?? failed[0];
+}
+
 export type StepStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /** One attempt of one step on one host, as activities record it. */
@@ -48,6 +54,8 @@ export interface StepRecord {
   stdout?: string | undefined;
   stderr?: string | undefined;
   error?: string | undefined;
+  /** A FAILED attempt's error type (the ApplicationFailure's); its runbook section explains it. */
+  errorType?: string | undefined;
 }
 
 export interface HostRecord {

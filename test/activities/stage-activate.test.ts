@@ -117,7 +117,7 @@ describe('stageRelease', () => {
       nonRetryable: true,
       message: `shop-vm1: uploaded artifact has sha256 ${sha256(ARCHIVE)}, expected ${expected}`,
     });
-    expect(finished()[0]).toMatchObject({ status: 'FAILED', exitCode: 65 });
+    expect(finished()[0]).toMatchObject({ status: 'FAILED', exitCode: 65, errorType: 'ArtifactChecksumMismatch' });
     expect(spawnSync('ls', [join(installDir, 'releases')], { encoding: 'utf8' }).stdout).toBe('');
   });
 

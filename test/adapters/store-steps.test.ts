@@ -22,6 +22,21 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
     expect(steps[0]?.startedAt).toBeInstanceOf(Date);
   });
 
+  it("keeps a failed step's error type in its listing and its logs", async () => {
+    const d = newDeployment();
+    await open.store.insertDeployment(d);
+    const failed: StepRecord = { ...step(d, 'web-1', 'health'), status: 'FAILED', error: 'not healthy after 2s', errorType: 'HealthCheckFailed' };
+    await open.store.saveStep(failed);
+    await open.store.saveStep(step(d, 'web-2', 'health'));
+    const listed = await open.store.listSteps(d.id);
+    expect(listed.map((s) => [s.host, s.status, s.errorType])).toEqual([
+      ['web-1', 'FAILED', 'HealthCheckFailed'],
+      ['web-2', 'SUCCEEDED', undefined],
+    ]);
+    const [logged] = await open.store.getLogs(d.id, { host: 'web-1' });
+    expect(logged).toMatchObject({ error: 'not healthy after 2s', errorType: 'HealthCheckFailed' });
+  });
+
   it('keeps the attempts of a retried host apart by round', async () => {
     const d = newDeployment();
     await open.store.insertDeployment(d);

@@ -93,11 +93,12 @@ describe('deploy', () => {
     expect(lines.slice(0, 4)).toEqual([`deployment ${ID}`, `  http://ui/deploy-${ID}`, 'deployment RUNNING', 'hosts: shop-vm1, shop-vm2, shop-vm3']);
     expect(lines.filter((l) => l === 'shop-vm2  restart started')).toHaveLength(1);
     expect(lines).toContain('shop-vm2  health FAILED 2.0s: health: not healthy after 2s: HTTP 500');
-    expect(lines.slice(-4)).toEqual([
-      '  shop-vm2 ROLLED_BACK: step health failed (attempt 1): not healthy after 2s: HTTP 500',
+    expect(lines.slice(-5)).toEqual([
+      '  shop-vm2 ROLLED_BACK: step health failed (attempt 1): not healthy after 2s: HTTP 500 (HealthCheckFailed)',
       '    │ GET /health -> HTTP 500',
       '    │ GET /health -> HTTP 500',
       '    │ broken release',
+      '    docs: docs/runbook.md#healthcheckfailed',
     ]);
     expect(stdout).not.toContain('\x1b[');
   });

@@ -49,10 +49,11 @@ describe('deployment view', () => {
   it('ends a failed deploy with the failing host, its step, its error and the output tail', () => {
     expect(failureLines(failedDeployment(), plain)).toEqual([
       '✗ deployment FAILED: shop-vm2 failed: health',
-      '  shop-vm2 ROLLED_BACK: step health failed (attempt 1): not healthy after 2s: HTTP 500',
+      '  shop-vm2 ROLLED_BACK: step health failed (attempt 1): not healthy after 2s: HTTP 500 (HealthCheckFailed)',
       '    │ GET /health -> HTTP 500',
       '    │ GET /health -> HTTP 500',
       '    │ broken release',
+      '    docs: docs/runbook.md#healthcheckfailed',
     ]);
     const noHosts = { ...failedDeployment(), hosts: [], error: 'artifact sha256 mismatch' };
     expect(failureLines(noHosts, plain)).toEqual(['✗ deployment FAILED: artifact sha256 mismatch']);
@@ -117,6 +118,8 @@ describe('lists, logs and VMs', () => {
         stdout: 'stopping\nstarting\n',
         stderr: 'boom',
         error: 'restart: exit 1',
+        errorType: 'RemoteCommandFailed',
+        docs: 'docs/runbook.md#remotecommandfailed',
         startedAt: '2024-06-01T12:00:00.000Z',
         finishedAt: '2024-06-01T12:00:01.500Z',
       },
@@ -128,7 +131,8 @@ describe('lists, logs and VMs', () => {
       '  stopping',
       '  starting',
       '  boom',
-      '  error: restart: exit 1',
+      '  error: restart: exit 1 (RemoteCommandFailed)',
+      '  docs: docs/runbook.md#remotecommandfailed',
     ]);
     const at = '2024-06-01T12:00:00.000Z';
     const s = { host: 'a', step: 'drain', attempt: 1, status: 'SUCCEEDED', startedAt: at, finishedAt: at };

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RUNBOOK_PATH } from '../../src/domain/errors.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { lbStates, watchOutOfReady } from '../support/fleet-probes.ts';
+import { anchorsOf } from '../support/markdown.ts';
 import { useStack } from '../support/stack.ts';
 import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -12,6 +15,7 @@ let v: Vesemir;
 useStack({ vms: 3 }, (s) => ({ fleet, v } = s));
 
 const current = async (vm: string) => (await fleet.exec(vm, ['readlink', '/opt/shop/current'])).stdout.trim();
+const runbookAnchors = anchorsOf(readFileSync(new URL(`../../${RUNBOOK_PATH}`, import.meta.url), 'utf8'));
 const version = async (url: string) => ((await (await fetch(`${url}/health`)).json()) as { version: string }).version;
 
 describe('a deploy that fails on real hosts', () => {
@@ -38,6 +42,13 @@ describe('a deploy that fails on real hosts', () => {
     const healthStep = hosts[vm2.name].steps.find((s: { name: string }) => s.name === 'health');
     expect(healthStep.status).toBe('FAILED');
     expect(healthStep.outputTail).toContain('HTTP 500');
+    // The failure's type and its runbook section, on the step and on its host.
+    expect(healthStep).toMatchObject({ errorType: 'HealthCheckFailed', docs: `${RUNBOOK_PATH}#healthcheckfailed` });
+    expect(hosts[vm2.name]).toMatchObject({ errorType: 'HealthCheckFailed', docs: healthStep.docs });
+    expect(runbookAnchors.has(healthStep.docs.split('#')[1])).toBe(true);
+    expect(hosts[vm1.name].steps.every((s: { errorType: unknown; docs: unknown }) => s.errorType === null && s.docs === null)).toBe(true);
+    const logs = await v.api.inject({ method: 'GET', url: `/v1/deployments/${done.id}/logs?host=${vm2.name}&step=health` });
+    expect(logs.json().steps.at(-1)).toMatchObject({ status: 'FAILED', errorType: 'HealthCheckFailed', docs: healthStep.docs });
     expect(hosts[vm2.name].steps.map((s: { name: string }) => s.name)).toEqual(
       expect.arrayContaining(['rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable']),
     );

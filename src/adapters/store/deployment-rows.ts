@@ -44,6 +44,7 @@ export function toStep(r: Row): StepRecord {
     stdout: text(r.stdout),
     stderr: text(r.stderr),
     error: text(r.error),
+    errorType: text(r.error_type),
   };
 }
 

@@ -109,12 +109,12 @@ export class SqlDeploymentStore implements DeploymentStore {
   async saveStep(s: StepRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO deployment_steps (deployment_id, host, step, attempt, status, started_at, finished_at,
-         command, exit_code, stdout, stderr, error, round, execution, worker)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         command, exit_code, stdout, stderr, error, round, execution, worker, error_type)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT (deployment_id, host, step, round, attempt, execution) DO UPDATE SET
          status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at,
          command = excluded.command, exit_code = excluded.exit_code, stdout = excluded.stdout,
-         stderr = excluded.stderr, error = excluded.error`,
+         stderr = excluded.stderr, error = excluded.error, error_type = excluded.error_type`,
       [
         s.deploymentId,
         s.host,
@@ -131,6 +131,7 @@ export class SqlDeploymentStore implements DeploymentStore {
         s.round ?? 1,
         s.execution ?? '',
         s.worker,
+        s.errorType,
       ],
     );
   }
@@ -145,7 +146,7 @@ export class SqlDeploymentStore implements DeploymentStore {
     // Only the ends of the outputs leave the database: 4096 characters hold at least 4 KiB.
     const rows = await this.db.query(
       `SELECT s.deployment_id, s.host, s.step, s.round, s.attempt, s.execution, s.worker, s.status, s.started_at, s.finished_at, s.command,
-         s.exit_code, s.error, right(s.stdout, ${OUTPUT_TAIL_BYTES}) AS stdout, right(s.stderr, ${OUTPUT_TAIL_BYTES}) AS stderr
+         s.exit_code, s.error, s.error_type, right(s.stdout, ${OUTPUT_TAIL_BYTES}) AS stdout, right(s.stderr, ${OUTPUT_TAIL_BYTES}) AS stderr
        FROM ${this.orderedSteps()} WHERE s.deployment_id = $1 ${this.stepOrder()}`,
       [id],
     );

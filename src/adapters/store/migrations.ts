@@ -83,6 +83,11 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 5, name: 'vm attempts: the tries of the step in progress and their last error', statements: VM_ATTEMPT_STATEMENTS },
+  {
+    version: 6,
+    name: "a failed step's error type, for its runbook link",
+    statements: ['ALTER TABLE deployment_steps ADD COLUMN error_type text'],
+  },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type { DeploymentView } from '../../api/schemas.ts';
-import { HOST_STEPS, ROLLBACK_STEPS, TERMINAL_DEPLOYMENT_STATUSES } from '../../domain/deployment.ts';
+import { failingStep, HOST_STEPS, ROLLBACK_STEPS, TERMINAL_DEPLOYMENT_STATUSES } from '../../domain/deployment.ts';
 import { pad, type Style, visibleLength } from '../style.ts';
 import { elapsed, firstLine, formatDuration, tail } from './format.ts';
 
@@ -50,10 +50,7 @@ export function stepError(step: Step, host: Host): string {
 }
 
 /** The step that made a host fail: the first failed deploy step, else any failed step. */
-export function failedStep(host: Host): Step | undefined {
-  const failed = host.steps.filter((s) => s.status === 'FAILED');
-  return failed.find((s) => !(ROLLBACK_STEPS as readonly string[]).includes(s.name)) ?? failed[0];
-}
+export const failedStep = (host: Host): Step | undefined => failingStep(host.steps);
 
 function stepMark(step: Step | undefined, style: Style, spin: string): string {
   if (!step) return style.dim('·');
@@ -147,8 +144,11 @@ export function failureLines(d: Deployment, style: Style, tailLines = 12): strin
   for (const h of d.hosts.filter((x) => ['FAILED', 'ROLLED_BACK', 'QUARANTINED'].includes(x.status))) {
     const step = failedStep(h);
     const what = step ? `step ${step.name} failed (attempt ${step.attempts}): ${stepError(step, h)}` : `failed: ${h.error ?? 'no error recorded'}`;
-    lines.push(`  ${style.bold(h.name)} ${colorStatus(h.status, style)}: ${what}`);
+    const type = step?.errorType ?? h.errorType;
+    lines.push(`  ${style.bold(h.name)} ${colorStatus(h.status, style)}: ${what}${type ? ` (${type})` : ''}`);
     for (const l of tail(step?.outputTail ?? '', tailLines)) lines.push(style.dim(`    │ ${l}`));
+    const docs = step?.docs ?? h.docs;
+    if (docs) lines.push(`    docs: ${docs}`);
   }
   return lines;
 }

@@ -17,6 +17,9 @@ export interface LogStep {
   stdout?: string | null;
   stderr?: string | null;
   error?: string | null;
+  /** A FAILED attempt's error type and its runbook section. */
+  errorType?: string | null;
+  docs?: string | null;
   startedAt: string;
   finishedAt?: string | null;
 }
@@ -42,7 +45,8 @@ export function logLines(s: LogStep, style: Style): string[] {
   if (s.command) lines.push(style.dim(`  $ ${s.command}`));
   if (s.stdout) lines.push(...indent(s.stdout, ''));
   if (s.stderr) lines.push(...indent(s.stderr, '').map((l) => style.yellow(l)));
-  if (s.error) lines.push(style.red(`  error: ${s.error}`));
+  if (s.error) lines.push(style.red(`  error: ${s.error}${s.errorType ? ` (${s.errorType})` : ''}`));
+  if (s.docs) lines.push(`  docs: ${s.docs}`);
   return lines;
 }
 

@@ -5,13 +5,24 @@ export const T0 = Date.parse('2024-06-01T12:00:00.000Z');
 export const at = (ms: number) => new Date(T0 + ms).toISOString();
 
 export function step(name: string, status: Step['status'], startMs: number, endMs?: number, extra: Partial<Step> = {}): Step {
-  return { name, status, attempts: 1, startedAt: at(startMs), finishedAt: endMs === undefined ? null : at(endMs), error: null, outputTail: '', ...extra };
+  return {
+    name,
+    status,
+    attempts: 1,
+    startedAt: at(startMs),
+    finishedAt: endMs === undefined ? null : at(endMs),
+    error: null,
+    errorType: null,
+    docs: null,
+    outputTail: '',
+    ...extra,
+  };
 }
 
 const ok = (names: string[], from = 0) => names.map((n, i) => step(n, 'SUCCEEDED', from + i * 100, from + i * 100 + 100));
 
 export function host(name: string, status: Host['status'], steps: Step[] = [], error: string | null = null): Host {
-  return { name, address: '127.0.0.1', status, error, steps };
+  return { name, address: '127.0.0.1', status, error, errorType: null, docs: null, steps };
 }
 
 export const ALL_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'];
@@ -43,10 +54,13 @@ export function runningDeployment(overrides: Partial<Deployment> = {}): Deployme
   };
 }
 
+const healthCheckFailed = { errorType: 'HealthCheckFailed', docs: 'docs/runbook.md#healthcheckfailed' };
+
 /** The same deploy ended: vm2's health check failed and it was rolled back, vm3 skipped. */
 export function failedDeployment(): Deployment {
   const health = step('health', 'FAILED', 1100, 3100, {
     error: 'health: not healthy after 2s: HTTP 500',
+    ...healthCheckFailed,
     outputTail: 'GET /health -> HTTP 500\nGET /health -> HTTP 500\nbroken release\n',
   });
   const rollback = ok(['rollback-activate', 'rollback-restart', 'rollback-health', 'rollback-enable'], 3100);
@@ -57,7 +71,15 @@ export function failedDeployment(): Deployment {
     error: 'shop-vm2 failed: health',
     hosts: [
       host('shop-vm1', 'DONE', ok(ALL_STEPS)),
-      host('shop-vm2', 'ROLLED_BACK', [...ok(['stage', 'drain', 'activate', 'restart'], 700), health, ...rollback], 'health: not healthy after 2s: HTTP 500'),
+      {
+        ...host(
+          'shop-vm2',
+          'ROLLED_BACK',
+          [...ok(['stage', 'drain', 'activate', 'restart'], 700), health, ...rollback],
+          'health: not healthy after 2s: HTTP 500',
+        ),
+        ...healthCheckFailed,
+      },
       host('shop-vm3', 'SKIPPED'),
     ],
   });
