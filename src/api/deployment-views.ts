@@ -1,3 +1,4 @@
+import { deployRequestSchema } from '../domain/deploy-request.ts';
 import type { DeploymentRecord, StepSummary } from '../domain/deployment.ts';
 import { HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
 import type { QueuePlace } from './deployment-queue.ts';
@@ -54,6 +55,8 @@ export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links:
     durationMs: d.startedAt && d.finishedAt ? d.finishedAt.getTime() - d.startedAt.getTime() : null,
     error: d.error ?? null,
     ...place,
+    // Stored as validated; a request from before a schema change may no longer parse.
+    request: deployRequestSchema.safeParse(d.request).data ?? null,
     hosts: d.hosts.map((h) => ({
       name: h.name,
       address: h.address,

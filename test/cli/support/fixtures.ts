@@ -33,6 +33,7 @@ export function runningDeployment(overrides: Partial<Deployment> = {}): Deployme
     finishedAt: null,
     durationMs: null,
     error: null,
+    request: null,
     hosts: [
       host('shop-vm1', 'DONE', ok(ALL_STEPS)),
       host('shop-vm2', 'RUNNING', [...ok(['stage', 'drain', 'activate'], 700), step('restart', 'RUNNING', 1000)]),
