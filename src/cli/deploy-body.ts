@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import type { DeployRequest } from '../client/index.ts';
 import { CliError } from './errors.ts';
 
 /** The `deploy` flags that map onto the request body. */
@@ -58,9 +59,9 @@ function merge(base: unknown, over: Body): Body {
 /**
  * The request body: the file's (if any) with the flags laid over it, so
  * `--file base.yaml --version v3` works. Validation is the API's: its 400
- * names every bad field, and the CLI prints them.
+ * names every bad field, and the CLI prints them (hence the unchecked type).
  */
-export function deployBody(file: Body | undefined, f: DeployFlags): Body {
+export function deployBody(file: Body | undefined, f: DeployFlags): DeployRequest {
   const nested = (o: Body) => {
     const d = defined(o);
     return Object.keys(d).length ? d : undefined;
@@ -78,5 +79,5 @@ export function deployBody(file: Body | undefined, f: DeployFlags): Body {
     healthCheck: nested({ port: f.healthPort, path: f.healthPath, timeoutSeconds: f.healthTimeout }),
     queue: f.queue,
   });
-  return merge(file ?? {}, flags);
+  return merge(file ?? {}, flags) as unknown as DeployRequest;
 }

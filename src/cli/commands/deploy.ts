@@ -14,12 +14,6 @@ interface DeployOptions extends DeployFlags {
   dryRun?: boolean;
 }
 
-interface Created {
-  id: string;
-  status: string;
-  links: { self: string; temporalUi: string };
-}
-
 export function deployCommand(program: Command, deps: CliDeps, exit: (code: number) => void): void {
   program
     .command('deploy')
@@ -50,9 +44,8 @@ export function deployCommand(program: Command, deps: CliDeps, exit: (code: numb
       const ctx = contextOf(cmd, deps);
       const flags = { ...options, queue: cmd.getOptionValueSource('queue') === 'cli' ? options.queue : undefined };
       const body = deployBody(options.file ? readBodyFile(options.file) : undefined, flags);
-      const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
-      if (options.dryRun) return printPlan(ctx, await ctx.client.post<PlanJson>('/v1/deployments', body, { dryRun: true }, headers));
-      const created = await ctx.client.post<Created>('/v1/deployments', body, {}, headers);
+      if (options.dryRun) return printPlan(ctx, await ctx.client.dryRun(body));
+      const created = await ctx.client.deploy(body, { idempotencyKey: options.idempotencyKey });
       if (!options.follow) {
         if (ctx.json) return ctx.printJson(created);
         return ctx.print([`${created.id} ${created.status}`, ctx.style.dim(`  ${created.links.temporalUi}`)]);

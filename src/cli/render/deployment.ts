@@ -1,11 +1,9 @@
-import type { DeploymentView } from '../../api/schemas.ts';
-import { HOST_STEPS, ROLLBACK_STEPS, TERMINAL_DEPLOYMENT_STATUSES } from '../../domain/deployment.ts';
+import type { Deployment, Host, Step } from '../../client/index.ts';
+import { HOST_STEPS, ROLLBACK_STEPS } from '../../domain/deployment.ts';
 import { pad, type Style, visibleLength } from '../style.ts';
 import { elapsed, firstLine, formatDuration, tail } from './format.ts';
 
-export type Deployment = DeploymentView;
-export type Host = Deployment['hosts'][number];
-export type Step = Host['steps'][number];
+export type { Deployment, Host, Step };
 
 export interface ViewOptions {
   style: Style;
@@ -17,7 +15,7 @@ export interface ViewOptions {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-export const isTerminal = (status: string) => (TERMINAL_DEPLOYMENT_STATUSES as readonly string[]).includes(status);
+export { isTerminalDeployment as isTerminal } from '../../client/index.ts';
 
 export function colorStatus(status: string, style: Style): string {
   if (status === 'SUCCEEDED' || status === 'DONE' || status === 'READY') return style.green(status);
