@@ -1,6 +1,7 @@
 import type { Deployment, Host, Step } from '../../client/index.ts';
 import { HOST_STEPS, ROLLBACK_STEPS } from '../../domain/deployment.ts';
 import { pad, type Style, visibleLength } from '../style.ts';
+import { bakeProgress, bakeSeconds, withBake } from './bake.ts';
 import { elapsed, firstLine, formatDuration, tail } from './format.ts';
 
 export type { Deployment, Host, Step };
@@ -68,7 +69,7 @@ export function stepBar(host: Host, planned: string[], style: Style, spin = '▸
   return rollback.length ? `${marks} ${style.yellow('↺')}${rollback.map((n) => stepMark(find(n), style, spin)).join('')}` : marks;
 }
 
-function hostActivity(host: Host, opts: ViewOptions): string {
+function hostActivity(host: Host, opts: ViewOptions, bake: number): string {
   const { style, now } = opts;
   const step = currentStep(host);
   if (!step) return style.dim(host.status === 'SKIPPED' ? 'skipped' : 'waiting');
@@ -78,7 +79,7 @@ function hostActivity(host: Host, opts: ViewOptions): string {
   if (host.status !== 'RUNNING' && failed) return style.red(`${failed.name} failed: ${stepError(failed, host)}`);
   const took = formatDuration(elapsed(step.startedAt, step.finishedAt, now) ?? 0);
   const attempt = step.attempts > 1 ? style.yellow(` (attempt ${step.attempts})`) : '';
-  if (step.status === 'RUNNING') return `${step.name} ${took}${attempt}`;
+  if (step.status === 'RUNNING') return step.name === 'bake' ? bakeProgress(step, bake, now) : `${step.name} ${took}${attempt}`;
   return style.dim(`${step.name} ${step.status === 'SUCCEEDED' ? 'ok' : step.status.toLowerCase()} ${took}`) + attempt;
 }
 
@@ -104,7 +105,7 @@ export function hostRows(d: Deployment, opts: ViewOptions): string[] {
       pad(colorStatus(h.status, opts.style), 11),
       pad(bars[i] ?? '', barWidth),
       (took === undefined ? '' : formatDuration(took)).padStart(7),
-      hostActivity(h, opts),
+      hostActivity(h, opts, bakeSeconds(d)),
     ];
     return `  ${cols.join('  ')}`;
   });
@@ -136,7 +137,7 @@ export function queueSummary(d: Pick<Deployment, 'queuePosition' | 'waitingFor'>
 
 /** The whole picture of a deployment: a header and a row per host. */
 export function deploymentLines(d: Deployment, opts: ViewOptions): string[] {
-  return [headerLine(d, opts), ...hostRows(d, opts)];
+  return [headerLine(d, opts), ...hostRows(withBake(d), opts)];
 }
 
 /** What went wrong, for the end of a failed or cancelled deploy: each failing host's step, error and output tail. */
