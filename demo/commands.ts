@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { DEFAULT_API_URL } from '../src/cli/context.ts';
 import { type CliDeps, processDeps } from '../src/cli/io.ts';
+import { DEFAULT_API_URL } from '../src/client/index.ts';
 import { shellLine } from '../src/domain/shell.ts';
 
 export interface DemoApp {

@@ -1,3 +1,4 @@
+import { deployRequestSchema } from '../domain/deploy-request.ts';
 import type { DeploymentRecord, StepSummary } from '../domain/deployment.ts';
 import { failingStep, HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
 import { RUNBOOK_PATH, runbookLink } from '../domain/errors.ts';
@@ -65,6 +66,8 @@ export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links:
     durationMs: d.startedAt && d.finishedAt ? d.finishedAt.getTime() - d.startedAt.getTime() : null,
     error: d.error ?? null,
     ...place,
+    // Stored as validated; a request from before a schema change may no longer parse.
+    request: deployRequestSchema.safeParse(d.request).data ?? null,
     hosts: d.hosts.map((h) => {
       const hostSteps = stepsOf(h.name, steps, docsUrl);
       const failed = h.error ? failingStep(hostSteps) : undefined;

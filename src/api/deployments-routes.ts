@@ -143,7 +143,7 @@ export const deploymentsRoutes =
         const places = await deps.service.queuePlaces(records);
         return {
           deployments: records.map((r) => {
-            const { hosts: _hosts, ...view } = deploymentView(r, [], deps.links, places.get(r.id));
+            const { hosts: _hosts, request: _request, ...view } = deploymentView(r, [], deps.links, places.get(r.id));
             return { ...view, hostCounts: hostCounts(r) };
           }),
         };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deployRequestSchema } from '../domain/deploy-request.ts';
 import { DEPLOYMENT_STATUSES, HOST_STATUSES } from '../domain/deployment.ts';
 
 /** Response shapes, for serialization and the OpenAPI document. */
@@ -89,11 +90,16 @@ export const deploymentView = z.object({
     .optional()
     .describe('QUEUED only: its place in the application/environment queue, 1 = next (0: its turn has come, it is starting)'),
   waitingFor: z.string().nullable().optional().describe('QUEUED only: the deployment holding the turn, which it waits behind'),
+  request: deployRequestSchema
+    .nullable()
+    .describe(
+      'The request as accepted, defaults filled in: what `vesemir deploy --from <id>` starts again with a new version (null: a request this server no longer reads)',
+    ),
   hosts: z.array(hostView),
   links,
 });
 
-export const deploymentSummary = deploymentView.omit({ hosts: true }).extend({
+export const deploymentSummary = deploymentView.omit({ hosts: true, request: true }).extend({
   hostCounts: z.record(z.string(), z.number()),
 });
 

@@ -1,9 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { ApiClient } from './api-client.ts';
+import { DEFAULT_API_URL, VesemirClient } from '../client/index.ts';
 import type { CliDeps } from './io.ts';
 import { createStyle, type Style, wantsColor } from './style.ts';
-
-export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 
 /** The global options, as every command sees them. */
 export interface GlobalOptions {
@@ -16,7 +14,7 @@ export interface GlobalOptions {
 /** What a command needs: the API, the style, and where to print. */
 export interface Ctx {
   deps: CliDeps;
-  client: ApiClient;
+  client: VesemirClient;
   style: Style;
   json: boolean;
   print(lines: string | string[]): void;
@@ -30,7 +28,7 @@ export function contextOf(cmd: Command, deps: CliDeps): Ctx {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
   return {
     deps,
-    client: new ApiClient({ baseUrl: opts.api ?? deps.env.VESEMIR_API_URL ?? DEFAULT_API_URL, token: opts.token ?? deps.env.VESEMIR_TOKEN }),
+    client: new VesemirClient({ baseUrl: opts.api ?? deps.env.VESEMIR_API_URL ?? DEFAULT_API_URL, token: opts.token ?? deps.env.VESEMIR_TOKEN }),
     style: createStyle(wantsColor(deps.stdout.isTTY, deps.env, opts.color)),
     json: opts.json === true,
     print: (lines) => deps.stdout.write(text(lines)),

@@ -1,3 +1,4 @@
+import { ApiError } from '../client/index.ts';
 import type { Style } from './style.ts';
 
 /** Exit codes: 1 the thing ran and failed (a deploy, a replay), 2 the CLI could not do what was asked. */
@@ -10,37 +11,6 @@ export class CliError extends Error {
     readonly exitCode: number = EXIT_ERROR,
   ) {
     super(message);
-  }
-}
-
-export interface ApiErrorBody {
-  error?: string;
-  message?: string;
-  issues?: { field: string; message: string }[];
-  runningDeploymentId?: string;
-  /** The runbook section of the error's type. */
-  docs?: string;
-  [key: string]: unknown;
-}
-
-/** The API answered with an error status. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly url: string,
-    readonly body: ApiErrorBody,
-  ) {
-    super(body.message ?? `HTTP ${status}`);
-  }
-}
-
-/** The API could not be reached at all. */
-export class ConnectionError extends Error {
-  constructor(
-    readonly url: string,
-    reason: string,
-  ) {
-    super(`cannot reach the Vesemir API at ${url}: ${reason} (set --api or VESEMIR_API_URL)`);
   }
 }
 

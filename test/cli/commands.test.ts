@@ -158,7 +158,7 @@ describe('errors', () => {
     const unknown = await run(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
-    expect((await run(['deploy', '--concurrency', 'two'])).stderr).toContain('not a whole number: two');
+    expect((await run(['deploy', '--max-failed-hosts', 'two'])).stderr).toContain('not a whole number: two');
   });
 
   it('colors only on a terminal, and never with NO_COLOR', async () => {

@@ -6,7 +6,7 @@ import { logLines, newlyFinished } from '../../src/cli/render/logs.ts';
 import { deploymentTable } from '../../src/cli/render/summaries.ts';
 import { vmDetail, vmTable } from '../../src/cli/render/vms.ts';
 import { createStyle, stripAnsi, truncate, visibleLength, wantsColor } from '../../src/cli/style.ts';
-import { failedDeployment, runningDeployment, step, T0, vmJson } from './support/fixtures.ts';
+import { failedDeployment, logStep, runningDeployment, step, T0, vmJson } from './support/fixtures.ts';
 
 const plain = createStyle(false);
 const color = createStyle(true);
@@ -107,7 +107,7 @@ describe('lists, logs and VMs', () => {
 
   it('prints a step attempt with its command, exit code, output and error', () => {
     const lines = logLines(
-      {
+      logStep({
         host: 'shop-vm2',
         step: 'restart',
         round: 2,
@@ -122,7 +122,7 @@ describe('lists, logs and VMs', () => {
         docs: 'docs/runbook.md#remotecommandfailed',
         startedAt: '2024-06-01T12:00:00.000Z',
         finishedAt: '2024-06-01T12:00:01.500Z',
-      },
+      }),
       plain,
     );
     expect(lines).toEqual([
@@ -135,7 +135,7 @@ describe('lists, logs and VMs', () => {
       '  docs: docs/runbook.md#remotecommandfailed',
     ]);
     const at = '2024-06-01T12:00:00.000Z';
-    const s = { host: 'a', step: 'drain', attempt: 1, status: 'SUCCEEDED', startedAt: at, finishedAt: at };
+    const s = logStep({ startedAt: at, finishedAt: at });
     expect(newlyFinished([s, { ...s, step: 'stage', status: 'RUNNING' }], new Set())).toEqual([s]);
     expect(newlyFinished([s], new Set([`a/drain/1/1/${at}`]))).toEqual([]);
     expect(newlyFinished([{ ...s, round: 2 }], new Set([`a/drain/1/1/${at}`]))).toHaveLength(1);
@@ -145,7 +145,7 @@ describe('lists, logs and VMs', () => {
 
   it('names the worker that ran a step execution', () => {
     const [header] = logLines(
-      {
+      logStep({
         host: 'a',
         step: 'drain',
         attempt: 1,
@@ -153,7 +153,7 @@ describe('lists, logs and VMs', () => {
         status: 'SUCCEEDED',
         startedAt: '2024-06-01T12:00:00.000Z',
         finishedAt: '2024-06-01T12:00:00.200Z',
-      },
+      }),
       plain,
     );
     expect(header).toBe('── a · drain · attempt 1 · SUCCEEDED · 200ms · 4242@box');
@@ -170,7 +170,7 @@ describe('lists, logs and VMs', () => {
     expect(vmDetail(vm, plain).slice(-2)).toEqual(['  2024-06-01 12:00:00  · → REQUESTED', '  2024-06-01 12:00:01  REQUESTED → PROVISIONING: job submitted']);
     const retrying = {
       ...vm,
-      status: 'PROVISIONING',
+      status: 'PROVISIONING' as const,
       jobName: 'proctor-abc',
       attempts: 4,
       lastError: 'provisioning job proctor-abc is JOB_EXECUTION_STATUS_FETCH_ERROR (poll 3)',
@@ -182,7 +182,7 @@ describe('lists, logs and VMs', () => {
     ]);
     const failed = {
       ...retrying,
-      status: 'FAILED',
+      status: 'FAILED' as const,
       error: 'job proctor-abc: provisioning job proctor-abc FAILED; its log ends:\ncreating VM\nERROR: no capacity',
     };
     expect(vmDetail(failed, plain).slice(5, 9)).toEqual([

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type Ctx, collect, contextOf, int } from '../context.ts';
-import { type DeployFlags, deployBody, readBodyFile } from '../deploy-body.ts';
+import { concurrency, type DeployFlags, deployBody, merge, readBodyFile, redeployBase } from '../deploy-body.ts';
 import { EXIT_FAILED } from '../errors.ts';
 import { followDeployment } from '../follow.ts';
 import type { CliDeps } from '../io.ts';
@@ -9,15 +9,10 @@ import { type PlanJson, planLines } from '../render/plan.ts';
 
 interface DeployOptions extends DeployFlags {
   file?: string;
+  from?: string;
   idempotencyKey?: string;
   follow?: boolean;
   dryRun?: boolean;
-}
-
-interface Created {
-  id: string;
-  status: string;
-  links: { self: string; temporalUi: string };
 }
 
 export function deployCommand(program: Command, deps: CliDeps, exit: (code: number) => void): void {
@@ -37,8 +32,13 @@ export function deployCommand(program: Command, deps: CliDeps, exit: (code: numb
     .option('--lb-tag <tag>', 'extra Chef tag the HAProxy boxes must have (repeatable)', collect)
     .option('--weight <percent>', 'weight a host gets back first', int)
     .option('--degradation-seconds <s>', 'seconds at that weight before 100%', int)
-    .option('--concurrency <n>', 'hosts at a time', int)
+    .option('--from <deployment-id>', "start from that deployment's request (artifact, health check, HAProxy, canary…); flags override it")
+    .option('--concurrency <n|ramp>', 'hosts at a time, or a ramp of batch sizes: 1,2,50%', concurrency)
+    .option('--canary <hosts>', 'these first hosts go alone, then the deploy waits (--require-approval, --bake)', int)
+    .option('--require-approval', 'after the canary, wait for `vesemir approve`')
+    .option('--bake <s>', 'after the canary, seconds to watch it before going on', int)
     .option('--max-failed-hosts <n>', 'failed hosts tolerated', int)
+    .option('--auto-rollback', 'when the failure budget is spent, roll back the hosts already deployed')
     .option('--health-port <port>', '', int)
     .option('--health-path <path>')
     .option('--health-timeout <s>', 'seconds a restarted host may take to be healthy', int)
@@ -49,10 +49,11 @@ export function deployCommand(program: Command, deps: CliDeps, exit: (code: numb
     .action(async (options: DeployOptions, cmd: Command) => {
       const ctx = contextOf(cmd, deps);
       const flags = { ...options, queue: cmd.getOptionValueSource('queue') === 'cli' ? options.queue : undefined };
-      const body = deployBody(options.file ? readBodyFile(options.file) : undefined, flags);
-      const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
-      if (options.dryRun) return printPlan(ctx, await ctx.client.post<PlanJson>('/v1/deployments', body, { dryRun: true }, headers));
-      const created = await ctx.client.post<Created>('/v1/deployments', body, {}, headers);
+      const from = options.from ? redeployBase(await ctx.client.getDeployment(options.from), options) : undefined;
+      const file = options.file ? readBodyFile(options.file) : undefined;
+      const body = deployBody(from ? merge(from, file ?? {}) : file, flags);
+      if (options.dryRun) return printPlan(ctx, await ctx.client.dryRun(body));
+      const created = await ctx.client.deploy(body, { idempotencyKey: options.idempotencyKey });
       if (!options.follow) {
         if (ctx.json) return ctx.printJson(created);
         return ctx.print([`${created.id} ${created.status}`, ctx.style.dim(`  ${created.links.temporalUi}`)]);

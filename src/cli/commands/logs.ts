@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import type { LogQuery } from '../../client/index.ts';
 import { contextOf } from '../context.ts';
 import type { CliDeps } from '../io.ts';
 import { isTerminal } from '../render/deployment.ts';
-import { type LogStep, logKey, logLines, newlyFinished } from '../render/logs.ts';
+import { logKey, logLines, newlyFinished } from '../render/logs.ts';
 
 interface LogsOptions {
   host?: string;
@@ -19,8 +20,7 @@ export function logsCommand(program: Command, deps: CliDeps): void {
     .option('--follow', 'print steps as they finish, until the deploy ends')
     .action(async (id: string, options: LogsOptions, cmd: Command) => {
       const ctx = contextOf(cmd, deps);
-      const path = `/v1/deployments/${encodeURIComponent(id)}`;
-      const fetchLogs = () => ctx.client.get<{ steps: LogStep[] }>(`${path}/logs`, { host: options.host, step: options.step });
+      const fetchLogs = () => ctx.client.logs(id, { host: options.host, step: options.step as LogQuery['step'] });
       if (!options.follow) {
         const answer = await fetchLogs();
         if (ctx.json) return ctx.printJson(answer);
@@ -30,7 +30,7 @@ export function logsCommand(program: Command, deps: CliDeps): void {
       const printed = new Set<string>();
       for (;;) {
         // Status first: logs fetched after a terminal status hold every step.
-        const { status } = await ctx.client.get<{ status: string }>(path);
+        const { status } = await ctx.client.getDeployment(id);
         const fresh = newlyFinished((await fetchLogs()).steps, printed);
         for (const s of fresh) {
           printed.add(logKey(s));

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import type { VmCreateRequest, VmQuery } from '../../client/index.ts';
 import { contextOf, int } from '../context.ts';
 import type { CliDeps } from '../io.ts';
 import { colorStatus } from '../render/deployment.ts';
-import { countLines, type VmCounts, type VmJson, vmDetail, vmTable } from '../render/vms.ts';
+import { countLines, vmDetail, vmTable } from '../render/vms.ts';
 
 interface CreateOptions {
   application?: string;
@@ -13,18 +14,6 @@ interface CreateOptions {
   machineType?: string;
   count?: number;
   idempotencyKey?: string;
-}
-
-interface Accepted {
-  id: string;
-  vms: { name: string; status: string }[];
-  links: { self: string; temporalUi: string };
-}
-
-interface Cancelled {
-  id: string;
-  message: string;
-  vms: { name: string; status: string; jobName: string | null }[];
 }
 
 export function vmCommands(program: Command, deps: CliDeps): void {
@@ -43,8 +32,8 @@ export function vmCommands(program: Command, deps: CliDeps): void {
     .action(async (options: CreateOptions, cmd: Command) => {
       const ctx = contextOf(cmd, deps);
       const { idempotencyKey, ...body } = options;
-      const headers: Record<string, string> = idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
-      const answer = await ctx.client.post<Accepted>('/v1/vms', body, {}, headers);
+      // Validation is the API's: its 400 names every missing or bad field.
+      const answer = await ctx.client.createVms(body as VmCreateRequest, { idempotencyKey });
       if (ctx.json) return ctx.printJson(answer);
       ctx.print([
         `${ctx.style.bold(answer.id)}  ${answer.vms.length} VM${answer.vms.length === 1 ? '' : 's'}`,
@@ -57,7 +46,7 @@ export function vmCommands(program: Command, deps: CliDeps): void {
     .description('one VM with its status history')
     .action(async (name: string, _options: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, deps);
-      const answer = await ctx.client.get<VmJson>(`/v1/vms/${encodeURIComponent(name)}`);
+      const answer = await ctx.client.getVm(name);
       if (ctx.json) return ctx.printJson(answer);
       ctx.print(vmDetail(answer, ctx.style));
     });
@@ -71,7 +60,7 @@ export function vmCommands(program: Command, deps: CliDeps): void {
     .option('--stack <stack>')
     .action(async (options: Record<string, string | undefined>, cmd: Command) => {
       const ctx = contextOf(cmd, deps);
-      const answer = await ctx.client.get<{ vms: VmJson[]; counts?: VmCounts }>('/v1/vms', { ...options, status: options.status?.toUpperCase() });
+      const answer = await ctx.client.listVms({ ...options, status: options.status?.toUpperCase() as VmQuery['status'] });
       if (ctx.json) return ctx.printJson(answer);
       ctx.print([...vmTable(answer.vms, ctx.style), ...countLines(answer.counts, ctx.style)]);
     });
@@ -80,7 +69,7 @@ export function vmCommands(program: Command, deps: CliDeps): void {
     .description('cancel a VM request: polling stops, unfinished VMs become CANCELLED; submitted jobs are left to the runner')
     .action(async (id: string, _options: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, deps);
-      const answer = await ctx.client.post<Cancelled>(`/v1/vm-requests/${encodeURIComponent(id)}/cancel`, undefined);
+      const answer = await ctx.client.cancelVmRequest(id);
       if (ctx.json) return ctx.printJson(answer);
       ctx.print([
         `${ctx.style.bold(answer.id)}  ${answer.message}`,

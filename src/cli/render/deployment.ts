@@ -1,11 +1,10 @@
-import type { DeploymentView } from '../../api/schemas.ts';
+import type { Deployment, Host, Step } from '../../client/index.ts';
 import { failingStep, HOST_STEPS, ROLLBACK_STEPS, TERMINAL_DEPLOYMENT_STATUSES } from '../../domain/deployment.ts';
 import { pad, type Style, visibleLength } from '../style.ts';
+import { bakeProgress, bakeSeconds, withBake } from './bake.ts';
 import { elapsed, firstLine, formatDuration, tail } from './format.ts';
 
-export type Deployment = DeploymentView;
-export type Host = Deployment['hosts'][number];
-export type Step = Host['steps'][number];
+export type { Deployment, Host, Step };
 
 export interface ViewOptions {
   style: Style;
@@ -17,7 +16,7 @@ export interface ViewOptions {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-export const isTerminal = (status: string) => (TERMINAL_DEPLOYMENT_STATUSES as readonly string[]).includes(status);
+export { isTerminalDeployment as isTerminal } from '../../client/index.ts';
 
 export function colorStatus(status: string, style: Style): string {
   if (status === 'SUCCEEDED' || status === 'DONE' || status === 'READY') return style.green(status);
@@ -67,7 +66,7 @@ export function stepBar(host: Host, planned: string[], style: Style, spin = '▸
   return rollback.length ? `${marks} ${style.yellow('↺')}${rollback.map((n) => stepMark(find(n), style, spin)).join('')}` : marks;
 }
 
-function hostActivity(host: Host, opts: ViewOptions): string {
+function hostActivity(host: Host, opts: ViewOptions, bake: number): string {
   const { style, now } = opts;
   const step = currentStep(host);
   if (!step) return style.dim(host.status === 'SKIPPED' ? 'skipped' : 'waiting');
@@ -77,7 +76,7 @@ function hostActivity(host: Host, opts: ViewOptions): string {
   if (host.status !== 'RUNNING' && failed) return style.red(`${failed.name} failed: ${stepError(failed, host)}`);
   const took = formatDuration(elapsed(step.startedAt, step.finishedAt, now) ?? 0);
   const attempt = step.attempts > 1 ? style.yellow(` (attempt ${step.attempts})`) : '';
-  if (step.status === 'RUNNING') return `${step.name} ${took}${attempt}`;
+  if (step.status === 'RUNNING') return step.name === 'bake' ? bakeProgress(step, bake, now) : `${step.name} ${took}${attempt}`;
   return style.dim(`${step.name} ${step.status === 'SUCCEEDED' ? 'ok' : step.status.toLowerCase()} ${took}`) + attempt;
 }
 
@@ -103,7 +102,7 @@ export function hostRows(d: Deployment, opts: ViewOptions): string[] {
       pad(colorStatus(h.status, opts.style), 11),
       pad(bars[i] ?? '', barWidth),
       (took === undefined ? '' : formatDuration(took)).padStart(7),
-      hostActivity(h, opts),
+      hostActivity(h, opts, bakeSeconds(d)),
     ];
     return `  ${cols.join('  ')}`;
   });
@@ -135,7 +134,7 @@ export function queueSummary(d: Pick<Deployment, 'queuePosition' | 'waitingFor'>
 
 /** The whole picture of a deployment: a header and a row per host. */
 export function deploymentLines(d: Deployment, opts: ViewOptions): string[] {
-  return [headerLine(d, opts), ...hostRows(d, opts)];
+  return [headerLine(d, opts), ...hostRows(withBake(d), opts)];
 }
 
 /** What went wrong, for the end of a failed or cancelled deploy: each failing host's step, error and output tail. */

@@ -1,4 +1,5 @@
 import type { Style } from '../style.ts';
+import { withBake } from './bake.ts';
 import { colorStatus, type Deployment, type Step } from './deployment.ts';
 import { elapsed, firstLine, formatDuration } from './format.ts';
 
@@ -17,7 +18,9 @@ function stepLine(host: string, step: Step, style: Style): string {
  * the log-like view of --follow when stdout is not a terminal. `prev`
  * undefined means everything in `next` is new.
  */
-export function progressEvents(prev: Deployment | undefined, next: Deployment, style: Style): string[] {
+export function progressEvents(prevView: Deployment | undefined, nextView: Deployment, style: Style): string[] {
+  const prev = prevView && withBake(prevView);
+  const next = withBake(nextView);
   const lines: string[] = [];
   if (!prev || prev.status !== next.status) lines.push(`deployment ${colorStatus(next.status, style)}`);
   if ((!prev || prev.hosts.length === 0) && next.hosts.length > 0) {

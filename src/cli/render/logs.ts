@@ -1,28 +1,9 @@
+import type { LogStep } from '../../client/index.ts';
 import type { Style } from '../style.ts';
 import { colorStatus } from './deployment.ts';
 import { elapsed, formatDuration } from './format.ts';
 
-/** One attempt of one step with its full output, as `GET /v1/deployments/:id/logs` answers. */
-export interface LogStep {
-  host: string;
-  step: string;
-  /** Retry round: `retry` runs a failed host again as round 2, 3, … @default 1 */
-  round?: number;
-  attempt: number;
-  /** The worker process (pid@host) that ran this execution. */
-  worker?: string | null;
-  status: string;
-  command?: string | null;
-  exitCode?: number | null;
-  stdout?: string | null;
-  stderr?: string | null;
-  error?: string | null;
-  /** A FAILED attempt's error type and its runbook section. */
-  errorType?: string | null;
-  docs?: string | null;
-  startedAt: string;
-  finishedAt?: string | null;
-}
+export type { LogStep };
 
 /** One execution: a re-run after a crash may repeat the attempt number, never its start. */
 export const logKey = (s: LogStep) => `${s.host}/${s.step}/${s.round ?? 1}/${s.attempt}/${s.startedAt}`;

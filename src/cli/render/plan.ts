@@ -1,19 +1,9 @@
 import YAML from 'yaml';
+import type { DryRunPlan } from '../../client/index.ts';
 import type { Style } from '../style.ts';
 
-/** `POST /v1/deployments?dryRun=true`: what would be deployed, where, in which phases. */
-export interface PlanJson {
-  application?: string;
-  environment?: string;
-  version?: string;
-  chefQuery?: string;
-  loadBalancerQuery?: string;
-  hosts?: { name: string; address: string }[];
-  loadBalancers?: { name: string; address: string }[];
-  phases?: { hosts: string[]; window: number; gate?: { requireApproval: boolean; bakeSeconds: number } | null }[];
-  maxFailedHosts?: number;
-  autoRollback?: boolean;
-}
+/** A plan; a shape this CLI does not know yet (from a newer server) may lack any field. */
+export type PlanJson = Partial<DryRunPlan>;
 
 const gateText = (g: NonNullable<NonNullable<PlanJson['phases']>[number]['gate']>) =>
   [g.requireApproval ? 'wait for approve' : '', g.bakeSeconds ? `bake ${g.bakeSeconds}s` : ''].filter(Boolean).join(', ');

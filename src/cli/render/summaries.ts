@@ -1,10 +1,10 @@
-import type { DeploymentView } from '../../api/schemas.ts';
+import type { DeploymentSummary } from '../../client/index.ts';
 import type { Style } from '../style.ts';
 import { colorStatus } from './deployment.ts';
 import { formatDuration, formatTime } from './format.ts';
 import { table } from './table.ts';
 
-export type DeploymentSummary = Omit<DeploymentView, 'hosts'> & { hostCounts: Record<string, number> };
+export type { DeploymentSummary };
 
 /** `done/total`, then any bad counts: `3/4 1 failed`. */
 export function hostCountsCell(counts: Record<string, number>, style: Style): string {

@@ -1,33 +1,11 @@
+import type { Vm as VmJson, VmList } from '../../client/index.ts';
 import type { Style } from '../style.ts';
 import { colorStatus } from './deployment.ts';
 import { formatTime } from './format.ts';
 import { table } from './table.ts';
 
-/** A VM as `GET /v1/vms/:name` answers (the fields the CLI shows). */
-export interface VmJson {
-  name: string;
-  requestId: string;
-  application: string;
-  environment: string;
-  team: string;
-  stack: string;
-  osVersion: string;
-  machineType: string;
-  status: string;
-  address: string | null;
-  jobName?: string | null;
-  error: string | null;
-  attempts?: number;
-  lastError?: string | null;
-  createdAt: string;
-  transitions?: { from: string | null; to: string; at: string; reason: string | null }[];
-}
-
-export interface VmCounts {
-  total: number;
-  byStack?: Record<string, number>;
-  byOsVersion?: Record<string, number>;
-}
+export type { VmJson, VmList };
+export type VmCounts = VmList['counts'];
 
 export function vmTable(vms: VmJson[], style: Style): string[] {
   if (vms.length === 0) return [style.dim('no VMs')];

@@ -1,5 +1,5 @@
 import type { Deployment, Host, Step } from '../../../src/cli/render/deployment.ts';
-import type { VmJson } from '../../../src/cli/render/vms.ts';
+import type { LogStep, Vm as VmJson } from '../../../src/client/index.ts';
 
 export const T0 = Date.parse('2024-06-01T12:00:00.000Z');
 export const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -44,6 +44,7 @@ export function runningDeployment(overrides: Partial<Deployment> = {}): Deployme
     finishedAt: null,
     durationMs: null,
     error: null,
+    request: null,
     hosts: [
       host('shop-vm1', 'DONE', ok(ALL_STEPS)),
       host('shop-vm2', 'RUNNING', [...ok(['stage', 'drain', 'activate'], 700), step('restart', 'RUNNING', 1000)]),
@@ -98,9 +99,37 @@ export function vmJson(overrides: Partial<VmJson> = {}): VmJson {
     machineType: 'n2-standard-2',
     status: 'READY',
     address: '10.0.0.5',
+    jobName: null,
     error: null,
+    attempts: 0,
+    lastError: null,
     createdAt: at(0),
+    updatedAt: at(0),
     transitions: [],
+    links: { self: 'http://api/v1/vms/shop-prod-py-u22-001', request: 'http://api/v1/vm-requests/vr-1' },
+    ...overrides,
+  };
+}
+
+/** One step execution as `GET /v1/deployments/:id/logs` answers it: a drain that succeeded. */
+export function logStep(overrides: Partial<LogStep> = {}): LogStep {
+  const start = '2024-06-01T12:00:00.000Z';
+  return {
+    host: 'a',
+    step: 'drain',
+    round: 1,
+    attempt: 1,
+    worker: null,
+    status: 'SUCCEEDED',
+    command: null,
+    exitCode: null,
+    stdout: '',
+    stderr: '',
+    error: null,
+    errorType: null,
+    docs: null,
+    startedAt: start,
+    finishedAt: start,
     ...overrides,
   };
 }

@@ -1,0 +1,115 @@
+import createClient from 'openapi-fetch';
+import type { paths } from './api-types.ts';
+import { ApiError, ConnectionError, errorBody, reasonOf } from './errors.ts';
+import type { ControlAction, ControlAnswer, Created, DeploymentQuery, DeployRequest, DryRunPlan, LogQuery, VmCreateRequest, VmQuery } from './types.ts';
+import { type DeploymentWait, type VmWait, waitForDeployment, waitForVms } from './wait.ts';
+
+export interface VesemirClientOptions {
+  /** The API's base URL. @default http://127.0.0.1:8080 */
+  baseUrl?: string | undefined;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  token?: string | undefined;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch | undefined;
+}
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+
+type Answered<D> = { data?: D; error?: unknown; response: Response };
+
+/**
+ * The Vesemir API, typed from its OpenAPI document (api-types.ts, generated),
+ * with the helpers a pipeline writes otherwise: wait for a deployment or a VM
+ * request to end. Every failure is an ApiError (the API's error body) or a
+ * ConnectionError (the API out of reach).
+ */
+export class VesemirClient {
+  readonly baseUrl: string;
+  private readonly http: ReturnType<typeof createClient<paths>>;
+
+  constructor(options: VesemirClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    this.http = createClient<paths>({ baseUrl: this.baseUrl, headers, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  }
+
+  /** Starts a deployment; the same `idempotencyKey` answers the same deployment (200 instead of 202). */
+  async deploy(body: DeployRequest, options: { idempotencyKey?: string | undefined } = {}): Promise<Created> {
+    const answer = await this.call(this.http.POST('/v1/deployments', { body, params: { header: idempotency(options.idempotencyKey), query: {} } }));
+    return answer as Created;
+  }
+
+  /** What `deploy` would do: the hosts, load balancers and phases; nothing is deployed. */
+  async dryRun(body: DeployRequest): Promise<DryRunPlan> {
+    const answer = await this.call(this.http.POST('/v1/deployments', { body, params: { query: { dryRun: 'true' }, header: {} } }));
+    return answer as DryRunPlan;
+  }
+
+  getDeployment(id: string, init: { signal?: AbortSignal | undefined } = {}) {
+    return this.call(this.http.GET('/v1/deployments/{id}', { params: { path: { id } }, signal: init.signal }));
+  }
+
+  listDeployments(query: DeploymentQuery = {}) {
+    return this.call(this.http.GET('/v1/deployments', { params: { query } }));
+  }
+
+  logs(id: string, query: LogQuery = {}) {
+    return this.call(this.http.GET('/v1/deployments/{id}/logs', { params: { path: { id }, query } }));
+  }
+
+  /** pause, resume, approve, retry, or cancel (`rollback`: also roll back the hosts already deployed). */
+  async control(id: string, action: ControlAction, options: { rollback?: boolean } = {}): Promise<ControlAnswer> {
+    const params = { path: { id } };
+    if (action === 'cancel') return this.call(this.http.POST('/v1/deployments/{id}/cancel', { params, body: options.rollback ? { rollback: true } : {} }));
+    return this.call(this.http.POST(`/v1/deployments/{id}/${action}`, { params, body: {} }));
+  }
+
+  /** Polls a deployment until it ends and answers its last state; see DeploymentWait. */
+  waitForDeployment(id: string, options: DeploymentWait = {}) {
+    return waitForDeployment(this, id, options);
+  }
+
+  /** Asks for VMs; the same `idempotencyKey` answers the same request. */
+  createVms(body: VmCreateRequest, options: { idempotencyKey?: string | undefined } = {}) {
+    return this.call(this.http.POST('/v1/vms', { body, params: { header: idempotency(options.idempotencyKey) } }));
+  }
+
+  getVm(name: string) {
+    return this.call(this.http.GET('/v1/vms/{name}', { params: { path: { name } } }));
+  }
+
+  listVms(query: VmQuery = {}) {
+    return this.call(this.http.GET('/v1/vms', { params: { query } }));
+  }
+
+  getVmRequest(id: string, init: { signal?: AbortSignal | undefined } = {}) {
+    return this.call(this.http.GET('/v1/vm-requests/{id}', { params: { path: { id } }, signal: init.signal }));
+  }
+
+  /** Polls a VM request until every VM is READY, FAILED or CANCELLED; see VmWait. */
+  waitForVms(id: string, options: VmWait = {}) {
+    return waitForVms(this, id, options);
+  }
+
+  cancelVmRequest(id: string) {
+    return this.call(this.http.POST('/v1/vm-requests/{id}/cancel', { params: { path: { id } } }));
+  }
+
+  /** The data of a 2xx, else an ApiError; a fetch that never got an answer is a ConnectionError. */
+  private async call<D>(request: Promise<Answered<D>>): Promise<D> {
+    let answered: Answered<D>;
+    try {
+      answered = await request;
+    } catch (err) {
+      if (err instanceof SyntaxError) throw new ApiError(200, this.baseUrl, { error: 'BadResponse', message: `not JSON from ${this.baseUrl}` });
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ConnectionError(this.baseUrl, reasonOf(err));
+    }
+    const { data, error, response } = answered;
+    if (!response.ok) throw new ApiError(response.status, response.url, errorBody(error, response));
+    return data as D;
+  }
+}
+
+const idempotency = (key: string | undefined) => (key ? { 'idempotency-key': key } : {});
