@@ -29,6 +29,16 @@ describe('grafana/vesemir-dashboard.json', () => {
     }
   });
 
+  it('charts every Vesemir metric the registry serves', () => {
+    const served = createMetrics({ processMetrics: false })
+      .registry.getMetricsAsArray()
+      .map((m) => m.name)
+      .filter((name) => name.startsWith('vesemir_'));
+    expect(served).toContain('vesemir_hosts_quarantined');
+    const charted = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\bvesemir_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, ''))));
+    expect(served.filter((name) => !charted.has(name))).toEqual([]);
+  });
+
   it('has unique panel ids', () => {
     const ids = dashboard.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
