@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { type CliDeps, processDeps } from '../src/cli/io.ts';
 import { DEFAULT_API_URL } from '../src/client/index.ts';
 import { shellLine } from '../src/domain/shell.ts';
+import type { DeployFile } from './fleet.ts';
 
 export interface DemoApp {
   name: string;
@@ -27,15 +28,31 @@ export function vmCreateArgs(apiUrl: string, app: DemoApp): string[] {
   return [...apiArgs(apiUrl), 'vm', 'create', '--application', app.name, '--environment', app.environment, '--team', app.team, ...platform];
 }
 
-/** What the demo suggests once its deploy has ended: commands to paste, run from `cwd`. */
-export function nextSteps(input: { apiUrl: string; cwd: string; deployFile: string; app: DemoApp }): string[] {
-  const { apiUrl, app } = input;
+/** `vesemir` arguments of a redeploy with an earlier deployment's settings and a new release. */
+export function redeployArgs(apiUrl: string, fromId: string, next: DeployFile): string[] {
+  const release = ['--version', next.version, '--artifact-url', next.artifact.url, '--artifact-sha256', next.artifact.sha256];
+  return [...apiArgs(apiUrl), 'deploy', '--from', fromId, ...release, '--follow'];
+}
+
+/**
+ * What the demo suggests once its deploy has ended: commands to paste, run
+ * from `cwd`. `from`: the deploy that ran, whose settings the next may take.
+ */
+export function nextSteps(input: { apiUrl: string; cwd: string; next: DeployFile; from?: { id: string; version: string }; app: DemoApp }): string[] {
+  const { apiUrl, app, next, from } = input;
   const cmd = (args: string[]) => `    npx vesemir ${shellLine(args)}`;
+  const fromLines = from
+    ? [
+        `  Deploy ${app.name} ${next.version} with ${from.version}'s settings (--from takes its request; give what changes):`,
+        cmd(redeployArgs(apiUrl, from.id, next)),
+      ]
+    : [];
   return [
     '',
     `Next, in another terminal in ${input.cwd} (this one keeps the stack running):`,
-    `  Deploy ${app.name} ${versionOf(input.deployFile)} (the request is in the file; flags override its fields):`,
-    cmd(deployArgs(apiUrl, displayPath(input.deployFile, input.cwd))),
+    ...fromLines,
+    `  ${from ? 'Or deploy' : 'Deploy'} ${app.name} ${next.version} from a request file (flags override its fields):`,
+    cmd(deployArgs(apiUrl, displayPath(next.path, input.cwd))),
     '  Create a VM (a local Proctor-compatible runner boots it and registers it in Chef; the next deploy reaches it):',
     cmd(vmCreateArgs(apiUrl, app)),
     cmd([...apiArgs(apiUrl), 'vm', 'list', '--application', app.name]),
@@ -45,8 +62,6 @@ export function nextSteps(input: { apiUrl: string; cwd: string; deployFile: stri
     "Ctrl-C here stops everything and removes the fleet's keys and temp dirs.",
   ];
 }
-
-const versionOf = (file: string) => /-([^-/]+)\.yaml$/.exec(file)?.[1] ?? '';
 
 /**
  * The CLI's surroundings for a command the demo runs itself: what the CLI

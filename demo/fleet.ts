@@ -3,14 +3,20 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { CreateVm } from './proctor.ts';
 
+export interface DeployFile {
+  path: string;
+  version: string;
+  artifact: { url: string; sha256: string };
+}
+
 export interface DemoFleet {
   app: { name: string; team: string; environment: string };
   /** Vesemir's configuration for this fleet, as environment variables. */
   env: Record<string, string>;
   /** One line: the VMs and the HAProxy frontend in front of them. */
   summary: string;
-  /** Builds and serves release `version`, and writes a deploy request of it to `dir`; answers the file's path. */
-  writeDeployFile(version: string, dir: string): Promise<string>;
+  /** Builds and serves release `version`, and writes a deploy request of it to `dir`; answers the file's path and the artifact. */
+  writeDeployFile(version: string, dir: string): Promise<DeployFile>;
   /** The provisioning job: boots a VM, adds it to HAProxy and registers it in Chef with the job's tags. */
   createVm: CreateVm;
   stop(): Promise<void>;
@@ -35,7 +41,7 @@ export async function startDemoFleet(): Promise<DemoFleet> {
         path,
         `# ${name} ${version} for the demo fleet; flags override fields (--version, --concurrency, …)\n${stringify(fleet.deployRequest(version, artifact))}`,
       );
-      return path;
+      return { path, version, artifact };
     },
     async createVm(args) {
       const vmName = args.VM_NAME ?? '';

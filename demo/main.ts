@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { printUrls, startService } from '../src/app/service.ts';
 import { runCli } from '../src/cli/program.ts';
+import { VesemirClient } from '../src/client/index.ts';
 import { shellLine } from '../src/domain/shell.ts';
-import { demoCliDeps, deployArgs, displayPath, nextSteps } from './commands.ts';
+import { type DemoApp, demoCliDeps, deployArgs, displayPath, nextSteps } from './commands.ts';
 import { startDemoFleet } from './fleet.ts';
 import { startDemoProctor } from './proctor.ts';
 import { say, Teardown } from './teardown.ts';
@@ -56,13 +57,21 @@ async function main(): Promise<void> {
 
   const v2 = await fleet.writeDeployFile('v2', data.dir);
   const v3 = await fleet.writeDeployFile('v3', data.dir);
-  say('', `Deploying ${fleet.app.name} v2: npx vesemir ${shellLine(deployArgs(service.apiUrl, shown(v2)))}`);
-  const code = await runCli(deployArgs(service.apiUrl, v2), demoCliDeps(teardown.signal));
+  say('', `Deploying ${fleet.app.name} v2: npx vesemir ${shellLine(deployArgs(service.apiUrl, shown(v2.path)))}`);
+  const code = await runCli(deployArgs(service.apiUrl, v2.path), demoCliDeps(teardown.signal));
   if (teardown.signal.aborted) return;
   if (code !== 0) say('The deploy did not succeed (above); the stack keeps running.');
-  say(...nextSteps({ apiUrl: service.apiUrl, cwd: process.cwd(), deployFile: v3, app: fleet.app }));
+  const first = await firstDeploy(service.apiUrl, fleet.app);
+  say(...nextSteps({ apiUrl: service.apiUrl, cwd: process.cwd(), next: v3, from: first, app: fleet.app }));
   await service.done;
   await teardown.exit('The worker stopped: stopping everything the demo started…', 1);
+}
+
+/** The deploy the demo just ran (the only one on its fresh data folder; the latest with --keep). */
+async function firstDeploy(apiUrl: string, app: DemoApp) {
+  const { deployments } = await new VesemirClient({ baseUrl: apiUrl }).listDeployments({ application: app.name, environment: app.environment, limit: 1 });
+  const latest = deployments[0];
+  return latest && { id: latest.id, version: latest.version };
 }
 
 main().catch((err) => teardown.exit(`vesemir demo: ${(err as Error).message}`, 1));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { freePort } from '../fleet/net.ts';
 import { type DemoRun, leftovers, processesOf, REPO, startDemo } from './demo-process.ts';
 
@@ -104,22 +105,32 @@ describe('the demo', () => {
       .split('\n')
       .filter((l) => l.startsWith('    npx vesemir '))
       .map((l) => l.trim());
+    const first = /^deployment (d-[\w-]+)/m.exec(last.text())?.[1];
+    expect(first).toBeDefined();
+    const v3 = parse(readFileSync(join(dir, 'data', 'shop-v3.yaml'), 'utf8')) as { artifact: { url: string; sha256: string } };
     expect(suggested).toEqual([
+      `npx vesemir --api ${api} deploy --from ${first} --version v3 --artifact-url ${v3.artifact.url} --artifact-sha256 ${v3.artifact.sha256} --follow`,
       `npx vesemir --api ${api} deploy --file ${join(dir, 'data', 'shop-v3.yaml')} --follow`,
       `npx vesemir --api ${api} vm create --application shop --environment production --team payments --stack node --os-version debian-12 --count 1`,
       `npx vesemir --api ${api} vm list --application shop`,
       `npx vesemir --api ${api} list --application shop --environment production`,
     ]);
-    const [deployV3, vmCreate] = suggested as [string, string];
+    const [redeployV3, deployV3, vmCreate] = suggested as [string, string, string];
     const shell = (line: string) => run('bash', ['-c', line], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
 
     await shell(vmCreate);
     const vmStatus = async () => ((await (await fetch(`${api}/v1/vms?application=shop`)).json()) as { vms: { status: string }[] }).vms.map((v) => v.status);
     await expect.poll(vmStatus, { timeout: 60_000, interval: 500 }).toEqual(['READY']);
+    // v3 with v2's settings: the request is v2's but for the release.
+    const redeployed = await shell(redeployV3);
+    expect(redeployed.stdout).toMatch(/✓ deployment SUCCEEDED .*: 5\/5 hosts done/);
+    const requestOf = async (id: string) => ((await (await fetch(`${api}/v1/deployments/${id}`)).json()) as { request: Record<string, unknown> }).request;
+    const second = /^deployment (d-[\w-]+)/m.exec(redeployed.stdout)?.[1] ?? '';
+    expect(await requestOf(second)).toEqual({ ...(await requestOf(first!)), version: 'v3', artifact: v3.artifact });
     const { stdout } = await shell(deployV3);
     expect(stdout).toMatch(/✓ deployment SUCCEEDED .*: 5\/5 hosts done/);
 
     const took = await stop(last, STOPS[0]);
-    console.log(`run 6: v3 deployed to 5 VMs through the suggested commands; stopped in ${took} ms; nothing left`);
+    console.log(`run 6: v3 deployed to 5 VMs through the suggested commands (--from v2's deployment, then the file); stopped in ${took} ms; nothing left`);
   }, 480_000);
 });

@@ -23,12 +23,17 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const from = { id: 'd-0001', version: 'v2' };
+const v3 = (path: string) => ({ path, version: 'v3', artifact: { url: 'http://127.0.0.1:9/shop-v3.tar.gz', sha256: 'c'.repeat(64) } });
+
 describe('the commands the demo suggests', () => {
   it('are exact: the file as typed from the repo, no --api on the default port', () => {
-    expect(nextSteps({ apiUrl: 'http://127.0.0.1:8080', cwd: '/repo', deployFile: '/repo/.data/demo/shop-v3.yaml', app })).toEqual([
+    expect(nextSteps({ apiUrl: 'http://127.0.0.1:8080', cwd: '/repo', next: v3('/repo/.data/demo/shop-v3.yaml'), from, app })).toEqual([
       '',
       'Next, in another terminal in /repo (this one keeps the stack running):',
-      '  Deploy shop v3 (the request is in the file; flags override its fields):',
+      "  Deploy shop v3 with v2's settings (--from takes its request; give what changes):",
+      `    npx vesemir deploy --from d-0001 --version v3 --artifact-url http://127.0.0.1:9/shop-v3.tar.gz --artifact-sha256 ${'c'.repeat(64)} --follow`,
+      '  Or deploy shop v3 from a request file (flags override its fields):',
       '    npx vesemir deploy --file .data/demo/shop-v3.yaml --follow',
       '  Create a VM (a local Proctor-compatible runner boots it and registers it in Chef; the next deploy reaches it):',
       '    npx vesemir vm create --application shop --environment production --team payments --stack node --os-version debian-12 --count 1',
@@ -41,7 +46,7 @@ describe('the commands the demo suggests', () => {
   });
 
   it('name another API, and a file outside the repo by its absolute path', () => {
-    const lines = nextSteps({ apiUrl: 'http://127.0.0.1:28080', cwd: '/repo', deployFile: '/tmp/d/shop-v3.yaml', app });
+    const lines = nextSteps({ apiUrl: 'http://127.0.0.1:28080', cwd: '/repo', next: v3('/tmp/d/shop-v3.yaml'), from, app });
     expect(lines).toContain('    npx vesemir --api http://127.0.0.1:28080 deploy --file /tmp/d/shop-v3.yaml --follow');
     expect(lines.filter((l) => l.startsWith('    npx vesemir ')).every((l) => l.includes('--api http://127.0.0.1:28080'))).toBe(true);
     expect(displayPath('/repo2/x', '/repo')).toBe('/repo2/x');
