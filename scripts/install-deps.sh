@@ -15,6 +15,8 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v ansible-playbook >/dev/null || need_apt+=(ansible)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 command -v tmux >/dev/null || need_apt+=(tmux)
+# openssl: the throwaway CA of the Temporal TLS tests (test/support/test-ca.ts).
+command -v openssl >/dev/null || need_apt+=(openssl)
 # Prometheus and promtool: the alert rules tests (test/monitoring).
 command -v promtool >/dev/null && command -v prometheus >/dev/null || need_apt+=(prometheus)
 if [ ${#need_apt[@]} -gt 0 ]; then

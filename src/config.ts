@@ -20,6 +20,17 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('vesemir'),
   TEMPORAL_CLI_PATH: optional,
   TEMPORAL_UI_URL: optional,
+  /** TLS to TEMPORAL_ADDRESS: `on`, `off`, or unset = on when any TEMPORAL_TLS_* file or an API key is given. */
+  TEMPORAL_TLS: z.enum(['on', 'off']).optional(),
+  /** PEM CA that signed the frontend's certificate. Unset: the system's roots. */
+  TEMPORAL_TLS_CA_PATH: optional,
+  /** mTLS: the client certificate and its key (PEM), both or neither. */
+  TEMPORAL_TLS_CERT_PATH: optional,
+  TEMPORAL_TLS_KEY_PATH: optional,
+  /** The name the frontend's certificate carries, when it differs from TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: optional,
+  /** File holding a Temporal API key (Temporal Cloud; a secret: never logged). Implies TLS. */
+  TEMPORAL_API_KEY_PATH: optional,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** When unset, PGlite under the data folder. */
@@ -99,6 +110,14 @@ export const REQUIRED_BY_ROLE: Readonly<Record<Role, readonly string[]>> = {
   worker: ['TEMPORAL_ADDRESS', 'DATABASE_URL'],
 };
 
+const TEMPORAL_CONNECTION_VARIABLES = [
+  'TEMPORAL_TLS_CA_PATH',
+  'TEMPORAL_TLS_CERT_PATH',
+  'TEMPORAL_TLS_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_API_KEY_PATH',
+] as const;
+
 /** Variables without a default a role uses; unset, the feature is off or fails when used (see wiring.ts). */
 export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string[]>> = {
   api: [
@@ -113,6 +132,7 @@ export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string
     'PROCTOR_EMAIL_ID',
     'PROCTOR_ACCESS_TOKEN_PATH',
     'VESEMIR_PAYLOAD_KEY_PATH',
+    ...TEMPORAL_CONNECTION_VARIABLES,
   ],
   worker: [
     'VESEMIR_APPS_FILE',
@@ -126,6 +146,7 @@ export const USED_BY_ROLE: Readonly<Record<Exclude<Role, 'all'>, readonly string
     'PROCTOR_ACCESS_TOKEN_PATH',
     'VESEMIR_ALLOWED_NETWORKS',
     'VESEMIR_PAYLOAD_KEY_PATH',
+    ...TEMPORAL_CONNECTION_VARIABLES,
   ],
 };
 

@@ -7,6 +7,7 @@ import { type History, historyFromJSON, historyToJSON } from '@temporalio/common
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { workflowsPath } from './app/worker.ts';
 import { AesGcmPayloadCodec } from './temporal/codec.ts';
+import type { TemporalConnectionOptions } from './temporal/connection-options.ts';
 import { deployWorkflowId } from './workflows/definitions.ts';
 
 /**
@@ -17,6 +18,8 @@ import { deployWorkflowId } from './workflows/definitions.ts';
  */
 export interface ReplayOptions {
   address: string;
+  /** TLS and API key, as the service reaches the cluster. */
+  connection?: TemporalConnectionOptions | undefined;
   namespace: string;
   deploymentId: string;
   /** Writes the histories as one JSON fixture into this directory. */
@@ -37,7 +40,7 @@ export interface RecordedWorkflow {
 }
 
 export async function replayDeployment(options: ReplayOptions): Promise<ReplayReport[]> {
-  const connection = await Connection.connect({ address: options.address });
+  const connection = await Connection.connect({ address: options.address, ...options.connection });
   try {
     const client = new Client({ connection, namespace: options.namespace });
     const workflows = await collectHistories(client, options.deploymentId);

@@ -12,6 +12,7 @@ import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import type { ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
 import type { VmStore } from '../domain/vm.ts';
+import { temporalConnectionOptions } from '../temporal/connection-options.ts';
 import { dataConverterFromConfig } from './adapters.ts';
 
 /** What the API and the worker share: the database, Temporal connections, the application catalog. */
@@ -31,29 +32,37 @@ export interface Context {
 }
 
 export async function openContext(config: Config, logger: Logger, temporalAddress: string): Promise<Context> {
+  const reach = { address: temporalAddress, ...temporalConnectionOptions(config) };
   const applications = loadApplications(config.VESEMIR_APPS_FILE);
   const provisioningCatalog = loadProvisioningCatalog(config.VESEMIR_APPS_FILE);
   const dataConverter = dataConverterFromConfig(config);
-  const db = await openDb(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(config.VESEMIR_DATA_DIR, 'pglite') });
-  logger.info({ database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'pglite', applications: [...applications.keys()] }, 'database open');
-  const connection = await Connection.connect({ address: temporalAddress });
+  // Temporal first: a wrong address or TLS setting fails before the database is opened.
+  const connection = await Connection.connect(reach);
+  const [native, db] = await Promise.allSettled([
+    NativeConnection.connect(reach),
+    openDb(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(config.VESEMIR_DATA_DIR, 'pglite') }),
+  ]);
+  if (native.status === 'rejected' || db.status === 'rejected') {
+    await Promise.allSettled([connection.close(), native.status === 'fulfilled' && native.value.close(), db.status === 'fulfilled' && db.value.close()]);
+    throw native.status === 'rejected' ? native.reason : (db as PromiseRejectedResult).reason;
+  }
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
-  const native = await NativeConnection.connect({ address: temporalAddress });
+  logger.info({ database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'pglite', applications: [...applications.keys()] }, 'database open');
   return {
     config,
     logger,
-    db,
-    store: new SqlDeploymentStore(db),
-    vmStore: new SqlVmStore(db),
+    db: db.value,
+    store: new SqlDeploymentStore(db.value),
+    vmStore: new SqlVmStore(db.value),
     applications,
     provisioningCatalog,
     dataConverter,
     client,
-    native,
+    native: native.value,
     async close() {
       await connection.close().catch(() => undefined);
-      await native.close().catch(() => undefined);
-      await db.close().catch(() => undefined);
+      await native.value.close().catch(() => undefined);
+      await db.value.close().catch(() => undefined);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { temporalConnectionFromEnv } from '../../temporal/connection-options.ts';
 import { contextOf } from '../context.ts';
 import { CliError, EXIT_FAILED } from '../errors.ts';
 import type { CliDeps } from '../io.ts';
@@ -22,7 +23,9 @@ export function replayCommand(program: Command, deps: CliDeps, exit: (code: numb
       const namespace = options.namespace ?? deps.env.TEMPORAL_NAMESPACE ?? 'default';
       // Encrypted payloads (VESEMIR_PAYLOAD_KEY_PATH) need the same key to be replayed.
       const payloadKeyPath = deps.env.VESEMIR_PAYLOAD_KEY_PATH || undefined;
-      const reports = await deps.replay({ address, namespace, deploymentId: id, saveDir: options.save, payloadKeyPath }).catch((err: Error) => {
+      // The service's TEMPORAL_TLS* / TEMPORAL_API_KEY_PATH variables reach the same cluster.
+      const connection = temporalConnectionFromEnv({ ...deps.env, TEMPORAL_ADDRESS: address });
+      const reports = await deps.replay({ address, namespace, connection, deploymentId: id, saveDir: options.save, payloadKeyPath }).catch((err: Error) => {
         throw new CliError(`replay of ${id} against Temporal at ${address} (namespace ${namespace}): ${err.message}`);
       });
       const failed = reports.length === 0 || reports.some((r) => !r.ok);
