@@ -1,5 +1,5 @@
 import type { Deployment, Host, Step } from '../../client/index.ts';
-import { failingStep, HOST_STEPS, ROLLBACK_STEPS, TERMINAL_DEPLOYMENT_STATUSES } from '../../domain/deployment.ts';
+import { failingStep, HOST_STEPS, ROLLBACK_STEPS } from '../../domain/deployment.ts';
 import { pad, type Style, visibleLength } from '../style.ts';
 import { bakeProgress, bakeSeconds, withBake } from './bake.ts';
 import { elapsed, firstLine, formatDuration, tail } from './format.ts';
