@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { loadApplications, loadProvisioningCatalog } from '../adapters/applications-file.ts';
 import { type Db, openDb, redactUrl } from '../adapters/store/db.ts';
@@ -12,6 +12,7 @@ import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import type { ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
 import type { VmStore } from '../domain/vm.ts';
+import { connectTemporal } from '../temporal/connect.ts';
 import { temporalConnectionOptions } from '../temporal/connection-options.ts';
 import { dataConverterFromConfig } from './adapters.ts';
 
@@ -32,37 +33,32 @@ export interface Context {
 }
 
 export async function openContext(config: Config, logger: Logger, temporalAddress: string): Promise<Context> {
-  const reach = { address: temporalAddress, ...temporalConnectionOptions(config) };
   const applications = loadApplications(config.VESEMIR_APPS_FILE);
   const provisioningCatalog = loadProvisioningCatalog(config.VESEMIR_APPS_FILE);
   const dataConverter = dataConverterFromConfig(config);
   // Temporal first: a wrong address or TLS setting fails before the database is opened.
-  const connection = await Connection.connect(reach);
-  const [native, db] = await Promise.allSettled([
-    NativeConnection.connect(reach),
-    openDb(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(config.VESEMIR_DATA_DIR, 'pglite') }),
-  ]);
-  if (native.status === 'rejected' || db.status === 'rejected') {
-    await Promise.allSettled([connection.close(), native.status === 'fulfilled' && native.value.close(), db.status === 'fulfilled' && db.value.close()]);
-    throw native.status === 'rejected' ? native.reason : (db as PromiseRejectedResult).reason;
-  }
+  const { connection, native } = await connectTemporal(temporalAddress, temporalConnectionOptions(config));
+  const db = await openDb(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(config.VESEMIR_DATA_DIR, 'pglite') }).catch(async (err) => {
+    await Promise.allSettled([connection.close(), native.close()]);
+    throw err;
+  });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
   logger.info({ database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'pglite', applications: [...applications.keys()] }, 'database open');
   return {
     config,
     logger,
-    db: db.value,
-    store: new SqlDeploymentStore(db.value),
-    vmStore: new SqlVmStore(db.value),
+    db,
+    store: new SqlDeploymentStore(db),
+    vmStore: new SqlVmStore(db),
     applications,
     provisioningCatalog,
     dataConverter,
     client,
-    native: native.value,
+    native,
     async close() {
       await connection.close().catch(() => undefined);
-      await native.value.close().catch(() => undefined);
-      await db.value.close().catch(() => undefined);
+      await native.close().catch(() => undefined);
+      await db.close().catch(() => undefined);
     },
   };
 }
