@@ -66,6 +66,9 @@ const schema = z.object({
   VESEMIR_PAYLOAD_KEY_PATH: optional,
   /** Base of the `docs` link in every API error: the runbook, one section per error type. @default docs/runbook.md */
   VESEMIR_DOCS_URL: z.string().min(1).default(RUNBOOK_PATH),
+  /** The first pause between health probes of a host; each next one is 1.5× longer, up to VESEMIR_HEALTH_POLL_MAX_MS. */
+  VESEMIR_HEALTH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
+  VESEMIR_HEALTH_POLL_MAX_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /**
    * What `src/app/main.ts` runs: `all` (worker + API, the embedded default), `api`
@@ -170,6 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const config = parsed.data;
+  if (config.VESEMIR_HEALTH_POLL_MAX_MS < config.VESEMIR_HEALTH_POLL_MS) {
+    throw new ConfigError([
+      `VESEMIR_HEALTH_POLL_MAX_MS: ${config.VESEMIR_HEALTH_POLL_MAX_MS} is less than VESEMIR_HEALTH_POLL_MS (${config.VESEMIR_HEALTH_POLL_MS})`,
+    ]);
+  }
   const missing = REQUIRED_BY_ROLE[config.VESEMIR_ROLE].filter((key) => picked[key] === undefined);
   if (missing.length > 0) {
     throw new ConfigError(missing.map((key) => `${key}: required when VESEMIR_ROLE=${config.VESEMIR_ROLE}`));

@@ -7,6 +7,19 @@ import type { ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
 import type { Provisioner, VmStore } from '../domain/vm.ts';
 
 /** Grants a deploy its turn on (application, environment); see workflows/deployment-lock.ts. */
+export interface HealthPoll {
+  firstMs: number;
+  maxMs: number;
+}
+
+/** A new release usually answers within a second; one that takes longer is not polled 4× a second for minutes. */
+export const DEFAULT_HEALTH_POLL: HealthPoll = { firstMs: 100, maxMs: 1000 };
+
+/** The pause after health probe number `probe` (1-based). */
+export function healthPollDelay(probe: number, poll: HealthPoll): number {
+  return Math.min(poll.maxMs, Math.round(poll.firstMs * 1.5 ** (probe - 1)));
+}
+
 export interface LockRequester {
   request(input: LockRequest): Promise<void>;
   /** Whether the deploy workflow still runs (the lock frees the turn of one that was terminated). */
@@ -40,8 +53,8 @@ export interface ActivityDeps {
   provisioningCatalog: ProvisioningCatalog;
   /** How long a drain waits for open sessions to finish. @default DEFAULT_DRAIN_TIMEOUT_MS */
   drainTimeoutMs?: number;
-  /** Interval between health probes. @default 250 */
-  healthIntervalMs?: number;
+  /** Pauses between health probes: from `firstMs`, 1.5× longer each time, up to `maxMs`. @default DEFAULT_HEALTH_POLL */
+  healthPoll?: HealthPoll;
   /** Networks deploy targets may be in (VESEMIR_ALLOWED_NETWORKS). @default any valid IP */
   allowedNetworks?: AllowedNetworks;
 }

@@ -5,7 +5,7 @@ import type { HostStepInput } from '../domain/deploy-types.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { Host, RemoteSession } from '../domain/ports.ts';
 import * as release from '../domain/release-commands.ts';
-import type { ActivityDeps } from './deps.ts';
+import { type ActivityDeps, DEFAULT_HEALTH_POLL, healthPollDelay } from './deps.ts';
 import { heartbeat, whileHeartbeating } from './heartbeat.ts';
 import { recordedStep, type StepLog } from './step-log.ts';
 
@@ -144,7 +144,7 @@ export function createHostActivities(deps: ActivityDeps) {
               log.note(`GET ${url} → ${last}`);
               throw new VesemirError(ErrorType.HealthCheckFailed, `${input.host.name}: not healthy after ${timeoutSeconds}s at ${url}: ${last}`);
             }
-            await ctx.sleep(deps.healthIntervalMs ?? 250);
+            await ctx.sleep(healthPollDelay(probe, deps.healthPoll ?? DEFAULT_HEALTH_POLL));
           }
         },
         STOPS_ON_CANCEL,

@@ -134,6 +134,7 @@ export function activityDepsFromConfig({ config, store, vmStore, provisioningCat
     lock: new TemporalLockRequester(client, config.TEMPORAL_TASK_QUEUE),
     logger,
     allowedNetworks: parseAllowedNetworks(config.VESEMIR_ALLOWED_NETWORKS),
+    healthPoll: { firstMs: config.VESEMIR_HEALTH_POLL_MS, maxMs: config.VESEMIR_HEALTH_POLL_MAX_MS },
     vmStore,
     provisioner: provisionerFromConfig(config),
     provisioningCatalog,

@@ -60,7 +60,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   });
 }
 
-/** The worker over a context, with the real activities (optionally tuned, e.g. a faster health poll in tests). */
+/** The worker over a context, with the real activities (`tune` replaces ports: the scale bench's no-op transport). */
 export async function workerFromContext(
   ctx: Context,
   options: { metrics?: Metrics | undefined; workflowBundle?: WorkerOptions['workflowBundle']; tune?: Partial<ActivityDeps> } = {},

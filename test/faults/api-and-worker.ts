@@ -78,7 +78,7 @@ export async function startWorkerIn(config: Config, shared?: Context): Promise<I
     connection: ctx.native,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ ...activityDepsFromConfig(ctx), healthIntervalMs: 100 }),
+    activities: createActivities(activityDepsFromConfig(ctx)),
     workflowBundle: await workflowBundle(),
     version: workerVersion(config),
   });

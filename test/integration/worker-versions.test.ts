@@ -42,7 +42,7 @@ async function versionB() {
     connection: v.ctx.native,
     namespace: v.config.TEMPORAL_NAMESPACE,
     taskQueue: v.config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ ...activityDepsFromConfig(v.ctx), healthIntervalMs: 100 }),
+    activities: createActivities(activityDepsFromConfig(v.ctx)),
     workflowBundle: bundle,
     version: { deploymentName, buildId: 'B' },
   });

@@ -70,7 +70,7 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
     api,
     async startWorker() {
       await stopWorker();
-      const w = await workerFromContext(ctx, { metrics, workflowBundle: await workflowBundle(), tune: { healthIntervalMs: 100 } });
+      const w = await workerFromContext(ctx, { metrics, workflowBundle: await workflowBundle() });
       const { run, ready } = runWorker(ctx, w);
       worker = { worker: w, run };
       await ready;
