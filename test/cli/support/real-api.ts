@@ -31,6 +31,8 @@ export interface RealApi {
   uiLink(workflowId: string): string;
   /** POSTs a deploy and waits until its workflow has its turn and has written RUNNING: later deploys of its environment queue behind it. */
   holdTurn(environment: string, version?: string): Promise<string>;
+  /** The deploy holding `environment`'s turn: started by holdTurn on first use. */
+  heldBy(environment: string): Promise<string>;
   /** A new deploy (`environment`'s turn held first, so it stays QUEUED in Temporal) and a writer of its states. */
   queued(environment: string, overrides?: Partial<DeployRequest>): Promise<DeploymentWriter>;
   close(): Promise<void>;
@@ -132,6 +134,10 @@ export async function startRealApi(options: RealApiOptions = {}): Promise<RealAp
     holders.set(environment, Promise.resolve(id));
     return id;
   };
+  const heldBy = (environment: string) => {
+    if (!holders.has(environment)) holders.set(environment, holdTurn(environment));
+    return holders.get(environment)!;
+  };
   return {
     url,
     ctx,
@@ -139,9 +145,9 @@ export async function startRealApi(options: RealApiOptions = {}): Promise<RealAp
     client,
     uiLink: (workflowId) => `${UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${workflowId}`,
     holdTurn,
+    heldBy,
     async queued(environment, overrides = {}) {
-      holders.set(environment, holders.get(environment) ?? holdTurn(environment));
-      await holders.get(environment);
+      await heldBy(environment);
       const { id } = await client.deploy(deployBody({ environment, ...overrides }));
       return new DeploymentWriter(ctx.store, id);
     },
