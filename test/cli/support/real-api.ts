@@ -103,7 +103,8 @@ export async function startRealApi(options: RealApiOptions = {}): Promise<RealAp
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const ctx = await openContext(config, createLogger(config.LOG_LEVEL), address);
+  // The bundle (≈1 s) and the database (PGlite's start, the migrations) come up side by side.
+  const [ctx, bundle] = await Promise.all([openContext(config, createLogger(config.LOG_LEVEL), address), workflowBundle()]);
   let tokens: TokenTable | undefined;
   if (options.token) {
     const tokensFile = join(dir, 'tokens.yaml');
@@ -116,7 +117,7 @@ export async function startRealApi(options: RealApiOptions = {}): Promise<RealAp
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(activityDepsFromConfig(ctx)),
-    workflowBundle: await workflowBundle(),
+    workflowBundle: bundle,
     enableNonLocalActivities: options.activities === 'all',
     shutdownGraceTime: '1s',
   });
