@@ -68,6 +68,7 @@ describe('VesemirClient', () => {
   });
 
   it('stops waiting (not the deploy) when its signal aborts', async () => {
+    await api.heldBy('production');
     const c = client();
     const { id } = await c.deploy(body);
     const stop = new AbortController();
