@@ -1,16 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { VesemirClient } from '../../src/client/index.ts';
-import { scriptedApi } from '../client/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './support/harness.ts';
+import { type RealApi, startRealApi } from './support/real-api.ts';
 
 // Every field of the deploy request has a flag, and `--from` starts again from
-// an earlier deployment's request: the CLI against the real HTTP API.
+// an earlier deployment's request: the CLI against the real API, which
+// validates, stores and starts each request it accepts.
 
-let api: Awaited<ReturnType<typeof scriptedApi>> | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
+let api: RealApi;
+beforeAll(async () => {
+  api = await startRealApi();
+}, 60_000);
+afterAll(() => api?.close());
+
+/** The deployment `deploy` printed the id of: as the API stored it. */
+const created = async (stdout: string) => api.client.getDeployment(stdout.split(' ')[0]!);
 
 const sha = (c: string) => c.repeat(64);
 const v2 = [
@@ -21,11 +24,10 @@ const v2 = [
 
 describe('deploy flags', () => {
   it('canary, approval, bake, auto-rollback, a ramp and the failure budget', async () => {
-    api = await scriptedApi(['QUEUED']);
     const parity = ['--canary', '1', '--require-approval', '--bake', '60', '--auto-rollback', '--concurrency', '1,2,50%', '--max-failed-hosts', '1'];
-    const { code, stderr } = await run(['deploy', ...v2, ...parity, '--api', api.url]);
+    const { code, stdout, stderr } = await run(['deploy', ...v2, ...parity, '--api', api.url]);
     expect([code, stderr]).toEqual([0, '']);
-    expect(api.created[0]?.request).toMatchObject({
+    expect((await created(stdout)).request).toMatchObject({
       canary: { hosts: 1, requireApproval: true, bakeSeconds: 60 },
       autoRollback: true,
       concurrency: [1, 2, '50%'],
@@ -35,23 +37,25 @@ describe('deploy flags', () => {
   });
 
   it("--from <id> redeploys with the previous request's settings and the new release", async () => {
-    api = await scriptedApi(['SUCCEEDED']);
-    expect((await run(['deploy', ...v2, '--concurrency', '2', '--canary', '1', '--api', api.url])).code).toBe(0);
-    const previous = await new VesemirClient({ baseUrl: api.url }).getDeployment('d-00000001');
+    const first = await run(['deploy', ...v2, '--concurrency', '2', '--canary', '1', '--api', api.url]);
+    expect(first.code).toBe(0);
+    const previous = await created(first.stdout);
     const v3 = ['--version', 'v3', '--artifact-url', 'https://artifacts.example.com/shop-v3.tar.gz', '--artifact-sha256', sha('b')];
-    const { code, stderr } = await run(['deploy', '--from', 'd-00000001', ...v3, '--api', api.url]);
+    const { code, stdout, stderr } = await run(['deploy', '--from', previous.id, ...v3, '--api', api.url]);
     expect([code, stderr]).toEqual([0, '']);
-    expect(api.created[1]?.request).toEqual({
+    const again = await created(stdout);
+    expect(again.id).not.toBe(previous.id);
+    expect(again.request).toEqual({
       ...previous.request,
       version: 'v3',
       artifact: { url: 'https://artifacts.example.com/shop-v3.tar.gz', sha256: sha('b') },
     });
-    expect(api.created[1]?.request.healthCheck).toEqual({ port: 8000, path: '/ready', timeoutSeconds: 60 });
-    // A new version without its artifact would deploy the old release under the new name (d-00000001 is v3's now: the stand-in keeps one).
-    const bare = await run(['deploy', '--from', 'd-00000001', '--version', 'v4', '--api', api.url]);
+    expect(again.request?.healthCheck).toEqual({ port: 8000, path: '/ready', timeoutSeconds: 60 });
+    // A new version without its artifact would deploy the old release under the new name.
+    const bare = await run(['deploy', '--from', again.id, '--version', 'v4', '--api', api.url]);
     expect([bare.code, bare.stderr]).toEqual([
       2,
-      "error: --from d-00000001 --version v4: give --artifact-url and --artifact-sha256 too (the previous artifact is v3's)\n",
+      `error: --from ${again.id} --version v4: give --artifact-url and --artifact-sha256 too (the previous artifact is v3's)\n`,
     ]);
     expect((await run(['deploy', '--from', 'd-00000009', ...v3, '--api', api.url])).stderr).toMatch(
       /^error: deployment d-00000009 not found \(NotFound, HTTP 404\)/,
