@@ -181,7 +181,7 @@ describe('replay', () => {
             { workflowId: 'host-d-bad-vm1', ok: false, error: 'Nondeterminism: activity drain' },
           ];
     };
-    const good = await run(['replay', 'd-good', '--save', '/tmp/h'], { env: { TEMPORAL_ADDRESS: '10.0.0.1:7233' }, deps: { replay } });
+    const good = await run(['replay', 'd-good', '--save', '/tmp/h'], { env: { TEMPORAL_ADDRESS: '10.0.0.1:7233', TEMPORAL_TLS: 'on' }, deps: { replay } });
     expect([good.code, good.stdout]).toEqual([0, 'OK    deploy-d-good\nhistories saved in /tmp/h\n']);
     const bad = await run(['replay', 'd-bad', '--temporal-address', '127.0.0.1:7999', '--namespace', 'ops'], { deps: { replay } });
     expect([bad.code, bad.stdout]).toEqual([1, 'OK    deploy-d-bad\nFAIL  host-d-bad-vm1: Nondeterminism: activity drain\n']);
@@ -191,8 +191,9 @@ describe('replay', () => {
       'error: replay of d-x against Temporal at 127.0.0.1:7233 (namespace default): Failed to connect before the deadline\n',
     ]);
     expect(calls).toEqual([
-      { address: '10.0.0.1:7233', namespace: 'default', deploymentId: 'd-good', saveDir: '/tmp/h' },
-      { address: '127.0.0.1:7999', namespace: 'ops', deploymentId: 'd-bad', saveDir: undefined },
+      // The service's TEMPORAL_TLS* variables reach the same cluster.
+      { address: '10.0.0.1:7233', namespace: 'default', connection: { tls: {} }, deploymentId: 'd-good', saveDir: '/tmp/h' },
+      { address: '127.0.0.1:7999', namespace: 'ops', connection: {}, deploymentId: 'd-bad', saveDir: undefined },
     ]);
   });
 });
