@@ -129,7 +129,9 @@ async function provision(row: VmProgress, input: CreateVmsInput, deadline: numbe
     row.status = 'READY';
     return { name, status: 'READY', address, jobName };
   } catch (err) {
-    const status = isCancellation(err) ? 'CANCELLED' : 'FAILED';
+    // A cancel that lands while a poll's attempt is failing ("job … is WAITING") surfaces
+    // as that failure, not as a cancellation: the request was cancelled all the same.
+    const status = isCancellation(err) || CancellationScope.current().consideredCancelled ? 'CANCELLED' : 'FAILED';
     const reason = status === 'CANCELLED' ? cancelReason(row) : `${stage}: ${reasonOf(err, input.deadlineSeconds)}`;
     Object.assign(row, { status, error: reason });
     const save = status === 'CANCELLED' ? db.markVmCancelled : db.markVmFailed;
