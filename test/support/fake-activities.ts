@@ -61,6 +61,10 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
       };
       return { hosts: world.hosts, loadBalancers: world.loadBalancers, targets };
     },
+    async checkKeptReleases({ targets, loadBalancers, backend }) {
+      // Every host was on v2, the release the rolled-back deploy brought.
+      return { hosts: targets.map((t) => t.host), loadBalancers, backend, current: Object.fromEntries(targets.map((t) => [t.host.name, 'v2'])) };
+    },
     async setDeploymentStatus({ status }) {
       world.statuses.push(status);
     },

@@ -42,14 +42,48 @@ const placeholders = (from: number, count: number) => Array.from({ length: count
 export class SqlDeploymentStore implements DeploymentStore {
   constructor(private readonly db: Db) {}
 
-  async insertDeployment(d: NewDeployment): Promise<{ created: boolean }> {
-    const rows = await this.db.query(
-      `INSERT INTO deployments (id, workflow_id, application, environment, team, version, requested_by, request, status, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10)
+  insertDeployment(d: NewDeployment): Promise<{ created: boolean }> {
+    return this.insert(d, this.db);
+  }
+
+  private async insert(d: NewDeployment, db: Db): Promise<{ created: boolean }> {
+    const rows = await db.query(
+      `INSERT INTO deployments (id, workflow_id, application, environment, team, version, requested_by, request, status, created_at,
+         rollback_of, rollback_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [d.id, d.workflowId, d.application, d.environment, d.team, d.version, d.requestedBy, JSON.stringify(d.request ?? null), d.status, d.createdAt],
+      [
+        d.id,
+        d.workflowId,
+        d.application,
+        d.environment,
+        d.team,
+        d.version,
+        d.requestedBy,
+        JSON.stringify(d.request ?? null),
+        d.status,
+        d.createdAt,
+        d.rollbackOf,
+        d.rollbackReason,
+      ],
     );
     return { created: rows.length === 1 };
+  }
+
+  async insertRollback(d: NewDeployment & { rollbackOf: string }): Promise<{ linked: true } | { linked: false; rolledBackBy: string }> {
+    return await this.db.transaction(async (tx) => {
+      // The row lock serializes two rollbacks of one deploy; the next statement sees the winner's rows.
+      const locked = await tx.query('SELECT rolled_back_by FROM deployments WHERE id = $1 FOR UPDATE', [d.rollbackOf]);
+      if (locked.length === 0) throw new DeploymentNotFoundError(d.rollbackOf);
+      const holder = text(locked[0]!.rolled_back_by);
+      if (holder) {
+        const live = await tx.query(`SELECT 1 FROM deployments WHERE id = $1 AND status NOT IN ('FAILED', 'CANCELLED')`, [holder]);
+        if (live.length > 0) return { linked: false, rolledBackBy: holder };
+      }
+      await this.insert(d, tx);
+      await tx.query('UPDATE deployments SET rolled_back_by = $2 WHERE id = $1', [d.rollbackOf, d.id]);
+      return { linked: true };
+    });
   }
 
   /**
@@ -95,13 +129,12 @@ export class SqlDeploymentStore implements DeploymentStore {
   }
 
   /** Sets the host's status; its error is replaced (cleared when not given). */
-  async setHostStatus(id: string, host: string, status: HostStatus, error?: string): Promise<void> {
-    const rows = await this.db.query(`UPDATE deployment_hosts SET status = $3, error = $4 WHERE deployment_id = $1 AND name = $2 RETURNING name`, [
-      id,
-      host,
-      status,
-      error,
-    ]);
+  async setHostStatus(id: string, host: string, status: HostStatus, error?: string, previousVersion?: string): Promise<void> {
+    const rows = await this.db.query(
+      `UPDATE deployment_hosts SET status = $3, error = $4, previous_version = coalesce($5::text, previous_version)
+       WHERE deployment_id = $1 AND name = $2 RETURNING name`,
+      [id, host, status, error, previousVersion],
+    );
     if (rows.length === 0) throw new DeploymentNotFoundError(id, host);
   }
 
@@ -214,6 +247,7 @@ export class SqlDeploymentStore implements DeploymentStore {
         address: String(h.address),
         status: h.status as HostStatus,
         error: text(h.error),
+        previousVersion: text(h.previous_version),
       });
     }
     return rows.map((r) => toDeployment(r, hosts.get(String(r.id)) ?? []));
