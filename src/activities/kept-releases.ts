@@ -11,7 +11,7 @@ import { application } from './host-activities.ts';
  * A rollback's start check: on every host, over SSH, is the release it goes
  * back to still in releases/ (keepReleases prunes older ones), and which one
  * is current. Changes nothing on the hosts; records the rollback's host
- * snapshot. A release no longer kept fails the rollback before any drain.
+ * snapshot (when given the rollback's id). A release no longer kept fails the rollback before any drain.
  */
 export function checkKeptReleases(deps: ActivityDeps, input: KeptReleasesInput): Promise<KeptReleases> {
   return mapFailures(() =>
@@ -46,12 +46,14 @@ export function checkKeptReleases(deps: ActivityDeps, input: KeptReleasesInput):
           { details: { reason: 'release-not-kept', hosts: gone.map((h) => h.host.name) } },
         );
       }
-      await deps.store.setHosts(
-        input.rollbackId,
-        `rollback of ${input.deploymentId}`,
-        input.loadBalancers.map((lb) => lb.name),
-        input.targets.map((t) => ({ ...t.host, status: 'PENDING' as const })),
-      );
+      if (input.rollbackId) {
+        await deps.store.setHosts(
+          input.rollbackId,
+          `rollback of ${input.deploymentId}`,
+          input.loadBalancers.map((lb) => lb.name),
+          input.targets.map((t) => ({ ...t.host, status: 'PENDING' as const })),
+        );
+      }
       return {
         hosts: input.targets.map((t) => t.host),
         loadBalancers: input.loadBalancers,

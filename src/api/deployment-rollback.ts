@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { deployRequestSchema } from '../domain/deploy-request.ts';
 import { planRollback, rollbackRequest } from '../domain/deploy-rollback.ts';
-import type { DeployOutcome, RollbackInput } from '../domain/deploy-types.ts';
+import type { DeployOutcome, KeptReleasesInput, RollbackInput } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { deployWorkflowId } from '../workflows/definitions.ts';
@@ -22,7 +23,7 @@ export interface RollbackOptions {
  */
 export async function startRollback(
   service: DeploymentService,
-  deps: { store: DeploymentStore; client: Client },
+  deps: { store: DeploymentStore; client: Client; taskQueue: string },
   original: DeploymentRecord,
   options: RollbackOptions,
 ): Promise<DeploymentRecord> {
@@ -52,6 +53,8 @@ export async function startRollback(
     backend: snapshot!.backend ?? request.haproxy.backend ?? '',
   };
 
+  await refuseIfPruned(deps, { ...rollbackOf, application: rollback.application });
+
   const id = `d-${randomUUID()}`;
   await service.takeTurn(id, rollback, true);
   const record = {
@@ -79,6 +82,31 @@ export async function startRollback(
     throw new VesemirError(ErrorType.TemporalUnavailable, `the rollback could not be started: ${(err as Error).message}`);
   }
   return (await deps.store.getDeployment(id)) ?? { ...record, loadBalancers: [], hosts: [] };
+}
+
+/** How long the API waits for the hosts' answer before it accepts the rollback anyway (its own check at its turn decides). */
+const PRE_CHECK_MS = 15_000;
+
+/**
+ * Asks the hosts (a short workflow, its SSH check a regular activity) whether
+ * the releases are still kept, so that a pruned one is refused at once. Only
+ * that answer refuses; a host slow or out of reach leaves the decision to the
+ * rollback's own check when its turn comes.
+ */
+async function refuseIfPruned(deps: { client: Client; taskQueue: string }, input: Omit<KeptReleasesInput, 'rollbackId'>): Promise<void> {
+  try {
+    await deps.client.workflow.execute('checkRollback', {
+      workflowId: `rollback-check-${input.deploymentId}-${randomUUID().slice(0, 8)}`,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowExecutionTimeout: PRE_CHECK_MS,
+    });
+  } catch (err) {
+    const cause = err instanceof WorkflowFailedError && err.cause instanceof ActivityFailure ? err.cause.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === ErrorType.RollbackNotPossible) {
+      throw new VesemirError(ErrorType.RollbackNotPossible, cause.message, { details: { reason: 'release-not-kept' } });
+    }
+  }
 }
 
 /** The original's last run: its host results (with each previous release) and snapshot. */

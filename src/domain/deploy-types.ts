@@ -29,8 +29,8 @@ export interface RollbackInput {
 
 /** Input of the `checkKeptReleases` activity: the rollback's start check. */
 export interface KeptReleasesInput extends RollbackInput {
-  /** The rollback deployment (its host snapshot is recorded). */
-  rollbackId: string;
+  /** The rollback deployment, whose host snapshot is recorded; absent for the API's check before it accepts one. */
+  rollbackId?: string | undefined;
   application: string;
 }
 

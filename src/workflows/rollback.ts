@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
-import type { KeptReleases, RollbackInput } from '../domain/deploy-types.ts';
+import type { KeptReleases, KeptReleasesInput, RollbackInput } from '../domain/deploy-types.ts';
 import { discovery } from './activity-options.ts';
 
 const checker = proxyActivities<Activities>(discovery);
@@ -13,6 +13,15 @@ const checker = proxyActivities<Activities>(discovery);
  */
 export function checkKeptReleases(rollbackId: string, application: string, rollbackOf: RollbackInput): Promise<KeptReleases> {
   return checker.checkKeptReleases({ ...rollbackOf, rollbackId, application });
+}
+
+/**
+ * The same check alone, before a rollback is accepted: the API waits for it
+ * (briefly) so that a release already pruned is refused with a 409 at once.
+ * Records nothing; the rollback checks again when its turn comes.
+ */
+export async function checkRollback(input: Omit<KeptReleasesInput, 'rollbackId'>): Promise<KeptReleases> {
+  return checker.checkKeptReleases(input);
 }
 
 /** Per host: the kept release it goes back to and the one current at the check. */
