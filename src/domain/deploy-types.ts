@@ -34,6 +34,19 @@ export interface KeptReleasesInput extends RollbackInput {
   application: string;
 }
 
+/**
+ * What a deploy's start checks found: the Chef search (with its resolved
+ * targets), a retry's snapshot (with its backend) or a rollback's kept releases.
+ */
+export interface HostsFound {
+  hosts: Host[];
+  loadBalancers: Host[];
+  targets?: { backend: string } | undefined;
+  backend?: string | undefined;
+  /** A rollback's: each host's release now. */
+  current?: Record<string, string | undefined> | undefined;
+}
+
 /** Each host's release now: what a rollback host records as its previous version. */
 export interface KeptReleases {
   hosts: Host[];

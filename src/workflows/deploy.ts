@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
-import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult, KeptReleases, StatusTurn } from '../domain/deploy-types.ts';
+import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult, HostsFound, StatusTurn } from '../domain/deploy-types.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
@@ -86,13 +86,11 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       // goes on: a failed check is reported once the others are done.
       const checks = new CancellationScope();
       void condition(() => control.cancel !== undefined).then(() => checks.cancel());
+      // A rollback of a finished deploy has its hosts and releases already: it checks they are kept.
       const { rollbackOf } = input;
-      const found = await alongside(
-        checks.run<{ hosts: Host[]; loadBalancers: Host[]; targets?: { backend: string }; backend?: string } | KeptReleases>(() =>
-          rollbackOf ? checkKeptReleases(deploymentId, request.application, rollbackOf) : alongside(discover(), fetcher.verifyArtifact(request.artifact)),
-        ),
-        setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, 'taken'),
-      );
+      const startChecks = (): Promise<HostsFound> =>
+        rollbackOf ? checkKeptReleases(deploymentId, request.application, rollbackOf) : alongside(discover(), fetcher.verifyArtifact(request.artifact));
+      const found = await alongside(checks.run(startChecks), setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, 'taken'));
       const { hosts, loadBalancers } = found;
       const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
       progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
@@ -111,7 +109,7 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
         rounds: new Map(),
         foundBefore,
         onGate: controls.onGate,
-        ...(rollbackOf && 'current' in found ? { kept: keptReleases(rollbackOf, found) } : {}),
+        ...(rollbackOf ? { kept: keptReleases(rollbackOf, found.current ?? {}) } : {}),
       };
       const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
       const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);

@@ -25,6 +25,6 @@ export async function checkRollback(input: Omit<KeptReleasesInput, 'rollbackId'>
 }
 
 /** Per host: the kept release it goes back to and the one current at the check. */
-export function keptReleases(rollbackOf: RollbackInput, found: KeptReleases): Map<string, { version: string; current: string | undefined }> {
-  return new Map(rollbackOf.targets.map((t) => [t.host.name, { version: t.version, current: found.current[t.host.name] }]));
+export function keptReleases(rollbackOf: RollbackInput, current: KeptReleases['current']): Map<string, { version: string; current: string | undefined }> {
+  return new Map(rollbackOf.targets.map((t) => [t.host.name, { version: t.version, current: current[t.host.name] }]));
 }

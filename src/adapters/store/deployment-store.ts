@@ -14,6 +14,7 @@ import {
 } from '../../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../../domain/errors.ts';
 import type { Db } from './db.ts';
+import { insertDeploymentRow, insertRollback } from './deployment-inserts.ts';
 import { boundOutput, MAX_OUTPUT_BYTES, OUTPUT_TAIL_BYTES, outputTail, toDeployment, toStep } from './deployment-rows.ts';
 import { type Row, text } from './rows.ts';
 
@@ -43,47 +44,11 @@ export class SqlDeploymentStore implements DeploymentStore {
   constructor(private readonly db: Db) {}
 
   insertDeployment(d: NewDeployment): Promise<{ created: boolean }> {
-    return this.insert(d, this.db);
+    return insertDeploymentRow(this.db, d);
   }
 
-  private async insert(d: NewDeployment, db: Db): Promise<{ created: boolean }> {
-    const rows = await db.query(
-      `INSERT INTO deployments (id, workflow_id, application, environment, team, version, requested_by, request, status, created_at,
-         rollback_of, rollback_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        d.id,
-        d.workflowId,
-        d.application,
-        d.environment,
-        d.team,
-        d.version,
-        d.requestedBy,
-        JSON.stringify(d.request ?? null),
-        d.status,
-        d.createdAt,
-        d.rollbackOf,
-        d.rollbackReason,
-      ],
-    );
-    return { created: rows.length === 1 };
-  }
-
-  async insertRollback(d: NewDeployment & { rollbackOf: string }): Promise<{ linked: true } | { linked: false; rolledBackBy: string }> {
-    return await this.db.transaction(async (tx) => {
-      // The row lock serializes two rollbacks of one deploy; the next statement sees the winner's rows.
-      const locked = await tx.query('SELECT rolled_back_by FROM deployments WHERE id = $1 FOR UPDATE', [d.rollbackOf]);
-      if (locked.length === 0) throw new DeploymentNotFoundError(d.rollbackOf);
-      const holder = text(locked[0]!.rolled_back_by);
-      if (holder) {
-        const live = await tx.query(`SELECT 1 FROM deployments WHERE id = $1 AND status NOT IN ('FAILED', 'CANCELLED')`, [holder]);
-        if (live.length > 0) return { linked: false, rolledBackBy: holder };
-      }
-      await this.insert(d, tx);
-      await tx.query('UPDATE deployments SET rolled_back_by = $2 WHERE id = $1', [d.rollbackOf, d.id]);
-      return { linked: true };
-    });
+  insertRollback(d: NewDeployment & { rollbackOf: string }): Promise<{ linked: true } | { linked: false; rolledBackBy: string }> {
+    return insertRollback(this.db, d);
   }
 
   /**
