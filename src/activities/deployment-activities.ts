@@ -1,4 +1,4 @@
-import type { DeploymentStatusInput } from '../domain/deploy-types.ts';
+import type { DeploymentStatusInput, KeptReleasesInput } from '../domain/deploy-types.ts';
 import type { HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
@@ -8,6 +8,7 @@ import { resolveTargets, type TargetRequest, type Targets } from '../domain/targ
 import type { ActivityDeps, LockRequest } from './deps.ts';
 import { mapFailures } from './failures.ts';
 import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
+import { checkKeptReleases } from './kept-releases.ts';
 
 /** The request's target fields: the worker resolves them against its own applications file. */
 export interface DiscoverInput extends TargetRequest {
@@ -89,9 +90,12 @@ export function createDeploymentActivities(deps: ActivityDeps) {
       await mapFailures(() => deps.store.setStatus(input.deploymentId, input.status, new Date(), input.error));
     },
 
-    async setHostStatus(input: { deploymentId: string; host: string; status: HostStatus; error?: string }): Promise<void> {
-      await mapFailures(() => deps.store.setHostStatus(input.deploymentId, input.host, input.status, input.error));
+    /** `previousVersion`: the release the host had before this deploy, kept for a later rollback (never cleared). */
+    async setHostStatus(input: { deploymentId: string; host: string; status: HostStatus; error?: string; previousVersion?: string }): Promise<void> {
+      await mapFailures(() => deps.store.setHostStatus(input.deploymentId, input.host, input.status, input.error, input.previousVersion));
     },
+
+    checkKeptReleases: (input: KeptReleasesInput) => checkKeptReleases(deps, input),
 
     async isDeployRunning(input: { workflowId: string }): Promise<boolean> {
       return deps.lock.isRunning(input.workflowId);

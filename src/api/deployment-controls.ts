@@ -69,7 +69,15 @@ export class DeploymentControls {
       workflowId: record.workflowId,
       taskQueue: this.taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      args: [{ deploymentId: record.id, request, retry: { ...outcome.snapshot, previous: outcome.hosts, round: (outcome.round ?? 1) + 1 } }],
+      args: [
+        {
+          deploymentId: record.id,
+          request,
+          retry: { ...outcome.snapshot, previous: outcome.hosts, round: (outcome.round ?? 1) + 1 },
+          // A rollback's retry is a rollback again: its hosts go back to their kept release, nothing downloaded.
+          ...(outcome.rollbackOf ? { rollbackOf: outcome.rollbackOf } : {}),
+        },
+      ],
       typedSearchAttributes: deploySearchAttributes(request, 'QUEUED'),
     });
     const again = outcome.hosts.filter((h) => h.status !== 'DONE').map((h) => h.name);

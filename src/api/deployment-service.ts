@@ -4,7 +4,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import type { LockRequest } from '../activities/deps.ts';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
-import type { ControlAnswer } from '../domain/deploy-types.ts';
+import type { ControlAnswer, RollbackInput } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { ChefClient, LoadBalancer } from '../domain/ports.ts';
@@ -14,6 +14,7 @@ import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { deployWorkflowId, type LockState, type LockTurnAnswer } from '../workflows/definitions.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
 import { type QueuePlace, queuePlaces } from './deployment-queue.ts';
+import { type RollbackOptions, startRollback } from './deployment-rollback.ts';
 import { type DryRunPlan, dryRun } from './dry-run.ts';
 
 export interface DeploymentServiceDeps {
@@ -60,6 +61,15 @@ export class DeploymentService {
     return queuePlaces(records, (application, environment) => this.deps.turns.state(application, environment));
   }
 
+  /** A rollback of the finished deployment `id`: a new deployment (see deployment-rollback.ts). */
+  async rollback(id: string, options: RollbackOptions): Promise<DeploymentRecord> {
+    return startRollback(this, this.deps, await this.get(id), options);
+  }
+
+  get turns(): DeployTurns {
+    return this.deps.turns;
+  }
+
   async control(id: string, action: ControlAction, options: { rollback?: boolean }): Promise<ControlAnswer> {
     return this.controls.apply(await this.get(id), action, options);
   }
@@ -71,7 +81,7 @@ export class DeploymentService {
   }
 
   /** The application's scope is the ceiling: the same check the worker makes again before it searches. */
-  private checkTargets(request: DeployRequest): Targets {
+  checkTargets(request: DeployRequest): Targets {
     const app = this.deps.applications.get(request.application);
     if (!app) {
       const known = [...this.deps.applications.keys()].join(', ') || '(none configured)';
@@ -130,7 +140,7 @@ export class DeploymentService {
     return { record: saved ?? { ...record, loadBalancers: [], hosts: [] }, created };
   }
 
-  private lockRequest(id: string, request: DeployRequest): LockRequest {
+  lockRequest(id: string, request: DeployRequest): LockRequest {
     return { application: request.application, environment: request.environment, workflowId: deployWorkflowId(id), deploymentId: id };
   }
 
@@ -139,7 +149,7 @@ export class DeploymentService {
    * starts, so deploys run in the order they were accepted. The lock decides
    * `queue: false` itself, one request at a time: of concurrent ones at most one is accepted.
    */
-  private async takeTurn(id: string, request: DeployRequest, queue: boolean): Promise<void> {
+  async takeTurn(id: string, request: DeployRequest, queue: boolean): Promise<void> {
     let answer: LockTurnAnswer;
     try {
       answer = await this.deps.turns.takeTurn({ ...this.lockRequest(id, request), queue });
@@ -156,12 +166,13 @@ export class DeploymentService {
     }
   }
 
-  private async startWorkflow(id: string, request: DeployRequest): Promise<void> {
+  /** Starts the deploy workflow; `rollbackOf` makes it a rollback of a finished deploy. */
+  async startWorkflow(id: string, request: DeployRequest, rollbackOf?: RollbackInput): Promise<void> {
     try {
       await this.deps.client.workflow.start('deploy', {
         workflowId: deployWorkflowId(id),
         taskQueue: this.deps.taskQueue,
-        args: [{ deploymentId: id, request }],
+        args: [{ deploymentId: id, request, ...(rollbackOf ? { rollbackOf } : {}) }],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         // A finished deployment is never started again by a repeated request (a retry is explicit).
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

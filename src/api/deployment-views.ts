@@ -68,10 +68,21 @@ export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links:
     ...place,
     // Stored as validated; a request from before a schema change may no longer parse.
     request: deployRequestSchema.safeParse(d.request).data ?? null,
+    rollbackOf: d.rollbackOf ?? null,
+    rolledBackBy: d.rolledBackBy ?? null,
+    rollbackReason: d.rollbackReason ?? null,
     hosts: d.hosts.map((h) => {
       const hostSteps = stepsOf(h.name, steps, docsUrl);
       const failed = h.error ? failingStep(hostSteps) : undefined;
-      return { name: h.name, address: h.address, status: h.status, error: h.error ?? null, ...typed(failed?.errorType, docsUrl), steps: hostSteps };
+      return {
+        name: h.name,
+        address: h.address,
+        status: h.status,
+        error: h.error ?? null,
+        ...typed(failed?.errorType, docsUrl),
+        previousVersion: h.previousVersion ?? null,
+        steps: hostSteps,
+      };
     }),
     links: { self: links.self(d.id), temporalUi: links.temporalUi(d.workflowId) },
   };

@@ -5,6 +5,7 @@ import { DEPLOYMENT_STATUSES, type DeploymentStore } from '../domain/deployment.
 import { slug } from '../domain/names.ts';
 import { authorize } from './auth.ts';
 import { deploymentControlRoutes, deploymentIdParam } from './deployment-control-routes.ts';
+import { deploymentRollbackRoutes } from './deployment-rollback-routes.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { deploymentView, hostCounts, type LinkBuilder } from './deployment-views.ts';
 import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorAnswers } from './schemas.ts';
@@ -65,6 +66,7 @@ export const deploymentsRoutes =
   (deps: DeploymentRoutesDeps): FastifyPluginAsyncZod =>
   async (app) => {
     await app.register(deploymentControlRoutes({ service: deps.service, store: deps.store, authorize, docsUrl: deps.docsUrl }));
+    await app.register(deploymentRollbackRoutes({ service: deps.service, links: deps.links }));
 
     app.post(
       '/v1/deployments',

@@ -65,6 +65,10 @@ export const hostView = z.object({
   error: z.string().nullable(),
   errorType: z.string().nullable().describe('the error type of the step that made the host fail (its first failed deploy step, else a rollback step)'),
   docs: z.string().nullable().describe('the runbook section of `errorType`'),
+  previousVersion: z
+    .string()
+    .nullable()
+    .describe('the release the host had before this deployment: what a rollback returns it to (null: unknown, e.g. its first deploy)'),
   steps: z.array(stepView),
 });
 
@@ -95,6 +99,9 @@ export const deploymentView = z.object({
     .describe(
       'The request as accepted, defaults filled in: what `vesemir deploy --from <id>` starts again with a new version (null: a request this server no longer reads)',
     ),
+  rollbackOf: z.string().nullable().describe('a rollback: the finished deployment it rolls back'),
+  rolledBackBy: z.string().nullable().describe('the latest rollback of this deployment'),
+  rollbackReason: z.string().nullable().describe("a rollback: the caller's reason"),
   hosts: z.array(hostView),
   links,
 });

@@ -3,6 +3,7 @@ import { deployCommand } from './commands/deploy.ts';
 import { deploymentCommands } from './commands/deployments.ts';
 import { logsCommand } from './commands/logs.ts';
 import { replayCommand } from './commands/replay.ts';
+import { rollbackCommand } from './commands/rollback.ts';
 import { vmCommands } from './commands/vms.ts';
 import { describeError, EXIT_ERROR } from './errors.ts';
 import type { CliDeps } from './io.ts';
@@ -23,6 +24,7 @@ export function buildProgram(deps: CliDeps, exit: (code: number) => void): Comma
   deployCommand(program, deps, exit);
   deploymentCommands(program, deps);
   logsCommand(program, deps);
+  rollbackCommand(program, deps, exit);
   replayCommand(program, deps, exit);
   vmCommands(program, deps);
   return program;

@@ -1155,6 +1155,217 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/deployments/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll back a SUCCEEDED deployment (202): a new deployment takes its DONE hosts back to the release each had before (kept on the host, nothing downloaded), through drain, activate, restart, health and enable; 409 with the reason when it cannot */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description roll back even though a later deploy of the application/environment has run since
+                         * @default false
+                         */
+                        force?: boolean;
+                        /** @description why: shown with the rollback */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "QUEUED" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                            links: {
+                                self: string;
+                                temporalUi: string;
+                            };
+                            rollbackOf: string;
+                        };
+                    };
+                };
+                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The token's team may not act for the team, application or resource named. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Nothing has this id or name. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/deployments": {
         parameters: {
             query?: never;
@@ -1204,6 +1415,12 @@ export interface paths {
                                 queuePosition?: number;
                                 /** @description QUEUED only: the deployment holding the turn, which it waits behind */
                                 waitingFor?: string | null;
+                                /** @description a rollback: the finished deployment it rolls back */
+                                rollbackOf: string | null;
+                                /** @description the latest rollback of this deployment */
+                                rolledBackBy: string | null;
+                                /** @description a rollback: the caller's reason */
+                                rollbackReason: string | null;
                                 links: {
                                     self: string;
                                     temporalUi: string;
@@ -1680,6 +1897,12 @@ export interface paths {
                                 /** @default true */
                                 queue: boolean;
                             } | null;
+                            /** @description a rollback: the finished deployment it rolls back */
+                            rollbackOf: string | null;
+                            /** @description the latest rollback of this deployment */
+                            rolledBackBy: string | null;
+                            /** @description a rollback: the caller's reason */
+                            rollbackReason: string | null;
                             hosts: {
                                 name: string;
                                 address: string;
@@ -1690,6 +1913,8 @@ export interface paths {
                                 errorType: string | null;
                                 /** @description the runbook section of `errorType` */
                                 docs: string | null;
+                                /** @description the release the host had before this deployment: what a rollback returns it to (null: unknown, e.g. its first deploy) */
+                                previousVersion: string | null;
                                 steps: {
                                     name: string;
                                     status: string;

@@ -65,6 +65,16 @@ export class VesemirClient {
     return this.call(this.http.POST(`/v1/deployments/{id}/${action}`, { params, body: {} }));
   }
 
+  /**
+   * Rolls back a SUCCEEDED deployment: a new deployment (answered with its id and
+   * `rollbackOf`) takes its DONE hosts back to the release each had before.
+   * `force`: even though a later deploy has run since. Refusals are ApiError 409.
+   */
+  rollback(id: string, options: { force?: boolean | undefined; reason?: string | undefined } = {}) {
+    const body = { ...(options.force ? { force: true } : {}), ...(options.reason ? { reason: options.reason } : {}) };
+    return this.call(this.http.POST('/v1/deployments/{id}/rollback', { params: { path: { id } }, body }));
+  }
+
   /** Polls a deployment until it ends and answers its last state; see DeploymentWait. */
   waitForDeployment(id: string, options: DeploymentWait = {}) {
     return waitForDeployment(this, id, options);

@@ -9,6 +9,50 @@ export interface DeployWorkflowInput {
   request: DeployRequest;
   /** Set on a retry run: the previous run's host snapshot and results; only hosts not DONE run again. */
   retry?: RetryInput | undefined;
+  /** Set on a rollback of a finished deploy: its DONE hosts go back to their kept previous release, nothing is downloaded. */
+  rollbackOf?: RollbackInput | undefined;
+}
+
+/** One host of a rollback and the release it goes back to. */
+export interface RollbackTarget {
+  host: Host;
+  version: string;
+}
+
+/** What a rollback run takes from the deploy it rolls back: its snapshot, not a new Chef search. */
+export interface RollbackInput {
+  deploymentId: string;
+  targets: RollbackTarget[];
+  loadBalancers: Host[];
+  backend: string;
+}
+
+/** Input of the `checkKeptReleases` activity: the rollback's start check. */
+export interface KeptReleasesInput extends RollbackInput {
+  /** The rollback deployment, whose host snapshot is recorded; absent for the API's check before it accepts one. */
+  rollbackId?: string | undefined;
+  application: string;
+}
+
+/**
+ * What a deploy's start checks found: the Chef search (with its resolved
+ * targets), a retry's snapshot (with its backend) or a rollback's kept releases.
+ */
+export interface HostsFound {
+  hosts: Host[];
+  loadBalancers: Host[];
+  targets?: { backend: string } | undefined;
+  backend?: string | undefined;
+  /** A rollback's: each host's release now. */
+  current?: Record<string, string | undefined> | undefined;
+}
+
+/** Each host's release now: what a rollback host records as its previous version. */
+export interface KeptReleases {
+  hosts: Host[];
+  loadBalancers: Host[];
+  backend: string;
+  current: Record<string, string | undefined>;
 }
 
 export interface RetryInput {
@@ -56,10 +100,16 @@ export interface DeployHostInput {
    * this deploy may have left it in (drained) is not an operator's maintenance.
    */
   lbFound?: LbFound[] | undefined;
+  /**
+   * A rollback of a finished deploy: `version` is already kept on the host, so
+   * there is no stage (nothing downloaded); `previousVersion` is the release
+   * current now, read by the rollback's start check.
+   */
+  keptRelease?: { previousVersion: string | undefined } | undefined;
 }
 
 /** Input of `rollbackHost`: put a DONE host back on the release it had before. */
-export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version' | 'lbFound'> {
+export interface RollbackHostInput extends Omit<DeployHostInput, 'artifact' | 'weight' | 'degradationSeconds' | 'version' | 'lbFound' | 'keptRelease'> {
   /** The release the host is on now (the one being rolled back). */
   version: string;
   previousVersion: string;
@@ -103,6 +153,8 @@ export interface DeployOutcome {
   /** The host snapshot this run used, so that a retry run uses it again. */
   snapshot?: { hosts: Host[]; loadBalancers: Host[]; backend?: string | undefined } | undefined;
   round?: number | undefined;
+  /** A rollback run's input, for its retry run. */
+  rollbackOf?: RollbackInput | undefined;
 }
 
 /** What an operator's control (pause, resume, cancel, approve, retry) answers. */

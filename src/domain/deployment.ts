@@ -63,6 +63,8 @@ export interface HostRecord {
   address: string;
   status: HostStatus;
   error?: string | undefined;
+  /** The release the host had before this deployment: what a rollback returns to. */
+  previousVersion?: string | undefined;
 }
 
 export interface NewDeployment {
@@ -77,6 +79,10 @@ export interface NewDeployment {
   request: unknown;
   status: DeploymentStatus;
   createdAt: Date;
+  /** A rollback: the finished deployment it rolls back. */
+  rollbackOf?: string | undefined;
+  /** Why the rollback was asked for (the caller's words). */
+  rollbackReason?: string | undefined;
 }
 
 export interface DeploymentRecord extends NewDeployment {
@@ -86,6 +92,8 @@ export interface DeploymentRecord extends NewDeployment {
   startedAt?: Date | undefined;
   finishedAt?: Date | undefined;
   error?: string | undefined;
+  /** The latest rollback of this deployment. */
+  rolledBackBy?: string | undefined;
 }
 
 export interface DeploymentFilter {
@@ -105,7 +113,14 @@ export interface DeploymentStore {
   setStatus(id: string, status: DeploymentStatus, at: Date, error?: string): Promise<void>;
   /** Records the host snapshot and the Chef query that produced it. */
   setHosts(id: string, chefQuery: string, loadBalancers: string[], hosts: HostRecord[]): Promise<void>;
-  setHostStatus(id: string, host: string, status: HostStatus, error?: string): Promise<void>;
+  /** `previousVersion`, when given, is recorded and never cleared. */
+  setHostStatus(id: string, host: string, status: HostStatus, error?: string, previousVersion?: string): Promise<void>;
+  /**
+   * Inserts a rollback of `rollbackOf` and links it from the original, in one
+   * transaction: refused (`linked: false`, with the rollback that holds it)
+   * when the original has a rollback that did not end FAILED or CANCELLED.
+   */
+  insertRollback(d: NewDeployment & { rollbackOf: string }): Promise<{ linked: true } | { linked: false; rolledBackBy: string }>;
   /** Writes (or overwrites, keyed by deployment/host/step/attempt) one step attempt. */
   saveStep(step: StepRecord): Promise<void>;
   getDeployment(id: string): Promise<DeploymentRecord | undefined>;

@@ -72,6 +72,12 @@ const RETRY = {
   DeploymentFinished: 'never',
   ControlRejected: 'never',
   NothingToRetry: 'never',
+  /** A rollback of a finished deploy that cannot be made: not SUCCEEDED, no DONE host, a previous release unknown or no longer kept. */
+  RollbackNotPossible: 'never',
+  /** The deploy has a rollback already (running or done): a second one is refused. */
+  AlreadyRolledBack: 'never',
+  /** A later deploy of the application/environment has run since: a rollback needs `force`. */
+  LaterDeployRan: 'never',
   TemporalUnavailable: 'retry',
   /** Anything that is not a VesemirError. */
   InternalError: 'retry',

@@ -56,7 +56,8 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
     if (leaveLbAlone && !input.includeHostsInMaintenance) {
       result = { ...s.result('SKIPPED', at), error: IN_MAINTENANCE_REASON };
     } else {
-      ({ previousVersion: at.previousVersion } = await step('stage', s.stage));
+      // A rollback of a finished deploy activates a release kept on the host: nothing to stage.
+      ({ previousVersion: at.previousVersion } = input.keptRelease ?? (await step('stage', s.stage)));
       at.drained = !leaveLbAlone;
       if (at.drained) await step('drain', s.drain);
       at.activated = true;
@@ -85,7 +86,7 @@ export async function deployHost(input: DeployHostInput): Promise<HostResult> {
           : { ...s.result('FAILED', at), failedStep: at.step, error };
   }
   await alongside(
-    CancellationScope.nonCancellable(() => s.setStatus(result.status, result.error)),
+    CancellationScope.nonCancellable(() => s.setStatus(result.status, result.error, at.previousVersion)),
     pruning ?? Promise.resolve(),
   );
   return result;
@@ -100,7 +101,8 @@ function hostSteps(input: DeployHostInput) {
     base,
     lbInput,
     waiting,
-    setStatus: (status: HostStatus, error?: string) => localDb.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status, error }),
+    setStatus: (status: HostStatus, error?: string, previousVersion?: string) =>
+      localDb.setHostStatus({ deploymentId: input.deploymentId, host: input.host.name, status, error, ...(previousVersion ? { previousVersion } : {}) }),
     inspect: () => lb.inspectHost(lbInput),
     stage: () => ssh.stageRelease({ ...base, artifact: input.artifact }),
     drain: () => lb.drainHost(lbInput),

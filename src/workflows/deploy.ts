@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
-import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult, StatusTurn } from '../domain/deploy-types.ts';
+import type { DeployOutcome, DeployProgress, DeployWorkflowInput, HostResult, HostsFound, StatusTurn } from '../domain/deploy-types.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { type Concurrency, planPhases } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
@@ -19,6 +19,7 @@ import { artifactFetch, discovery, localBookkeeping } from './activity-options.t
 import { installControls } from './controls.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
 import { alongside, describe } from './deploy-host.ts';
+import { checkKeptReleases, keptReleases } from './rollback.ts';
 import { isFailure, markSkipped, type RolloutContext, type RolloutControl, rollBackDone, rollOut } from './rollout.ts';
 
 const localDb = proxyLocalActivities<Activities>(localBookkeeping);
@@ -30,7 +31,9 @@ const fetcher = proxyActivities<Activities>(artifactFetch);
  * artifact, discover the hosts once, then roll them out phase by phase, one
  * child workflow per host, within the failure budget, under the operators'
  * controls (pause, resume, cancel, approve, retry). A retry run (`input.retry`)
- * reuses the previous run's host snapshot and runs only the hosts not DONE.
+ * reuses the previous run's host snapshot and runs only the hosts not DONE. A
+ * rollback of a finished deploy (`input.rollbackOf`) takes that deploy's DONE
+ * hosts back to their kept previous release through the same steps, minus the stage.
  */
 export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome> {
   const { deploymentId, request } = input;
@@ -83,10 +86,11 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       // goes on: a failed check is reported once the others are done.
       const checks = new CancellationScope();
       void condition(() => control.cancel !== undefined).then(() => checks.cancel());
-      const found = await alongside(
-        checks.run(() => alongside(discover(), fetcher.verifyArtifact(request.artifact))),
-        setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, 'taken'),
-      );
+      // A rollback of a finished deploy has its hosts and releases already: it checks they are kept.
+      const { rollbackOf } = input;
+      const startChecks = (): Promise<HostsFound> =>
+        rollbackOf ? checkKeptReleases(deploymentId, request.application, rollbackOf) : alongside(discover(), fetcher.verifyArtifact(request.artifact));
+      const found = await alongside(checks.run(startChecks), setStatus(control.paused ? 'PAUSED' : 'RUNNING', undefined, 'taken'));
       const { hosts, loadBalancers } = found;
       const previous = new Map((input.retry?.previous ?? []).filter((r) => r.status === 'DONE').map((r) => [r.name, r]));
       progress.hosts = hosts.map((h) => ({ name: h.name, status: previous.has(h.name) ? 'DONE' : 'PENDING' }));
@@ -105,12 +109,13 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
         rounds: new Map(),
         foundBefore,
         onGate: controls.onGate,
+        ...(rollbackOf ? { kept: keptReleases(rollbackOf, found.current ?? {}) } : {}),
       };
       const toRun = hosts.map((h) => h.name).filter((name) => !previous.has(name));
       const phases = planPhases(toRun, request.concurrency as Concurrency, input.retry ? undefined : request.canary);
       await rollOut(rollout, phases);
       controls.finishing();
-      outcome = await finish(rollout, hosts, loadBalancers, round);
+      outcome = { ...(await finish(rollout, hosts, loadBalancers, round)), ...(rollbackOf ? { rollbackOf } : {}) };
     } catch (err) {
       outcome = { ...outcome, status: control.cancel ? 'CANCELLED' : 'FAILED', error: describe(err) };
     } finally {

@@ -4,3 +4,4 @@ export { createVms } from './create-vms.ts';
 export { deploy } from './deploy.ts';
 export { deployHost, rollbackHost } from './deploy-host.ts';
 export { deploymentLock } from './deployment-lock.ts';
+export { checkRollback } from './rollback.ts';

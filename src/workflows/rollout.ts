@@ -37,6 +37,8 @@ export interface RolloutContext {
   onGate(waiting: boolean): Promise<void>;
   /** Retried hosts' HAProxy state as found before their first round. */
   foundBefore?: Map<string, LbFound[]> | undefined;
+  /** A rollback of a finished deploy: per host, the kept release it goes back to and the one current now. */
+  kept?: Map<string, { version: string; current: string | undefined }> | undefined;
 }
 
 /**
@@ -117,10 +119,11 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
   const host = ctx.hosts.find((h) => h.name === name)!;
   const round = ctx.rounds.get(name) ?? ctx.round;
   mark(ctx.progress, name, 'RUNNING');
+  const kept = ctx.kept?.get(name);
   const input: DeployHostInput = {
     deploymentId: ctx.deploymentId,
     application: ctx.request.application,
-    version: ctx.request.version,
+    version: kept?.version ?? ctx.request.version,
     artifact: ctx.request.artifact,
     host,
     loadBalancers: ctx.loadBalancers,
@@ -131,6 +134,7 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
     ...(round > 1 ? { round } : {}),
     ...(ctx.request.includeHostsInMaintenance ? { includeHostsInMaintenance: true } : {}),
     ...(ctx.foundBefore?.has(name) ? { lbFound: ctx.foundBefore.get(name) } : {}),
+    ...(kept ? { keptRelease: { previousVersion: kept.current === kept.version ? undefined : kept.current } } : {}),
   };
   // A retried host's child is a new run under the same workflow ID.
   return executeChild(deployHost, { workflowId: hostWorkflowId(workflowInfo().workflowId, name), args: [input] }).catch(

@@ -63,6 +63,9 @@ const POLICY: Record<ErrorTypeName, [Retry, number]> = {
   DeploymentFinished: ['not retried', 409],
   ControlRejected: ['not retried', 409],
   NothingToRetry: ['not retried', 409],
+  RollbackNotPossible: ['not retried', 409],
+  AlreadyRolledBack: ['not retried', 409],
+  LaterDeployRan: ['not retried', 409],
   TemporalUnavailable: ['retried', 503],
   InternalError: ['retried', 500],
 };

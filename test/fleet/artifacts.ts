@@ -99,6 +99,8 @@ export async function buildRelease(spec: ReleaseSpec & { dir?: string }): Promis
 
 export interface ArtifactServer {
   baseUrl: string;
+  /** Every request served, in order (`GET /shop-v2.tar.gz`): what a test counts to see nothing was downloaded. */
+  requests: readonly string[];
   url(fileName: string): string;
   stop(): Promise<void>;
 }
@@ -106,7 +108,9 @@ export interface ArtifactServer {
 /** Serves the files of `dir` (top level only) over HTTP on 127.0.0.1. */
 export async function startArtifactServer(dir: string): Promise<ArtifactServer> {
   const port = await freePort('127.0.0.1');
+  const requests: string[] = [];
   const server = createServer(async (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
     const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
     if (req.method !== 'GET' || name === '' || name !== basename(name)) {
       res.writeHead(404).end('not found\n');
@@ -126,6 +130,7 @@ export async function startArtifactServer(dir: string): Promise<ArtifactServer> 
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
+    requests,
     url: (fileName) => `${baseUrl}/${encodeURIComponent(fileName)}`,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -207,4 +207,26 @@ describe('the application scope is the ceiling', () => {
     expect(samples).toBeGreaterThan(10);
     expect(notReady).toEqual([]);
   });
+
+  it("refuses (403) a rollback of another team's deployment, before anything starts", async () => {
+    const id = 'd-0000aaaa-bbbb-cccc-dddd-eeeeffff0000';
+    const blogRequest = { ...fleet.deployRequest('v2', artifact), application: blog.name, team: blog.team };
+    await v.ctx.store.insertDeployment({
+      id,
+      workflowId: `deploy-${id}`,
+      application: blog.name,
+      environment: fleet.app.environment,
+      team: blog.team,
+      version: 'v2',
+      requestedBy: 'search-ci',
+      request: blogRequest,
+      status: 'SUCCEEDED',
+      createdAt: new Date(),
+    });
+    const res = await v.api.inject({ method: 'POST', url: `/v1/deployments/${id}/rollback`, payload: {}, headers: auth });
+    expect(res.statusCode, res.body).toBe(403);
+    const { deployments } = (await v.api.inject({ method: 'GET', url: `/v1/deployments?application=${blog.name}`, headers: auth })).json();
+    expect(deployments).toEqual([]);
+    expect((await v.ctx.store.getDeployment(id))?.rolledBackBy).toBeUndefined();
+  });
 });

@@ -61,6 +61,13 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
       };
       return { hosts: world.hosts, loadBalancers: world.loadBalancers, targets };
     },
+    async checkKeptReleases({ targets, loadBalancers, backend }) {
+      world.calls.push('checkKeptReleases');
+      const gone = targets.filter((t) => world.failing.has(`${t.host.name}:kept`));
+      if (gone.length > 0) throw ApplicationFailure.nonRetryable(`the previous release is no longer kept on ${gone[0]!.host.name}`, 'RollbackNotPossible');
+      const current = Object.fromEntries(targets.map((t) => [t.host.name, world.current.get(t.host.name)]));
+      return { hosts: targets.map((t) => t.host), loadBalancers, backend, current };
+    },
     async setDeploymentStatus({ status }) {
       world.statuses.push(status);
     },

@@ -24,6 +24,9 @@ export function toDeployment(r: Row, hosts: HostRecord[]): DeploymentRecord {
     startedAt: date(r.started_at),
     finishedAt: date(r.finished_at),
     error: text(r.error),
+    rollbackOf: text(r.rollback_of),
+    rolledBackBy: text(r.rolled_back_by),
+    rollbackReason: text(r.rollback_reason),
   };
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../../domain/errors.ts';
 import type { Db } from './db.ts';
+import { insertDeploymentRow, insertRollback } from './deployment-inserts.ts';
 import { boundOutput, MAX_OUTPUT_BYTES, OUTPUT_TAIL_BYTES, outputTail, toDeployment, toStep } from './deployment-rows.ts';
 import { type Row, text } from './rows.ts';
 
@@ -42,14 +43,12 @@ const placeholders = (from: number, count: number) => Array.from({ length: count
 export class SqlDeploymentStore implements DeploymentStore {
   constructor(private readonly db: Db) {}
 
-  async insertDeployment(d: NewDeployment): Promise<{ created: boolean }> {
-    const rows = await this.db.query(
-      `INSERT INTO deployments (id, workflow_id, application, environment, team, version, requested_by, request, status, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [d.id, d.workflowId, d.application, d.environment, d.team, d.version, d.requestedBy, JSON.stringify(d.request ?? null), d.status, d.createdAt],
-    );
-    return { created: rows.length === 1 };
+  insertDeployment(d: NewDeployment): Promise<{ created: boolean }> {
+    return insertDeploymentRow(this.db, d);
+  }
+
+  insertRollback(d: NewDeployment & { rollbackOf: string }): Promise<{ linked: true } | { linked: false; rolledBackBy: string }> {
+    return insertRollback(this.db, d);
   }
 
   /**
@@ -95,13 +94,12 @@ export class SqlDeploymentStore implements DeploymentStore {
   }
 
   /** Sets the host's status; its error is replaced (cleared when not given). */
-  async setHostStatus(id: string, host: string, status: HostStatus, error?: string): Promise<void> {
-    const rows = await this.db.query(`UPDATE deployment_hosts SET status = $3, error = $4 WHERE deployment_id = $1 AND name = $2 RETURNING name`, [
-      id,
-      host,
-      status,
-      error,
-    ]);
+  async setHostStatus(id: string, host: string, status: HostStatus, error?: string, previousVersion?: string): Promise<void> {
+    const rows = await this.db.query(
+      `UPDATE deployment_hosts SET status = $3, error = $4, previous_version = coalesce($5::text, previous_version)
+       WHERE deployment_id = $1 AND name = $2 RETURNING name`,
+      [id, host, status, error, previousVersion],
+    );
     if (rows.length === 0) throw new DeploymentNotFoundError(id, host);
   }
 
@@ -214,6 +212,7 @@ export class SqlDeploymentStore implements DeploymentStore {
         address: String(h.address),
         status: h.status as HostStatus,
         error: text(h.error),
+        previousVersion: text(h.previous_version),
       });
     }
     return rows.map((r) => toDeployment(r, hosts.get(String(r.id)) ?? []));

@@ -88,6 +88,16 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "a failed step's error type, for its runbook link",
     statements: ['ALTER TABLE deployment_steps ADD COLUMN error_type text'],
   },
+  {
+    version: 7,
+    name: 'rollbacks of finished deploys: the links both ways, the reason, each host previous release',
+    statements: [
+      'ALTER TABLE deployments ADD COLUMN rollback_of text',
+      'ALTER TABLE deployments ADD COLUMN rolled_back_by text',
+      'ALTER TABLE deployments ADD COLUMN rollback_reason text',
+      'ALTER TABLE deployment_hosts ADD COLUMN previous_version text',
+    ],
+  },
 ];
 
 /**

@@ -22,7 +22,7 @@ export function step(name: string, status: Step['status'], startMs: number, endM
 const ok = (names: string[], from = 0) => names.map((n, i) => step(n, 'SUCCEEDED', from + i * 100, from + i * 100 + 100));
 
 export function host(name: string, status: Host['status'], steps: Step[] = [], error: string | null = null): Host {
-  return { name, address: '127.0.0.1', status, error, errorType: null, docs: null, steps };
+  return { name, address: '127.0.0.1', status, error, errorType: null, docs: null, previousVersion: null, steps };
 }
 
 export const ALL_STEPS = ['stage', 'drain', 'activate', 'restart', 'health', 'enable', 'full'];
@@ -45,6 +45,9 @@ export function runningDeployment(overrides: Partial<Deployment> = {}): Deployme
     durationMs: null,
     error: null,
     request: null,
+    rollbackOf: null,
+    rolledBackBy: null,
+    rollbackReason: null,
     hosts: [
       host('shop-vm1', 'DONE', ok(ALL_STEPS)),
       host('shop-vm2', 'RUNNING', [...ok(['stage', 'drain', 'activate'], 700), step('restart', 'RUNNING', 1000)]),
