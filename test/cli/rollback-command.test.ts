@@ -1,53 +1,40 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { runningDeployment } from './support/fixtures.ts';
-import { fakeApi, run } from './support/harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from './support/harness.ts';
+import { type RealApi, startRealApi } from './support/real-api.ts';
 
-// `vesemir rollback` against a tiny local HTTP server standing in for the API.
+// `vesemir rollback` against the real API: its refusals and what it asks
+// for. A rollback that runs to the end, from the CLI, is in
+// test/integration/rollback.test.ts (it needs a fleet).
 
-let api: Awaited<ReturnType<typeof fakeApi>>;
-afterEach(() => api?.close());
-
-const ORIGINAL = 'd-0123456789abcdef';
-const NEW = 'd-fedcba9876543210';
-const created = { id: NEW, status: 'QUEUED', rollbackOf: ORIGINAL, links: { self: `/v1/deployments/${NEW}`, temporalUi: `http://ui/deploy-${NEW}` } };
+let api: RealApi;
+beforeAll(async () => {
+  api = await startRealApi();
+}, 60_000);
+afterAll(() => api?.close());
 
 describe('vesemir rollback', () => {
-  it('POSTs the rollback of the id with force and reason, and prints the new deployment', async () => {
-    api = await fakeApi({ [`POST /v1/deployments/${ORIGINAL}/rollback`]: { status: 202, body: created } });
-    const { code, stdout } = await run(['rollback', ORIGINAL, '--force', '--reason', 'v2 breaks checkout', '--api', api.url]);
-    expect(code).toBe(0);
-    expect(api.requests.map((r) => [r.method, r.url, r.body])).toEqual([
-      ['POST', `/v1/deployments/${ORIGINAL}/rollback`, { force: true, reason: 'v2 breaks checkout' }],
-    ]);
-    expect(stdout.split('\n')[0]).toBe(`${NEW} QUEUED (rollback of ${ORIGINAL})`);
+  it("prints the API's reason and exits 2 for a deploy that did not succeed", async () => {
+    const d = await api.queued('staging');
+    await d.running();
+    await d.failed();
+    const refused = await run(['rollback', d.id, '--reason', 'v2 breaks checkout', '--api', api.url]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^error: .*${d.id}.* \\(RollbackNotPossible, HTTP 409\\)\\n`));
+    // The deploy it refused is left as it was.
+    expect((await api.client.getDeployment(d.id)).rolledBackBy).toBeNull();
   });
 
-  it('--application/--environment rolls back the latest SUCCEEDED deployment of them; --follow follows the new one', async () => {
-    const { hosts: _h, ...summary } = runningDeployment({ status: 'SUCCEEDED' });
-    const finished = runningDeployment({ id: NEW, version: 'v1', status: 'SUCCEEDED', rollbackOf: ORIGINAL, hosts: [] });
-    api = await fakeApi({
-      'GET /v1/deployments': { body: { deployments: [{ ...summary, hostCounts: { total: 3, DONE: 3 } }] } },
-      [`POST /v1/deployments/${ORIGINAL}/rollback`]: { status: 202, body: created },
-      [`GET /v1/deployments/${NEW}`]: { body: finished },
-    });
-    const { code } = await run(['rollback', '--application', 'shop', '--environment', 'production', '--follow', '--api', api.url]);
-    expect(code).toBe(0);
-    expect(api.requests[0]?.url).toBe('/v1/deployments?application=shop&environment=production&status=SUCCEEDED&limit=1');
-    expect(api.requests[1]).toMatchObject({ method: 'POST', url: `/v1/deployments/${ORIGINAL}/rollback`, body: {} });
-    expect(api.requests.slice(2).every((r) => r.url.startsWith(`/v1/deployments/${NEW}`))).toBe(true);
+  it('--application/--environment looks for the latest SUCCEEDED deployment, and says so when there is none', async () => {
+    const none = await run(['rollback', '--application', 'shop', '--environment', 'dev', '--api', api.url]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('error: no SUCCEEDED deployment of shop/dev to roll back\n');
   });
 
-  it("a refusal prints the API's reason and exits 2; without an id or a target it says what to give", async () => {
-    api = await fakeApi({
-      [`POST /v1/deployments/${ORIGINAL}/rollback`]: {
-        status: 409,
-        body: { error: 'AlreadyRolledBack', message: `deployment ${ORIGINAL} is already rolled back by ${NEW}` },
-      },
-    });
-    const refused = await run(['rollback', ORIGINAL, '--api', api.url]);
-    expect([refused.code, refused.stderr]).toEqual([2, `error: deployment ${ORIGINAL} is already rolled back by ${NEW} (AlreadyRolledBack, HTTP 409)\n`]);
+  it('without an id or a whole target it says what to give; an unknown id is the API’s 404', async () => {
     const usage = await run(['rollback', '--application', 'shop', '--api', api.url]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--application and --environment');
+    const unknown = await run(['rollback', 'd-0000000000000000', '--api', api.url]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringMatching(/^error: deployment d-0000000000000000 not found \(NotFound, HTTP 404\)/)]);
   });
 });

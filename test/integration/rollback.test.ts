@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { run } from '../cli/support/harness.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { clientLoop, lbStates } from '../support/fleet-probes.ts';
 import { useStack } from '../support/stack.ts';
@@ -20,6 +21,12 @@ async function deploy(version: string, overrides: object = {}) {
   expect(done.status, JSON.stringify(done.hosts)).toBe('SUCCEEDED');
   return done;
 }
+
+let listening: string | undefined;
+const apiUrl = async () => {
+  listening ??= await v.api.listen({ host: '127.0.0.1', port: 0 });
+  return listening;
+};
 
 const rollback = (id: string, payload?: object) => v.api.inject({ method: 'POST', url: `/v1/deployments/${id}/rollback`, ...(payload ? { payload } : {}) });
 const get = async (id: string) => (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
@@ -44,11 +51,13 @@ describe('rollback of a finished deploy', () => {
 
     const fetchedBefore = fleet.artifacts.requests.length;
     const clients = clientLoop(fleet.haproxies[0]!.frontendUrl);
-    const res = await rollback(v2.id, { reason: 'v2 breaks checkout' });
-    expect(res.statusCode, res.body).toBe(202);
-    const { id, rollbackOf } = res.json();
+    // From the CLI, as a user does it, followed to its end.
+    const cli = await run(['rollback', v2.id, '--reason', 'v2 breaks checkout', '--follow', '--api', await apiUrl()]);
+    expect([cli.code, cli.stderr]).toEqual([0, '']);
+    const [, id, rollbackOf] = /^deployment (d-[\w-]+), rollback of (d-[\w-]+)$/m.exec(cli.stdout) ?? [];
     expect(rollbackOf).toBe(v2.id);
-    const done = await waitForDeployment(v.api, id);
+    expect(cli.stdout).toMatch(/✓ deployment SUCCEEDED .*: 3\/3 hosts done/);
+    const done = await waitForDeployment(v.api, id!);
     const traffic = await clients.stop();
 
     expect(done.status, JSON.stringify(done, null, 1)).toBe('SUCCEEDED');
@@ -81,9 +90,9 @@ describe('rollback of a finished deploy', () => {
     expect(refused.json()).toMatchObject({ error: 'LaterDeployRan' });
     expect(refused.json().message).toContain('"force": true');
 
-    const forced = await rollback(again.id, { force: true });
-    expect(forced.statusCode, forced.body).toBe(202);
-    const done = await waitForDeployment(v.api, forced.json().id);
+    const forced = await run(['rollback', again.id, '--force', '--api', await apiUrl()]);
+    expect([forced.code, forced.stderr]).toEqual([0, '']);
+    const done = await waitForDeployment(v.api, /^(d-[\w-]+) /.exec(forced.stdout)?.[1] ?? '');
     expect(done.status, `${done.error} ${JSON.stringify(done.hosts)}`).toBe('SUCCEEDED');
     // Back to what the hosts ran before that v2 deploy (v1), from v3.
     await expectFleetOn('v1');
@@ -98,6 +107,11 @@ describe('rollback of a finished deploy', () => {
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json()).toMatchObject({ error: 'RollbackNotPossible' });
     expect(res.json().message).toContain(`no longer kept on ${vm.name} (v1)`);
+    // The CLI naming it by application and environment finds the same (the latest SUCCEEDED) and prints the reason.
+    const cli = await run(['rollback', '--application', fleet.app.name, '--environment', fleet.app.environment, '--api', await apiUrl()]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(`no longer kept on ${vm.name} (v1)`);
+    expect(cli.stderr).toContain('(RollbackNotPossible, HTTP 409)');
     expect((await get(v5.id)).rolledBackBy).toBeNull();
     const { deployments } = (await v.api.inject({ method: 'GET', url: '/v1/deployments?limit=1' })).json();
     expect(deployments[0].id).toBe(v5.id);
