@@ -38,6 +38,8 @@ export interface ActivityDeps {
   vmStore: VmStore;
   provisioner: Provisioner;
   provisioningCatalog: ProvisioningCatalog;
+  /** The provisioning variables that are unset (see config.ts): a deploy that would create its fleet then fails at once. @default [] */
+  provisioningMissing?: readonly string[] | undefined;
   /** How long a drain waits for open sessions to finish. @default DEFAULT_DRAIN_TIMEOUT_MS */
   drainTimeoutMs?: number;
   /** Interval between health probes. @default 250 */

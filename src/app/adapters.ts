@@ -137,5 +137,6 @@ export function activityDepsFromConfig({ config, store, vmStore, provisioningCat
     vmStore,
     provisioner: provisionerFromConfig(config),
     provisioningCatalog,
+    provisioningMissing: missingProvisioningVariables(config),
   };
 }

@@ -61,6 +61,10 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
       };
       return { hosts: world.hosts, loadBalancers: world.loadBalancers, targets };
     },
+    async allocateFleetVms() {
+      // This world always has hosts: discover never asks for a fleet (test/integration/lazy-fleet.test.ts covers it).
+      throw ApplicationFailure.nonRetryable('no fleet in the fake world', 'InternalError');
+    },
     async setDeploymentStatus({ status }) {
       world.statuses.push(status);
     },
