@@ -21,6 +21,33 @@ describe('deployment view', () => {
     ]);
   });
 
+  it('shows the VMs a deploy creates first: their progress while PROVISIONING, then a line of what came up', () => {
+    const provisioning = {
+      requestId: 'vr-0123456789abcdef',
+      stack: 'python',
+      osVersion: 'ubuntu-22.04',
+      total: 3,
+      ready: 2,
+      failed: 0,
+      vms: [
+        { name: 'shop-production-python-ubuntu-2204-001', status: 'READY', error: null },
+        { name: 'shop-production-python-ubuntu-2204-002', status: 'READY', error: null },
+        { name: 'shop-production-python-ubuntu-2204-003', status: 'PROVISIONING', error: null },
+      ],
+      link: 'http://vesemir.test/v1/vm-requests/vr-0123456789abcdef',
+    };
+    const creating = { ...runningDeployment(), status: 'PROVISIONING' as const, hosts: [], provisioning };
+    expect(deploymentLines(creating, { style: plain, now: T0 + 1500 })).toEqual([
+      'shop v2 → production  PROVISIONING  1.5s  creating 3 VMs (python, ubuntu-22.04): 2/3 READY  d-0123456789abcdef',
+      '  VMs created first (python, ubuntu-22.04): 2/3 READY  vr-0123456789abcdef',
+    ]);
+    const failedVm = { ...provisioning.vms[2]!, status: 'FAILED', error: 'quota exceeded' };
+    const partial = { ...runningDeployment(), provisioning: { ...provisioning, failed: 1, vms: [...provisioning.vms.slice(0, 2), failedVm] } };
+    expect(deploymentLines(partial, { style: plain, now: T0 + 1500 })[1]).toBe(
+      '  VMs created first (python, ubuntu-22.04): 2/3 READY, shop-production-python-ubuntu-2204-003 FAILED  vr-0123456789abcdef',
+    );
+  });
+
   it('animates the running step between frames and counts its time up to now', () => {
     const [, , a] = deploymentLines(runningDeployment(), { style: plain, now: T0 + 1500, tick: 0 });
     const [, , b] = deploymentLines(runningDeployment(), { style: plain, now: T0 + 2600, tick: 1 });

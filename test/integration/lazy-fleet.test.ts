@@ -6,6 +6,7 @@ import { DEFAULT_PROVISIONING_SECTION } from '../../src/domain/provisioning-cata
 import { applicationsYaml } from '../fleet/apps-file.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type ProctorRunner, startProctorRunner } from '../fleet/proctor-runner.ts';
+import { recordDeploy } from '../support/record-fixture.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
 // Lazy creation end to end: an application that declares its fleet and has
@@ -107,6 +108,8 @@ describe('VMs created on the first deploy', () => {
     expect(res.statusCode, res.body).toBe(202);
     const { statuses, readySeen, final } = await follow(v.api, res.json().id);
     console.info(`statuses: ${statuses.join(' → ')}; VMs READY seen: ${readySeen.join(', ')}`);
+    // The deploy, its createVms child and its host children: replayed by test/replay.
+    await recordDeploy(v.ctx.client, final.id, 'lazy-provisioned');
     expect(final.status, final.error).toBe('SUCCEEDED');
     // Whatever else was caught between polls, PROVISIONING came before the RUNNING that ended SUCCEEDED.
     expect(statuses.slice(statuses.indexOf('PROVISIONING'))).toEqual(['PROVISIONING', 'RUNNING', 'SUCCEEDED']);
