@@ -36,6 +36,7 @@ export async function scriptedApi(script: DeploymentStatus[]) {
       return record;
     },
     queuePlaces: async () => new Map(),
+    fleetRequest: async () => undefined,
   } as unknown as DeploymentService;
   const api: FastifyInstance = await buildApp({
     logger: createLogger('silent'),
