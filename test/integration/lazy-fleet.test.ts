@@ -14,7 +14,7 @@ import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemi
 // the Proctor-compatible runner over HTTP booting real fake VMs and
 // registering them in goiardi), finds them in Chef and deploys to them.
 
-const FLEET = { stack: 'python', osVersion: 'ubuntu-22.04', count: { production: 3, staging: 2 } };
+const FLEET = { stack: 'python', osVersion: 'ubuntu-22.04', count: { production: 3, staging: 2, qa: 2, perf: 1 } };
 
 let fleet: Fleet;
 let runner: ProctorRunner;
@@ -30,12 +30,14 @@ beforeAll(async () => {
   const { app } = fleet;
   writeFileSync(
     fleet.env.VESEMIR_APPS_FILE!,
-    applicationsYaml([{ ...app, moreEnvironments: ['staging'], fleet: FLEET }]) +
+    applicationsYaml([{ ...app, moreEnvironments: ['staging', 'qa', 'perf'], fleet: FLEET }]) +
       stringify({ provisioning: { ...DEFAULT_PROVISIONING_SECTION, deadlineMinutes: 2, poll: { initialSeconds: 0.2, maxSeconds: 1 } } }),
   );
-  // The same LB boxes serve staging.
+  // The same LB boxes serve the other environments.
   for (const lb of fleet.lbBoxes) {
-    await fleet.chef.admin.upsertNode({ name: `${lb.name}-staging`, environment: 'staging', tags: [app.lbTag], ipaddress: lb.address });
+    for (const environment of ['staging', 'qa', 'perf']) {
+      await fleet.chef.admin.upsertNode({ name: `${lb.name}-${environment}`, environment, tags: [app.lbTag], ipaddress: lb.address });
+    }
   }
   const tokenPath = join(fleet.dir, 'proctor-token');
   writeFileSync(tokenPath, runner.credentials.accessToken, { mode: 0o600 });
@@ -161,5 +163,48 @@ describe('VMs created on the first deploy', () => {
     expect(final.error).toContain('quota exceeded');
     expect(final.hosts).toEqual([]);
     expect(final.provisioning).toMatchObject({ total: 2, ready: 1, failed: 1 });
+  });
+
+  it('cancelled while PROVISIONING: its createVms child is cancelled, the VMs CANCELLED, no host touched', async () => {
+    const names = ['shop-qa-python-ubuntu-2204-001', 'shop-qa-python-ubuntu-2204-002'];
+    for (const name of names) runner.behave(name, { outcome: 'hang' });
+    const artifact = await fleet.release('v2');
+    const res = await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v2', artifact, { environment: 'qa' }) });
+    expect(res.statusCode, res.body).toBe(202);
+    const id = res.json().id as string;
+    const jobsSubmitted = async () => {
+      const d = (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
+      return [d.status, (d.provisioning as Provisioning | null)?.vms.map((vm) => vm.status)];
+    };
+    await expect.poll(jobsSubmitted, { timeout: 30_000, interval: 100 }).toEqual(['PROVISIONING', ['PROVISIONING', 'PROVISIONING']]);
+    const cancel = await v.api.inject({ method: 'POST', url: `/v1/deployments/${id}/cancel`, payload: {} });
+    expect(cancel.statusCode, cancel.body).toBeLessThan(300);
+    const { final } = await follow(v.api, id);
+    expect(final.status).toBe('CANCELLED');
+    expect(final.hosts).toEqual([]);
+    expect((final.provisioning as Provisioning).vms.map((vm) => [vm.name, vm.status])).toEqual(names.map((name) => [name, 'CANCELLED']));
+    const child = await v.ctx.client.workflow.getHandle(`create-vms-${(final.provisioning as Provisioning).requestId}`).describe();
+    expect(child.status.name).toBe('CANCELLED');
+  });
+
+  it('paused while PROVISIONING: the VMs come up, then it holds PAUSED with no host started until resumed', async () => {
+    const name = 'shop-perf-python-ubuntu-2204-001';
+    runner.behave(name, { delayMs: 3000 });
+    const artifact = await fleet.release('v2');
+    const res = await v.api.inject({ method: 'POST', url: '/v1/deployments', payload: fleet.deployRequest('v2', artifact, { environment: 'perf' }) });
+    const id = res.json().id as string;
+    const get = async () => (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}` })).json();
+    await expect.poll(async () => (await get()).status, { timeout: 30_000, interval: 50 }).toBe('PROVISIONING');
+    const pause = await v.api.inject({ method: 'POST', url: `/v1/deployments/${id}/pause`, payload: {} });
+    expect(pause.statusCode, pause.body).toBeLessThan(300);
+    expect((await get()).status).toBe('PROVISIONING');
+    await expect.poll(async () => (await get()).status, { timeout: 30_000, interval: 100 }).toBe('PAUSED');
+    const paused = await get();
+    expect(paused.provisioning).toMatchObject({ total: 1, ready: 1 });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await get()).hosts.map((h: { name: string; status: string }) => [h.name, h.status])).toEqual([[name, 'PENDING']]);
+    const resume = await v.api.inject({ method: 'POST', url: `/v1/deployments/${id}/resume`, payload: {} });
+    expect(resume.statusCode, resume.body).toBeLessThan(300);
+    expect((await waitForDeployment(v.api, id)).status).toBe('SUCCEEDED');
   });
 });
