@@ -3,6 +3,7 @@ import { deploymentLines, failureLines, hostRows, plannedSteps, successLine } fr
 import { progressEvents } from '../../src/cli/render/events.ts';
 import { formatDuration } from '../../src/cli/render/format.ts';
 import { logLines, newlyFinished } from '../../src/cli/render/logs.ts';
+import { planLines } from '../../src/cli/render/plan.ts';
 import { deploymentTable } from '../../src/cli/render/summaries.ts';
 import { vmDetail, vmTable } from '../../src/cli/render/vms.ts';
 import { createStyle, stripAnsi, truncate, visibleLength, wantsColor } from '../../src/cli/style.ts';
@@ -46,6 +47,29 @@ describe('deployment view', () => {
     expect(deploymentLines(partial, { style: plain, now: T0 + 1500 })[1]).toBe(
       '  VMs created first (python, ubuntu-22.04): 2/3 READY, shop-production-python-ubuntu-2204-003 FAILED  vr-0123456789abcdef',
     );
+  });
+
+  it('shows in a dry run the VMs a deploy would create where Chef finds no host', () => {
+    const plan = {
+      dryRun: true as const,
+      application: 'shop',
+      environment: 'production',
+      version: 'v2',
+      chefQuery: 'tags:app\\-shop AND chef_environment:production',
+      loadBalancerQuery: 'tags:lb\\-shop AND chef_environment:production',
+      hosts: [],
+      loadBalancers: [{ name: 'shop-lb1', address: '127.0.0.2' }],
+      phases: [],
+      maxFailedHosts: 0,
+      autoRollback: false,
+      weightPercent: 10,
+      wouldCreate: { count: 3, stack: 'python', osVersion: 'ubuntu-22.04', message: 'would create 3 VMs (python, ubuntu-22.04), then deploy to them' },
+    };
+    expect(planLines(plan, plain).slice(0, 3)).toEqual([
+      'dry run: shop v2 → production (nothing was deployed)',
+      '  hosts          0  tags:app\\-shop AND chef_environment:production',
+      '                 would create 3 VMs (python, ubuntu-22.04), then deploy to them',
+    ]);
   });
 
   it('animates the running step between frames and counts its time up to now', () => {
