@@ -47,7 +47,7 @@ export async function startDemoFleet(): Promise<DemoFleet> {
       const vmName = args.VM_NAME ?? '';
       const vm = await fleet.addVm(vmName);
       const tags = (args.TAGS ?? '').split(',').filter(Boolean);
-      await fleet.chef.admin.upsertNode({ name: vmName, environment: args.ENVIRONMENT ?? environment, tags, ipaddress: vm.address });
+      await fleet.chef.admin.upsertNode({ name: vmName, environment: args.CHEF_ENVIRONMENT ?? args.ENVIRONMENT ?? environment, tags, ipaddress: vm.address });
     },
     stop: fleet.stop,
   };

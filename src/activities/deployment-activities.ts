@@ -1,6 +1,9 @@
+import { provisioningNotConfigured } from '../config.ts';
 import type { DeploymentStatusInput, KeptReleasesInput } from '../domain/deploy-types.ts';
 import type { HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
+import { fleetFor } from '../domain/fleet.ts';
+import type { FleetToCreate } from '../domain/fleet-budget.ts';
 import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
 import { searchWithinScope } from '../domain/scoped-search.ts';
@@ -13,12 +16,16 @@ import { checkKeptReleases } from './kept-releases.ts';
 /** The request's target fields: the worker resolves them against its own applications file. */
 export interface DiscoverInput extends TargetRequest {
   deploymentId: string;
+  /** Set once the deploy created its declared fleet: no fleet is offered again, and its VMs that failed are left out. */
+  createdFleet?: { failed: string[] } | undefined;
 }
 
 export interface Discovered {
   hosts: Host[];
   loadBalancers: Host[];
   targets: Targets;
+  /** No host found, and the application declares a fleet here: the deploy creates it first (workflows/provision-fleet.ts). */
+  fleet?: FleetToCreate | undefined;
 }
 
 /**
@@ -62,17 +69,25 @@ export function createDeploymentActivities(deps: ActivityDeps) {
           if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${input.application}' is not configured on this worker`);
           const targets = resolveTargets(app, input);
           // A cancel stops the wait at the next heartbeat, before anything is recorded.
-          const [hosts, loadBalancers] = await untilCancelled(
+          const [found, loadBalancers] = await untilCancelled(
             Promise.all([
               searchWithinScope(deps.chef, targets.hostQuery, targets.hostScopeQuery),
               searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery),
             ]),
           );
-          if (hosts.length === 0) {
+          const failedVms = new Set(input.createdFleet?.failed ?? []);
+          const hosts = found.filter((h) => !failedVms.has(h.name));
+          const fleet = hosts.length === 0 && !input.createdFleet ? fleetFor(app, input.environment) : undefined;
+          if (hosts.length === 0 && !fleet) {
             throw new VesemirError(ErrorType.NoHostsFound, `Chef found no hosts for ${targets.hostQuery}`);
           }
           if (loadBalancers.length === 0) {
             throw new VesemirError(ErrorType.NoHostsFound, `Chef found no HAProxy boxes for ${targets.loadBalancerQuery}`);
+          }
+          if (fleet) {
+            // Fail at once rather than let each VM's job fail: nothing is allocated, no deadline waited out.
+            if (deps.provisioningMissing?.length) throw provisioningNotConfigured(deps.provisioningMissing);
+            return { hosts, loadBalancers, targets, fleet };
           }
           for (const node of [...hosts, ...loadBalancers]) checkNode(deps, node);
           await deps.store.setHosts(

@@ -51,6 +51,8 @@ export interface ActivityDeps {
   vmStore: VmStore;
   provisioner: Provisioner;
   provisioningCatalog: ProvisioningCatalog;
+  /** The provisioning variables that are unset (see config.ts): a deploy that would create its fleet then fails at once. @default [] */
+  provisioningMissing?: readonly string[] | undefined;
   /** How long a drain waits for open sessions to finish. @default DEFAULT_DRAIN_TIMEOUT_MS */
   drainTimeoutMs?: number;
   /** Pauses between health probes: from `firstMs`, 1.5× longer each time, up to `maxMs`. @default DEFAULT_HEALTH_POLL */

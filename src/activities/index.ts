@@ -1,5 +1,6 @@
 import { createDeploymentActivities } from './deployment-activities.ts';
 import type { ActivityDeps } from './deps.ts';
+import { createFleetActivities } from './fleet-activities.ts';
 import { createHostActivities } from './host-activities.ts';
 import { createLbActivities } from './lb-activities.ts';
 import { createVmActivities, type VmActivities } from './vm-activities.ts';
@@ -12,6 +13,7 @@ export function createDeployActivities(deps: ActivityDeps) {
     ...createDeploymentActivities(deps),
     ...createHostActivities(deps),
     ...createLbActivities(deps),
+    ...createFleetActivities(deps),
   };
 }
 
@@ -24,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
       provisioner: deps.provisioner,
       chef: deps.chef,
       catalog: deps.provisioningCatalog,
+      applications: deps.applications,
       logger: deps.logger,
     }),
   };

@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import type { ApplicationCatalog } from '../domain/applications.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { ChefClient } from '../domain/ports.ts';
-import { findPlatform, type ProvisioningCatalog, renderJob } from '../domain/provisioning-catalog.ts';
+import { chefPlacement, findPlatform, type ProvisioningCatalog, renderJob } from '../domain/provisioning-catalog.ts';
 import type { Provisioner, VmRecord, VmStore } from '../domain/vm.ts';
 import { mapFailures, toFailure } from './failures.ts';
 import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
@@ -15,6 +16,8 @@ export interface VmActivityDeps {
   /** Where provisioned VMs register themselves; searched by `name:<vm>`. */
   chef: ChefClient;
   catalog: ProvisioningCatalog;
+  /** Each application's Chef scope, which a new VM is tagged with. @default none: `app-<application>` */
+  applications?: ApplicationCatalog | undefined;
   logger: Logger;
   /** @default () => new Date() */
   now?: () => Date;
@@ -98,7 +101,8 @@ export function createVmActivities(deps: VmActivityDeps) {
         if (!platform) {
           throw new VesemirError(ErrorType.UnsupportedPlatform, `no provisioning job for ${vm.stack} on ${vm.osVersion}`);
         }
-        const { job, args } = renderJob(platform, { ...vm, name: vm.name });
+        const placement = chefPlacement(deps.applications?.get(vm.application), vm.application, vm.environment);
+        const { job, args } = renderJob(platform, { ...vm, name: vm.name, ...placement });
         const { executionName } = await deps.provisioner.submit({ job, args, requestId: vm.name });
         deps.logger.info({ vm: vm.name, job, execution: executionName }, 'provisioning job submitted');
         await deps.vmStore.transition(vm.name, 'PROVISIONING', now(), { jobName: executionName, reason: `job ${executionName} submitted` });

@@ -71,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 export function linkBuilder(apiBaseUrl: string, temporalUiUrl: string, namespace: string): LinkBuilder {
   return {
     self: (id) => `${apiBaseUrl}/v1/deployments/${id}`,
+    vmRequest: (id) => `${apiBaseUrl}/v1/vm-requests/${id}`,
     temporalUi: (workflowId) => `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`,
   };
 }

@@ -7,9 +7,12 @@ import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { ControlAnswer, RollbackInput } from '../domain/deploy-types.ts';
 import type { DeploymentRecord, DeploymentStore } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
+import { fleetFor } from '../domain/fleet.ts';
+import { fleetRequestId } from '../domain/fleet-budget.ts';
 import type { ChefClient, LoadBalancer } from '../domain/ports.ts';
 import { stableJson } from '../domain/stable-json.ts';
 import { resolveTargets, type Targets } from '../domain/targets.ts';
+import type { VmRequestRecord, VmStore } from '../domain/vm.ts';
 import { deploySearchAttributes } from '../temporal/search-attributes.ts';
 import { deployWorkflowId, type LockState, type LockTurnAnswer } from '../workflows/definitions.ts';
 import { type ControlAction, DeploymentControls } from './deployment-controls.ts';
@@ -28,6 +31,8 @@ export interface DeploymentServiceDeps {
   loadBalancer?: Pick<LoadBalancer, 'serverStates'> | undefined;
   /** For dry runs; without it a dry run answers 503. */
   chef?: ChefClient | undefined;
+  /** The inventory, for the progress of a deploy that creates its fleet. Without it GET shows none. */
+  vmStore?: Pick<VmStore, 'getRequest'> | undefined;
 }
 
 export interface DeployTurns {
@@ -56,6 +61,11 @@ export class DeploymentService {
     return record;
   }
 
+  /** The VM request of the fleet this deployment created (lazy creation), if it created one. */
+  async fleetRequest(record: DeploymentRecord): Promise<VmRequestRecord | undefined> {
+    return this.deps.vmStore?.getRequest(fleetRequestId(record.id));
+  }
+
   /** Where each QUEUED one of `records` stands in its queue (see deployment-queue.ts). */
   queuePlaces(records: DeploymentRecord[]): Promise<Map<string, QueuePlace>> {
     return queuePlaces(records, (application, environment) => this.deps.turns.state(application, environment));
@@ -77,7 +87,8 @@ export class DeploymentService {
   async dryRun(request: DeployRequest): Promise<DryRunPlan> {
     const targets = this.checkTargets(request);
     if (!this.deps.chef) throw new VesemirError(ErrorType.ChefUnavailable, 'Chef is not configured on this server');
-    return dryRun(request, targets, this.deps.chef, this.deps.loadBalancer);
+    const app = this.deps.applications.get(request.application);
+    return dryRun(request, targets, this.deps.chef, this.deps.loadBalancer, app && fleetFor(app, request.environment));
   }
 
   /** The application's scope is the ceiling: the same check the worker makes again before it searches. */

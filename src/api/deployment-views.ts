@@ -2,12 +2,32 @@ import { deployRequestSchema } from '../domain/deploy-request.ts';
 import type { DeploymentRecord, StepSummary } from '../domain/deployment.ts';
 import { failingStep, HOST_STEPS, ROLLBACK_STEPS } from '../domain/deployment.ts';
 import { RUNBOOK_PATH, runbookLink } from '../domain/errors.ts';
+import type { VmRequestRecord } from '../domain/vm.ts';
 import type { QueuePlace } from './deployment-queue.ts';
 import type { DeploymentView } from './schemas.ts';
 
 export interface LinkBuilder {
   self(id: string): string;
   temporalUi(workflowId: string): string;
+  /** A VM request (the fleet a deploy created). @default /v1/vm-requests/<id> */
+  vmRequest?(id: string): string;
+}
+
+type ProvisioningView = NonNullable<DeploymentView['provisioning']>;
+
+/** The progress of the fleet a deploy creates: VMs READY of the total, and those that failed (or were cancelled). */
+export function provisioningView(request: VmRequestRecord, links: LinkBuilder): ProvisioningView {
+  const count = (...statuses: string[]) => request.vms.filter((vm) => statuses.includes(vm.status));
+  return {
+    requestId: request.id,
+    stack: request.stack,
+    osVersion: request.osVersion,
+    total: request.vms.length,
+    ready: count('READY').length,
+    failed: count('FAILED', 'CANCELLED').length,
+    vms: request.vms.map((vm) => ({ name: vm.name, status: vm.status, error: vm.error ?? null })),
+    link: links.vmRequest?.(request.id) ?? `/v1/vm-requests/${request.id}`,
+  };
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
@@ -49,7 +69,14 @@ function stepsOf(host: string, steps: StepSummary[], docsUrl: string): StepView[
 }
 
 /** `docsUrl` (VESEMIR_DOCS_URL) is where each failed step's and host's `docs` link points. */
-export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links: LinkBuilder, place?: QueuePlace, docsUrl = RUNBOOK_PATH): DeploymentView {
+export function deploymentView(
+  d: DeploymentRecord,
+  steps: StepSummary[],
+  links: LinkBuilder,
+  place?: QueuePlace,
+  docsUrl = RUNBOOK_PATH,
+  fleet?: VmRequestRecord,
+): DeploymentView {
   return {
     id: d.id,
     application: d.application,
@@ -66,6 +93,7 @@ export function deploymentView(d: DeploymentRecord, steps: StepSummary[], links:
     durationMs: d.startedAt && d.finishedAt ? d.finishedAt.getTime() - d.startedAt.getTime() : null,
     error: d.error ?? null,
     ...place,
+    provisioning: fleet ? provisioningView(fleet, links) : null,
     // Stored as validated; a request from before a schema change may no longer parse.
     request: deployRequestSchema.safeParse(d.request).data ?? null,
     rollbackOf: d.rollbackOf ?? null,

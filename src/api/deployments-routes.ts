@@ -60,6 +60,18 @@ const dryRunResponse = z.object({
     .optional()
     .describe('Per host and LB box: the state and weight now, the weight of the first enable and of 100%.'),
   weightsError: z.string().optional(),
+  wouldCreate: z
+    .object({
+      count: z.number().int(),
+      stack: z.string(),
+      osVersion: z.string(),
+      machineType: z.string().optional(),
+      message: z.string(),
+    })
+    .optional()
+    .describe(
+      'No host found and the application declares its fleet: the VMs the deploy would create first (`message`: "would create 3 VMs (python, ubuntu-22.04)…").',
+    ),
 });
 
 export const deploymentsRoutes =
@@ -117,8 +129,12 @@ export const deploymentsRoutes =
       async (request) => {
         const record = await deps.service.get(request.params.id);
         authorize(request, record.team);
-        const [steps, places] = await Promise.all([deps.store.listSteps(record.id), deps.service.queuePlaces([record])]);
-        return deploymentView(record, steps, deps.links, places.get(record.id), deps.docsUrl);
+        const [steps, places, fleet] = await Promise.all([
+          deps.store.listSteps(record.id),
+          deps.service.queuePlaces([record]),
+          deps.service.fleetRequest(record),
+        ]);
+        return deploymentView(record, steps, deps.links, places.get(record.id), deps.docsUrl, fleet);
       },
     );
 

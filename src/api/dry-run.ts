@@ -1,6 +1,7 @@
 import { ChefError } from '../adapters/chef/errors.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
+import type { FleetToCreate } from '../domain/fleet-budget.ts';
 import { type Concurrency, type Phase, planPhases } from '../domain/plan.ts';
 import type { ChefClient, Host, LoadBalancer } from '../domain/ports.ts';
 import { searchWithinScope } from '../domain/scoped-search.ts';
@@ -25,18 +26,29 @@ export interface DryRunPlan {
   weights?: PlannedHostWeights[] | undefined;
   /** Why `weights` is missing: the LB boxes could not be read. The plan above still holds. */
   weightsError?: string | undefined;
+  /** No host found and the application declares its fleet: what the deploy would create first. */
+  wouldCreate?: (FleetToCreate & { message: string }) | undefined;
+}
+
+/** "would create 3 VMs (python, ubuntu-22.04)": what a dry run says instead of "no hosts". */
+export function wouldCreateMessage(fleet: FleetToCreate): string {
+  const type = fleet.machineType ? `, ${fleet.machineType}` : '';
+  return `would create ${fleet.count} VM${fleet.count === 1 ? '' : 's'} (${fleet.stack}, ${fleet.osVersion}${type}), then deploy to them`;
 }
 
 /**
  * Resolves hosts and HAProxy boxes through Chef (the scoped, escaped queries),
  * lays out the phases and, given the LB boxes' runtime API, reads each
- * server's state and weight now to show the weights a deploy would set. Changes nothing.
+ * server's state and weight now to show the weights a deploy would set; with
+ * no host found, says which VMs the application's declared `fleet` would
+ * create first. Changes nothing.
  */
 export async function dryRun(
   request: DeployRequest,
   targets: Targets,
   chef: ChefClient,
   loadBalancer?: Pick<LoadBalancer, 'serverStates'>,
+  fleet?: FleetToCreate,
 ): Promise<DryRunPlan> {
   const { hostQuery: chefQuery, loadBalancerQuery: lbQuery } = targets;
   const [hosts, loadBalancers] = await Promise.all([
@@ -61,6 +73,7 @@ export async function dryRun(
     autoRollback: request.autoRollback ?? false,
     weightPercent: request.haproxy.weight,
     ...(await weightsOf(request, targets, hosts, loadBalancers, loadBalancer)),
+    ...(hosts.length === 0 && fleet ? { wouldCreate: { ...fleet, message: wouldCreateMessage(fleet) } } : {}),
   };
 }
 

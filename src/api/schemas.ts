@@ -94,6 +94,20 @@ export const deploymentView = z.object({
     .optional()
     .describe('QUEUED only: its place in the application/environment queue, 1 = next (0: its turn has come, it is starting)'),
   waitingFor: z.string().nullable().optional().describe('QUEUED only: the deployment holding the turn, which it waits behind'),
+  provisioning: z
+    .object({
+      requestId: z.string(),
+      stack: z.string(),
+      osVersion: z.string(),
+      total: z.number().int(),
+      ready: z.number().int(),
+      failed: z.number().int().describe('VMs FAILED or CANCELLED'),
+      vms: z.array(z.object({ name: z.string(), status: z.string(), error: z.string().nullable() })),
+      link: z.string().describe('the VM request: GET it for each VM, its job and transitions'),
+    })
+    .nullable()
+    .optional()
+    .describe("The VMs this deploy created first (the application's declared fleet, no host found; status PROVISIONING while they come up); null: none"),
   request: deployRequestSchema
     .nullable()
     .describe(

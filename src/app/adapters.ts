@@ -138,5 +138,6 @@ export function activityDepsFromConfig({ config, store, vmStore, provisioningCat
     vmStore,
     provisioner: provisionerFromConfig(config),
     provisioningCatalog,
+    provisioningMissing: missingProvisioningVariables(config),
   };
 }

@@ -34,6 +34,7 @@ export async function apiFromContext(
     applications: ctx.applications,
     chef: new CachedChefClient(chefFromConfig(config)),
     loadBalancer: new CachedServerStates(loadBalancerFromConfig(config)),
+    vmStore: ctx.vmStore,
   });
   // The in-flight gauge reads the database at each scrape, so it never drifts from what the API answers.
   options.metrics?.countInFlightWith(() => ctx.store.countUnfinished());

@@ -1197,7 +1197,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            status: "QUEUED" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                            status: "QUEUED" | "PROVISIONING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                             links: {
                                 self: string;
                                 temporalUi: string;
@@ -1379,7 +1379,7 @@ export interface paths {
                 query?: {
                     application?: string;
                     environment?: string;
-                    status?: "QUEUED" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                    status?: "QUEUED" | "PROVISIONING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                     limit?: number;
                 };
                 header?: never;
@@ -1402,7 +1402,7 @@ export interface paths {
                                 team: string;
                                 version: string;
                                 /** @enum {string} */
-                                status: "QUEUED" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                                status: "QUEUED" | "PROVISIONING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                                 requestedBy: string;
                                 chefQuery: string | null;
                                 loadBalancers: string[];
@@ -1415,6 +1415,23 @@ export interface paths {
                                 queuePosition?: number;
                                 /** @description QUEUED only: the deployment holding the turn, which it waits behind */
                                 waitingFor?: string | null;
+                                /** @description The VMs this deploy created first (the application's declared fleet, no host found; status PROVISIONING while they come up); null: none */
+                                provisioning?: {
+                                    requestId: string;
+                                    stack: string;
+                                    osVersion: string;
+                                    total: number;
+                                    ready: number;
+                                    /** @description VMs FAILED or CANCELLED */
+                                    failed: number;
+                                    vms: {
+                                        name: string;
+                                        status: string;
+                                        error: string | null;
+                                    }[];
+                                    /** @description the VM request: GET it for each VM, its job and transitions */
+                                    link: string;
+                                } | null;
                                 /** @description a rollback: the finished deployment it rolls back */
                                 rollbackOf: string | null;
                                 /** @description the latest rollback of this deployment */
@@ -1568,7 +1585,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            status: "QUEUED" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                            status: "QUEUED" | "PROVISIONING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                             links: {
                                 self: string;
                                 temporalUi: string;
@@ -1617,6 +1634,14 @@ export interface paths {
                                 }[];
                             }[];
                             weightsError?: string;
+                            /** @description No host found and the application declares its fleet: the VMs the deploy would create first (`message`: "would create 3 VMs (python, ubuntu-22.04)…"). */
+                            wouldCreate?: {
+                                count: number;
+                                stack: string;
+                                osVersion: string;
+                                machineType?: string;
+                                message: string;
+                            };
                         };
                     };
                 };
@@ -1629,7 +1654,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            status: "QUEUED" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                            status: "QUEUED" | "PROVISIONING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                             links: {
                                 self: string;
                                 temporalUi: string;
@@ -1810,7 +1835,7 @@ export interface paths {
                             team: string;
                             version: string;
                             /** @enum {string} */
-                            status: "QUEUED" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                            status: "QUEUED" | "PROVISIONING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                             requestedBy: string;
                             chefQuery: string | null;
                             loadBalancers: string[];
@@ -1823,6 +1848,23 @@ export interface paths {
                             queuePosition?: number;
                             /** @description QUEUED only: the deployment holding the turn, which it waits behind */
                             waitingFor?: string | null;
+                            /** @description The VMs this deploy created first (the application's declared fleet, no host found; status PROVISIONING while they come up); null: none */
+                            provisioning?: {
+                                requestId: string;
+                                stack: string;
+                                osVersion: string;
+                                total: number;
+                                ready: number;
+                                /** @description VMs FAILED or CANCELLED */
+                                failed: number;
+                                vms: {
+                                    name: string;
+                                    status: string;
+                                    error: string | null;
+                                }[];
+                                /** @description the VM request: GET it for each VM, its job and transitions */
+                                link: string;
+                            } | null;
                             /**
                              * @description The request as accepted, defaults filled in: what `vesemir deploy --from <id>` starts again with a new version (null: a request this server no longer reads)
                              * @example {

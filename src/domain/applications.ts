@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type FleetDeclaration, fleetSchema, validateFleets } from './fleet.ts';
 import { chefEnvironmentName, chefRecipe, chefTag, haproxyName, slug } from './names.ts';
 import { provisioningSectionSchema } from './provisioning-catalog.ts';
 
@@ -48,13 +49,18 @@ const applicationSchema = z
     restartCommand: z.array(z.string().min(1)).min(1).optional(),
     /** Releases kept on each host, the current one included. @default 5 */
     keepReleases: z.number().int().min(2).max(100).default(5),
+    /** The VMs a first deploy to an environment with no host creates (docs/vms.md). @default none: such a deploy fails, no hosts */
+    fleet: fleetSchema.optional(),
   })
   .strict()
   .superRefine((app, ctx) => {
+    const notOurs = (path: (string | number)[], env: string) =>
+      ctx.addIssue({ code: 'custom', path, message: `'${env}' is not one of environments (${app.environments.join(', ')})` });
     for (const env of Object.keys(app.chef.environments ?? {})) {
-      if (!app.environments.includes(env)) {
-        ctx.addIssue({ code: 'custom', path: ['chef', 'environments', env], message: `'${env}' is not one of environments (${app.environments.join(', ')})` });
-      }
+      if (!app.environments.includes(env)) notOurs(['chef', 'environments', env], env);
+    }
+    for (const env of Object.keys(app.fleet?.count ?? {})) {
+      if (!app.environments.includes(env)) notOurs(['fleet', 'count', env], env);
     }
   });
 
@@ -64,7 +70,9 @@ export const applicationsFileSchema = z
     /** Which provisioning job runs for each (stack, OS); absent: the default catalog. */
     provisioning: provisioningSectionSchema.optional(),
   })
-  .strict();
+  .strict()
+  // A declared fleet must be one the file's catalog (or the default) can build.
+  .superRefine((file, ctx) => validateFleets(file, ctx));
 
 export interface Application {
   name: string;
@@ -76,6 +84,8 @@ export interface Application {
   installDir: string;
   restartCommand: string[];
   keepReleases: number;
+  /** VMs to create on the first deploy to an environment where Chef finds none. */
+  fleet?: FleetDeclaration | undefined;
 }
 
 export type ApplicationCatalog = ReadonlyMap<string, Application>;
@@ -92,6 +102,7 @@ export function buildCatalog(parsed: z.infer<typeof applicationsFileSchema>): Ap
       installDir: app.installDir ?? `/opt/${name}`,
       restartCommand: app.restartCommand ?? ['systemctl', 'restart', name],
       keepReleases: app.keepReleases,
+      fleet: app.fleet,
     });
   }
   return catalog;

@@ -1,6 +1,7 @@
 /** The vocabulary of a deployment as stored, queried and returned by the API. */
 
-export const DEPLOYMENT_STATUSES = ['QUEUED', 'RUNNING', 'PAUSED', 'WAITING_APPROVAL', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+/** PROVISIONING: creating the application's declared fleet before deploying to it (docs/vms.md). */
+export const DEPLOYMENT_STATUSES = ['QUEUED', 'PROVISIONING', 'RUNNING', 'PAUSED', 'WAITING_APPROVAL', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
 export const TERMINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];

@@ -7,7 +7,7 @@ import { machineType, osVersion } from './vm.ts';
  * and with which args. Requests only pick a pair; they never name a job or
  * an arg. Arg values are templates over the request's validated fields.
  */
-export const TEMPLATE_VARIABLES = ['name', 'application', 'environment', 'team', 'stack', 'osVersion', 'machineType'] as const;
+export const TEMPLATE_VARIABLES = ['name', 'application', 'environment', 'team', 'stack', 'osVersion', 'machineType', 'chefTags', 'chefEnvironment'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateValues = Record<TemplateVariable, string>;
 
@@ -101,6 +101,24 @@ export function renderJob(platform: Platform, values: TemplateValues): { job: st
   return { job: platform.job, args };
 }
 
+/**
+ * Where a new VM must be registered in Chef so that its application's deploys
+ * find it: `chefTags` (comma-joined) are the application's scope tags and
+ * `chefEnvironment` its Chef environment for `environment`, from the
+ * applications file; an application the file does not declare gets
+ * `app-<application>` and the environment's own name.
+ */
+export function chefPlacement(
+  app: { chef: { tags: readonly string[]; environments: Readonly<Record<string, string>> } } | undefined,
+  application: string,
+  environment: string,
+): { chefTags: string; chefEnvironment: string } {
+  return {
+    chefTags: app ? app.chef.tags.join(',') : `app-${application}`,
+    chefEnvironment: app?.chef.environments[environment] ?? environment,
+  };
+}
+
 /** The args every default job gets: what the runner needs to name, tag and register the VM. */
 const COMMON_ARGS = {
   VM_NAME: '{{name}}',
@@ -108,8 +126,9 @@ const COMMON_ARGS = {
   ENVIRONMENT: '{{environment}}',
   TEAM: '{{team}}',
   MACHINE_TYPE: '{{machineType}}',
-  // The tags deploys search by (`tags:app-<application>`), plus where the VM came from.
-  TAGS: 'app-{{application}},stack-{{stack}},os-{{osVersion}}',
+  // The tags deploys search by (the application's Chef scope), plus where the VM came from.
+  TAGS: '{{chefTags}},stack-{{stack}},os-{{osVersion}}',
+  CHEF_ENVIRONMENT: '{{chefEnvironment}}',
 };
 
 const IMAGES: Record<string, Record<string, string>> = {

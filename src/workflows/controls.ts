@@ -26,9 +26,10 @@ export function installControls(c: ControlsInput) {
     if (c.control.cancel) throw new Error(`deployment ${c.deploymentId} is being cancelled`);
   };
   const running = () => (waitingApproval ? 'WAITING_APPROVAL' : c.control.paused ? 'PAUSED' : 'RUNNING');
-  // Before the lock is granted the deploy is QUEUED: the status changes when it starts.
+  // Before the lock is granted the deploy is QUEUED: the status changes when it starts. While it
+  // creates its fleet it stays PROVISIONING; the fleet phase then ends in PAUSED or RUNNING.
   const update = async () => {
-    if (c.progress.status !== 'QUEUED') await c.setStatus(running());
+    if (c.progress.status !== 'QUEUED' && c.progress.status !== 'PROVISIONING') await c.setStatus(running());
   };
 
   setHandler(

@@ -19,6 +19,7 @@ import { artifactFetch, discovery, localBookkeeping } from './activity-options.t
 import { installControls } from './controls.ts';
 import { lockGrantedSignal, lockWorkflowId, progressQuery, releaseLockSignal } from './definitions.ts';
 import { alongside, describe } from './deploy-host.ts';
+import { discoverCreatingFleet, type FleetPhase } from './provision-fleet.ts';
 import { checkKeptReleases, keptReleases } from './rollback.ts';
 import { isFailure, markSkipped, type RolloutContext, type RolloutControl, rollBackDone, rollOut } from './rollout.ts';
 
@@ -73,15 +74,21 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
       await localDb.requestDeployLock(lock);
       await condition(() => granted || control.cancel !== undefined);
       if (!granted) throw new Error('cancelled while queued');
+      // The lazy-creation phase, apart: with no host found and a fleet declared, the VMs are created first.
+      const fleetPhase: FleetPhase = {
+        deploymentId,
+        team: request.team,
+        maxFailedHosts: request.maxFailedHosts,
+        setStatus: (status) => setStatus(status),
+        afterwards: () => (control.paused ? 'PAUSED' : 'RUNNING'),
+      };
       const discover = async () =>
         input.retry ??
-        (await discoverer.discover({
-          deploymentId,
-          application: request.application,
-          environment: request.environment,
-          chef: request.chef,
-          haproxy: request.haproxy,
-        }));
+        (await discoverCreatingFleet(
+          discoverer.discover,
+          { deploymentId, application: request.application, environment: request.environment, chef: request.chef, haproxy: request.haproxy },
+          fleetPhase,
+        ));
       // The checks are bounded (START_CHECKS_BOUND) and stop at a cancel. All settle before anything
       // goes on: a failed check is reported once the others are done.
       const checks = new CancellationScope();

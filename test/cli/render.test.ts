@@ -3,6 +3,7 @@ import { deploymentLines, failureLines, hostRows, plannedSteps, successLine } fr
 import { progressEvents } from '../../src/cli/render/events.ts';
 import { formatDuration } from '../../src/cli/render/format.ts';
 import { logLines, newlyFinished } from '../../src/cli/render/logs.ts';
+import { planLines } from '../../src/cli/render/plan.ts';
 import { deploymentTable } from '../../src/cli/render/summaries.ts';
 import { vmDetail, vmTable } from '../../src/cli/render/vms.ts';
 import { createStyle, stripAnsi, truncate, visibleLength, wantsColor } from '../../src/cli/style.ts';
@@ -18,6 +19,56 @@ describe('deployment view', () => {
       '  shop-vm1  DONE         ■■■■■■■    700ms  full ok 100ms',
       '  shop-vm2  RUNNING      ■■■⠸···    800ms  restart 500ms',
       '  shop-vm3  PENDING      ·······           waiting',
+    ]);
+  });
+
+  it('shows the VMs a deploy creates first: their progress while PROVISIONING, then a line of what came up', () => {
+    const provisioning = {
+      requestId: 'vr-0123456789abcdef',
+      stack: 'python',
+      osVersion: 'ubuntu-22.04',
+      total: 3,
+      ready: 2,
+      failed: 0,
+      vms: [
+        { name: 'shop-production-python-ubuntu-2204-001', status: 'READY', error: null },
+        { name: 'shop-production-python-ubuntu-2204-002', status: 'READY', error: null },
+        { name: 'shop-production-python-ubuntu-2204-003', status: 'PROVISIONING', error: null },
+      ],
+      link: 'http://vesemir.test/v1/vm-requests/vr-0123456789abcdef',
+    };
+    const creating = { ...runningDeployment(), status: 'PROVISIONING' as const, hosts: [], provisioning };
+    expect(deploymentLines(creating, { style: plain, now: T0 + 1500 })).toEqual([
+      'shop v2 → production  PROVISIONING  1.5s  creating 3 VMs (python, ubuntu-22.04): 2/3 READY  d-0123456789abcdef',
+      '  VMs created first (python, ubuntu-22.04): 2/3 READY  vr-0123456789abcdef',
+    ]);
+    const failedVm = { ...provisioning.vms[2]!, status: 'FAILED', error: 'quota exceeded' };
+    const partial = { ...runningDeployment(), provisioning: { ...provisioning, failed: 1, vms: [...provisioning.vms.slice(0, 2), failedVm] } };
+    expect(deploymentLines(partial, { style: plain, now: T0 + 1500 })[1]).toBe(
+      '  VMs created first (python, ubuntu-22.04): 2/3 READY, shop-production-python-ubuntu-2204-003 FAILED  vr-0123456789abcdef',
+    );
+  });
+
+  it('shows in a dry run the VMs a deploy would create where Chef finds no host', () => {
+    const plan = {
+      dryRun: true as const,
+      application: 'shop',
+      environment: 'production',
+      version: 'v2',
+      chefQuery: 'tags:app\\-shop AND chef_environment:production',
+      loadBalancerQuery: 'tags:lb\\-shop AND chef_environment:production',
+      hosts: [],
+      loadBalancers: [{ name: 'shop-lb1', address: '127.0.0.2' }],
+      phases: [],
+      maxFailedHosts: 0,
+      autoRollback: false,
+      weightPercent: 10,
+      wouldCreate: { count: 3, stack: 'python', osVersion: 'ubuntu-22.04', message: 'would create 3 VMs (python, ubuntu-22.04), then deploy to them' },
+    };
+    expect(planLines(plan, plain).slice(0, 3)).toEqual([
+      'dry run: shop v2 → production (nothing was deployed)',
+      '  hosts          0  tags:app\\-shop AND chef_environment:production',
+      '                 would create 3 VMs (python, ubuntu-22.04), then deploy to them',
     ]);
   });
 

@@ -79,7 +79,7 @@ describe('VM status machine', () => {
 });
 
 describe('provisioning catalog', () => {
-  const values = { ...valid, name: 'shop-production-java-ubuntu-2204-001', machineType: 'n2-standard-2' };
+  const values = { ...valid, name: 'shop-production-java-ubuntu-2204-001', machineType: 'n2-standard-2', chefTags: 'app-shop', chefEnvironment: 'production' };
 
   it('offers stacks × OS versions by default, each with a job whose args name, tag and place the VM', () => {
     expect(supportedPlatforms(DEFAULT_PROVISIONING_CATALOG).map((p) => `${p.stack}/${p.osVersion}`)).toEqual([
@@ -100,6 +100,7 @@ describe('provisioning catalog', () => {
         TEAM: 'payments',
         MACHINE_TYPE: 'n2-standard-2',
         TAGS: 'app-shop,stack-java,os-ubuntu-22.04',
+        CHEF_ENVIRONMENT: 'production',
         IMAGE: 'ubuntu-2204-temurin-21',
       },
     });

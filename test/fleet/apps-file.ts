@@ -8,6 +8,10 @@ export interface FleetAppScope {
   vmTag: string;
   backend: string;
   lbTag: string;
+  /** More environments than `environment` (its LB boxes must be registered there too). */
+  moreEnvironments?: string[];
+  /** The VMs a first deploy creates where Chef finds none (lazy creation). */
+  fleet?: { stack: string; osVersion: string; machineType?: string; count: Record<string, number> };
 }
 
 /** The applications file of a test fleet: each application scoped to its own tags, backend and LB tag. */
@@ -17,7 +21,7 @@ export function applicationsYaml(apps: FleetAppScope[]): string {
     lines.push(
       `  ${app.name}:`,
       `    team: ${app.team}`,
-      `    environments: [${app.environment}]`,
+      `    environments: [${[app.environment, ...(app.moreEnvironments ?? [])].join(', ')}]`,
       '    chef:',
       `      tags: [${app.vmTag}]`,
       '    haproxy:',
@@ -27,6 +31,7 @@ export function applicationsYaml(apps: FleetAppScope[]): string {
       `    restartCommand: ["${SERVICE_COMMAND}", "restart"]`,
       '    keepReleases: 3',
     );
+    if (app.fleet) lines.push(`    fleet: ${JSON.stringify(app.fleet)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -112,7 +112,7 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
           const tags = (e.args.TAGS ?? '').split(',').filter(Boolean);
           const spec = { name: e.vmName, application: e.args.APPLICATION ?? '', environment: e.args.ENVIRONMENT ?? '_default', tags };
           const { address } = await options.createVm(spec);
-          await options.chef.upsertNode({ name: e.vmName, environment: spec.environment, tags, ipaddress: address });
+          await options.chef.upsertNode({ name: e.vmName, environment: e.args.CHEF_ENVIRONMENT ?? spec.environment, tags, ipaddress: address });
           e.logs.push(`VM ${e.vmName} is up at ${address} and registered in Chef`);
           Object.assign(e, { state: 'SUCCEEDED', address });
         } catch (err) {

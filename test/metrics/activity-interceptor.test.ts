@@ -117,6 +117,7 @@ describe('activity interceptor', () => {
     metrics.countInFlightWith(async () => counts);
     expect(await values(metrics.deploymentsInFlight)).toEqual([
       { status: 'QUEUED', value: 2 },
+      { status: 'PROVISIONING', value: 0 },
       { status: 'RUNNING', value: 0 },
       { status: 'PAUSED', value: 1 },
       { status: 'WAITING_APPROVAL', value: 0 },

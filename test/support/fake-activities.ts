@@ -68,6 +68,10 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
       const current = Object.fromEntries(targets.map((t) => [t.host.name, world.current.get(t.host.name)]));
       return { hosts: targets.map((t) => t.host), loadBalancers, backend, current };
     },
+    async allocateFleetVms() {
+      // This world always has hosts: discover never asks for a fleet (test/integration/lazy-fleet.test.ts covers it).
+      throw ApplicationFailure.nonRetryable('no fleet in the fake world', 'InternalError');
+    },
     async setDeploymentStatus({ status }) {
       world.statuses.push(status);
     },

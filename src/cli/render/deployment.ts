@@ -3,6 +3,7 @@ import { failingStep, HOST_STEPS, ROLLBACK_STEPS } from '../../domain/deployment
 import { pad, type Style, visibleLength } from '../style.ts';
 import { bakeProgress, bakeSeconds, withBake } from './bake.ts';
 import { elapsed, firstLine, formatDuration, tail } from './format.ts';
+import { provisioningLine, provisioningSummary } from './provisioning.ts';
 
 export type { Deployment, Host, Step };
 
@@ -112,7 +113,14 @@ export function headerLine(d: Deployment, opts: ViewOptions): string {
   const took = d.durationMs ?? elapsed(d.startedAt ?? d.createdAt, d.finishedAt, opts.now);
   const counts = new Map<string, number>();
   for (const h of d.hosts) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
-  const summary = d.status === 'QUEUED' ? queueSummary(d) : d.hosts.length ? `${counts.get('DONE') ?? 0}/${d.hosts.length} hosts done` : 'discovering hosts';
+  const summary =
+    d.status === 'QUEUED'
+      ? queueSummary(d)
+      : d.status === 'PROVISIONING' && d.provisioning
+        ? provisioningSummary(d.provisioning)
+        : d.hosts.length
+          ? `${counts.get('DONE') ?? 0}/${d.hosts.length} hosts done`
+          : 'discovering hosts';
   const bad = ['FAILED', 'ROLLED_BACK', 'QUARANTINED'].filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s.toLowerCase().replace('_', ' ')}`);
   return [
     opts.style.bold(`${d.application} ${d.version} → ${d.environment}`),
@@ -134,7 +142,8 @@ export function queueSummary(d: Pick<Deployment, 'queuePosition' | 'waitingFor'>
 
 /** The whole picture of a deployment: a header and a row per host. */
 export function deploymentLines(d: Deployment, opts: ViewOptions): string[] {
-  return [headerLine(d, opts), ...hostRows(withBake(d), opts)];
+  const fleet = d.provisioning ? [provisioningLine(d.provisioning, opts.style)] : [];
+  return [headerLine(d, opts), ...fleet, ...hostRows(withBake(d), opts)];
 }
 
 /** What went wrong, for the end of a failed or cancelled deploy: each failing host's step, error and output tail. */

@@ -14,6 +14,7 @@ export function planLines(plan: PlanJson, style: Style): string[] {
   const lines = [
     style.bold(`dry run: ${plan.application} ${plan.version} → ${plan.environment} (nothing was deployed)`),
     `  hosts          ${plan.hosts.length}  ${style.dim(plan.chefQuery ?? '')}`,
+    ...(plan.wouldCreate ? [`                 ${style.yellow(plan.wouldCreate.message)}`] : []),
     ...plan.hosts.map((h) => `    ${h.name}  ${style.dim(h.address)}`),
     `  load balancers ${plan.loadBalancers?.map((l) => l.name).join(', ') || style.yellow('none found')}  ${style.dim(plan.loadBalancerQuery ?? '')}`,
     `  failure budget ${plan.maxFailedHosts ?? 0} failed host(s)${plan.autoRollback ? ', then roll back the hosts done' : ''}`,
