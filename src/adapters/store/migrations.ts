@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { VM_ATTEMPT_STATEMENTS, VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
+import { VM_ATTEMPT_STATEMENTS, VM_DECOMMISSION_STATEMENTS, VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
 
 /**
  * One schema change. Each statement is sent on its own: the extended query
@@ -88,6 +88,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "a failed step's error type, for its runbook link",
     statements: ['ALTER TABLE deployment_steps ADD COLUMN error_type text'],
   },
+  { version: 8, name: 'vm decommissioning: DECOMMISSIONING and DECOMMISSIONED, counted by status', statements: VM_DECOMMISSION_STATEMENTS },
 ];
 
 /**
