@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { CreateVm } from './proctor.ts';
+import type { CreateVm, DecommissionVm } from './proctor.ts';
 
 export interface DemoFleet {
   app: { name: string; team: string; environment: string };
@@ -13,6 +13,8 @@ export interface DemoFleet {
   writeDeployFile(version: string, dir: string): Promise<string>;
   /** The provisioning job: boots a VM, adds it to HAProxy and registers it in Chef with the job's tags. */
   createVm: CreateVm;
+  /** The decommission job: stops the VM and deletes its Chef node (Vesemir took it out of HAProxy before). */
+  decommissionVm: DecommissionVm;
   stop(): Promise<void>;
 }
 
@@ -39,9 +41,14 @@ export async function startDemoFleet(): Promise<DemoFleet> {
     },
     async createVm(args) {
       const vmName = args.VM_NAME ?? '';
-      const vm = await fleet.addVm(vmName);
+      const vm = await fleet.addVm(vmName, args.OS_VERSION ? { osVersion: args.OS_VERSION } : {});
       const tags = (args.TAGS ?? '').split(',').filter(Boolean);
       await fleet.chef.admin.upsertNode({ name: vmName, environment: args.ENVIRONMENT ?? environment, tags, ipaddress: vm.address });
+    },
+    async decommissionVm(args) {
+      const vmName = args.VM_NAME ?? '';
+      await fleet.stopVm(vmName);
+      await fleet.chef.admin.deleteNode(vmName);
     },
     stop: fleet.stop,
   };

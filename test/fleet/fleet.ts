@@ -36,6 +36,13 @@ export interface FleetOptions {
   serverWeight?: number;
 }
 
+export interface AddVmOptions {
+  /** What its /etc/os-release says. @default DEFAULT_OS_VERSION */
+  osVersion?: string;
+  /** Add it to every HAProxy backend at once, ready. @default true */
+  inBackend?: boolean;
+}
+
 export interface Fleet {
   dir: string;
   chef: Goiardi;
@@ -54,7 +61,13 @@ export interface Fleet {
    * HAProxy backend (dynamic server, ready) — what a provisioning job does.
    * Chef registration is the caller's (the Proctor runner's) business.
    */
-  addVm(name: string): Promise<FakeVm>;
+  addVm(name: string, options?: AddVmOptions): Promise<FakeVm>;
+  /**
+   * Stops a VM as a decommission job would: its app and sshd end, its
+   * servers stay in HAProxy (removing them is Vesemir's business). Stopping
+   * one already stopped, or unknown, does nothing; answers whether it ran.
+   */
+  stopVm(name: string): Promise<boolean>;
   /** Runs argv on a VM or LB box over SSH (pinned keys), as the deployer would. */
   exec(hostName: string, argv: string[]): Promise<ExecResult>;
   /** A valid deploy body for this fleet. */
@@ -148,6 +161,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: knownHostsFile(knownHosts.path) });
     const boxes = [...vms, ...(second?.vms ?? []), ...lbBoxes];
     let nextAddress = 10 + vmCount;
+    const stopped = new Set<string>();
     return {
       dir,
       chef,
@@ -173,16 +187,31 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         const built = await buildRelease({ version, behaviour, appName: app, dir: artifactsDir });
         return { url: artifacts.url(built.fileName), sha256: built.sha256 };
       },
-      async addVm(name) {
-        const vm = await startVm({ name, address: ip(nextAddress++), sshPort, app: { name: app, port: appPort }, authorizedKey: key.publicKey });
+      async addVm(name, vmOptions = {}) {
+        const vm = await startVm({
+          name,
+          address: ip(nextAddress++),
+          sshPort,
+          app: { name: app, port: appPort },
+          authorizedKey: key.publicKey,
+          ...(vmOptions.osVersion ? { osVersion: vmOptions.osVersion } : {}),
+        });
         stops.push(vm.stop);
         vms.push(vm);
         boxes.push(vm);
         appendFileSync(knownHosts.path, knownHostsText([{ address: vm.address, port: sshPort, publicKey: vm.hostPublicKey }]));
+        if (vmOptions.inBackend === false) return vm;
         for (const [i, h] of haproxies.entries()) {
           await addReadyServer(h, lbBoxes[i]!.name, backend, { name, address: vm.address, port: appPort });
         }
         return vm;
+      },
+      async stopVm(name) {
+        const vm = vms.find((v) => v.name === name);
+        if (!vm || stopped.has(name)) return false;
+        stopped.add(name);
+        await vm.stop();
+        return true;
       },
       async exec(hostName, argv) {
         const box = boxes.find((b) => b.name === hostName);
