@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps.ts';
 import { createHostActivities } from './host-activities.ts';
 import { createLbActivities } from './lb-activities.ts';
 import { createVmActivities, type VmActivities } from './vm-activities.ts';
+import { createVmDecommissionActivities, type VmDecommissionActivities } from './vm-decommission-activities.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -17,17 +18,24 @@ export function createDeployActivities(deps: ActivityDeps) {
 
 /** All activities, bound to their dependencies. Workflows import only the types. */
 export function createActivities(deps: ActivityDeps) {
+  const vmDeps = {
+    vmStore: deps.vmStore,
+    provisioner: deps.provisioner,
+    chef: deps.chef,
+    catalog: deps.provisioningCatalog,
+    logger: deps.logger,
+  };
   return {
     ...createDeployActivities(deps),
-    ...createVmActivities({
-      vmStore: deps.vmStore,
-      provisioner: deps.provisioner,
-      chef: deps.chef,
-      catalog: deps.provisioningCatalog,
-      logger: deps.logger,
+    ...createVmActivities(vmDeps),
+    ...createVmDecommissionActivities({
+      ...vmDeps,
+      loadBalancer: deps.loadBalancer,
+      applications: deps.applications,
+      drainTimeoutMs: deps.drainTimeoutMs,
     }),
   };
 }
 
 export type DeployActivities = ReturnType<typeof createDeployActivities>;
-export type Activities = DeployActivities & VmActivities;
+export type Activities = DeployActivities & VmActivities & VmDecommissionActivities;

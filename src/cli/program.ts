@@ -24,7 +24,7 @@ export function buildProgram(deps: CliDeps, exit: (code: number) => void): Comma
   deploymentCommands(program, deps);
   logsCommand(program, deps);
   replayCommand(program, deps, exit);
-  vmCommands(program, deps);
+  vmCommands(program, deps, exit);
   return program;
 }
 

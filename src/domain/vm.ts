@@ -59,7 +59,7 @@ export interface VmRecord {
   address?: string | undefined;
   /** The Proctor execution name, once the job was submitted. */
   jobName?: string | undefined;
-  /** Why the VM FAILED or was CANCELLED. */
+  /** Why the VM FAILED or was CANCELLED, or why its last decommission failed (it is then still DECOMMISSIONING). */
   error?: string | undefined;
   /** Tries of the step in progress that did not succeed yet (submission while REQUESTED, polls while PROVISIONING, a decommission's steps). */
   attempts: number;
@@ -126,6 +126,12 @@ export interface VmStore {
    * has a step in progress; any other is left as it is.
    */
   noteAttempt(name: string, attempt: { number: number; error?: string | undefined; at: Date }): Promise<void>;
+  /**
+   * Why the VM's last decommission run failed (its `error` and `lastError`),
+   * or `undefined` to clear it as a new run starts. Only a DECOMMISSIONING VM
+   * is changed: a DECOMMISSIONING VM with an error has no run going.
+   */
+  setDecommissionError(name: string, error: string | undefined, at: Date): Promise<void>;
   getVm(name: string): Promise<VmRecord | undefined>;
   getRequest(id: string): Promise<VmRequestRecord | undefined>;
   listVms(filter: VmFilter): Promise<VmRecord[]>;

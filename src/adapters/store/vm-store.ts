@@ -96,6 +96,14 @@ export class SqlVmStore implements VmStore {
     );
   }
 
+  async setDecommissionError(name: string, error: string | undefined, at: Date): Promise<void> {
+    await this.db.query(`UPDATE vms SET error = $2, last_error = coalesce($2, last_error), updated_at = $3 WHERE name = $1 AND status = 'DECOMMISSIONING'`, [
+      name,
+      error ?? null,
+      at,
+    ]);
+  }
+
   async getVm(name: string): Promise<VmRecord | undefined> {
     return (await vmsOn(this.db, 'WHERE name = $1', [name]))[0];
   }
