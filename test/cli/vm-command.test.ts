@@ -71,3 +71,33 @@ describe('vm cancel', () => {
     expect([code, stderr]).toEqual([2, `error: ${message} (ControlRejected, HTTP 409)\n`]);
   });
 });
+
+describe('vm delete', () => {
+  const name = 'shop-prod-java-u22-001';
+
+  it('DELETEs the VM and prints its status; --wait polls until DECOMMISSIONED', async () => {
+    let polls = 0;
+    api = await fakeApi({
+      [`DELETE /v1/vms/${name}`]: { status: 202, body: vmJson({ name, status: 'DECOMMISSIONING' }) },
+      [`GET /v1/vms/${name}`]: () => ({ body: vmJson({ name, status: ++polls < 2 ? 'DECOMMISSIONING' : 'DECOMMISSIONED' }) }),
+    });
+    const started = await run(['vm', 'delete', name, '--api', api.url]);
+    expect([started.code, started.stdout]).toEqual([0, `${name}  DECOMMISSIONING\n`]);
+    expect(api.requests[0]).toMatchObject({ method: 'DELETE', url: `/v1/vms/${name}` });
+    const waited = await run(['vm', 'delete', name, '--wait', '--api', api.url]);
+    expect(waited.code).toBe(0);
+    expect(waited.stdout.split('\n')[0]).toBe(`${name}  DECOMMISSIONED`);
+    expect(polls).toBe(2);
+  });
+
+  it('exits 1 with the error when the decommission fails', async () => {
+    const error = 'decommission job: decommission job proctor-1 FAILED; its log ends:\nERROR: no';
+    api = await fakeApi({
+      [`DELETE /v1/vms/${name}`]: { status: 202, body: vmJson({ name, status: 'DECOMMISSIONING' }) },
+      [`GET /v1/vms/${name}`]: { body: vmJson({ name, status: 'DECOMMISSIONING', error }) },
+    });
+    const { code, stdout } = await run(['vm', 'delete', name, '--wait', '--api', api.url]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('ERROR: no');
+  });
+});
