@@ -12,6 +12,7 @@ import { DEFAULT_PROVISIONING_SECTION } from '../../src/domain/provisioning-cata
 import { decommissionVmWorkflowId } from '../../src/domain/vm.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { DECOMMISSION_JOB, type ProctorRunner, startProctorRunner } from '../fleet/proctor-runner.ts';
+import { recordWorkflow } from '../support/record-fixture.ts';
 import { startVesemir, type Vesemir } from '../support/vesemir.ts';
 
 // Decommissioning end to end on real peers: a VM created through the API
@@ -164,6 +165,7 @@ describe('DELETE /v1/vms/{name}', () => {
 
     const handle = v.ctx.client.workflow.getHandle(decommissionVmWorkflowId(vm.name));
     const outcome = await handle.result();
+    await recordWorkflow(v.ctx.client, decommissionVmWorkflowId(vm.name), 'vm-decommissioned');
     expect(outcome).toMatchObject({ name: vm.name, changed: true, removedFrom: [`${fleet.app.backend}@${fleet.lbBoxes[0]!.name}`] });
     const counts = await traffic.stop();
     expect(counts.failed, JSON.stringify(counts)).toBe(0);
@@ -195,6 +197,7 @@ describe('DELETE /v1/vms/{name}', () => {
       .result()
       .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(WorkflowFailedError);
+    await recordWorkflow(v.ctx.client, decommissionVmWorkflowId(vm.name), 'vm-decommission-failed');
     const cause = (failed as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe('DecommissionFailed');
