@@ -28,7 +28,8 @@ export async function startDemoFleet(): Promise<DemoFleet> {
   const { name, team, environment } = fleet.app;
   return {
     app: { name, team, environment },
-    env: fleet.env,
+    // `vesemir vm delete` deletes Chef nodes: a client allowed to (docs/vms.md).
+    env: { ...fleet.env, ...(await fleet.retirerEnv()) },
     summary: `${fleet.vms.map((vm) => `${vm.name} (${vm.address})`).join(', ')} behind ${fleet.haproxies[0]?.frontendUrl}`,
     async writeDeployFile(version, dir) {
       const artifact = await fleet.release(version);

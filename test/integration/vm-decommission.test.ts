@@ -42,9 +42,6 @@ beforeAll(async () => {
     stringify({ provisioning: { ...DEFAULT_PROVISIONING_SECTION, deadlineMinutes: 2, poll: { initialSeconds: 0.2, maxSeconds: 1 } } }),
   );
   writeFileSync(join(fleet.dir, 'proctor-token'), runner.credentials.accessToken, { mode: 0o600 });
-  // Deleting nodes and clients takes a Chef client allowed to (docs/vms.md); the fleet's own one only searches.
-  const retirer = await fleet.chef.admin.createClient('vesemir-retirer', true);
-  writeFileSync(join(fleet.dir, 'chef-retirer.pem'), retirer.privateKeyPem, { mode: 0o600 });
   const tokensPath = join(fleet.dir, 'tokens.yaml');
   writeFileSync(
     tokensPath,
@@ -61,8 +58,8 @@ beforeAll(async () => {
       PROCTOR_URL: runner.url,
       PROCTOR_EMAIL_ID: runner.credentials.emailId,
       PROCTOR_ACCESS_TOKEN_PATH: join(fleet.dir, 'proctor-token'),
-      CHEF_CLIENT_NAME: 'vesemir-retirer',
-      CHEF_KEY_PATH: join(fleet.dir, 'chef-retirer.pem'),
+      // Deleting nodes and clients takes a Chef client allowed to (docs/vms.md); the fleet's own one only searches.
+      ...(await fleet.retirerEnv()),
     },
     { tokens: loadTokens(tokensPath) },
   );
