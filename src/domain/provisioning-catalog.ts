@@ -148,9 +148,9 @@ const COMMON_ARGS = {
 
 // ubuntu-20.04 stays on offer while fleets on it are recycled onto 22.04.
 const IMAGES: Record<string, Record<string, string>> = {
-  java: { 'ubuntu-20.04': 'ubuntu-2004-temurin-17', 'ubuntu-22.04': 'ubuntu-2204-temurin-21', 'debian-12': 'debian-12-temurin-21' },
-  node: { 'ubuntu-20.04': 'ubuntu-2004-node-20', 'ubuntu-22.04': 'ubuntu-2204-node-20', 'debian-12': 'debian-12-node-20' },
-  python: { 'ubuntu-20.04': 'ubuntu-2004-python-3.8', 'ubuntu-22.04': 'ubuntu-2204-python-3.12', 'debian-12': 'debian-12-python-3.11' },
+  java: { 'ubuntu-22.04': 'ubuntu-2204-temurin-21', 'debian-12': 'debian-12-temurin-21', 'ubuntu-20.04': 'ubuntu-2004-temurin-17' },
+  node: { 'ubuntu-22.04': 'ubuntu-2204-node-20', 'debian-12': 'debian-12-node-20', 'ubuntu-20.04': 'ubuntu-2004-node-20' },
+  python: { 'ubuntu-22.04': 'ubuntu-2204-python-3.12', 'debian-12': 'debian-12-python-3.11', 'ubuntu-20.04': 'ubuntu-2004-python-3.8' },
 };
 
 /** What a server without a `provisioning` section offers. */

@@ -91,15 +91,15 @@ describe('provisioning catalog', () => {
 
   it('offers stacks × OS versions by default, each with a job whose args name, tag and place the VM', () => {
     expect(supportedPlatforms(DEFAULT_PROVISIONING_CATALOG).map((p) => `${p.stack}/${p.osVersion}`)).toEqual([
-      'java/ubuntu-20.04',
       'java/ubuntu-22.04',
       'java/debian-12',
-      'node/ubuntu-20.04',
+      'java/ubuntu-20.04',
       'node/ubuntu-22.04',
       'node/debian-12',
-      'python/ubuntu-20.04',
+      'node/ubuntu-20.04',
       'python/ubuntu-22.04',
       'python/debian-12',
+      'python/ubuntu-20.04',
     ]);
     const java = findPlatform(DEFAULT_PROVISIONING_CATALOG, 'java', 'ubuntu-22.04')!;
     expect(renderJob(java, values)).toEqual({
