@@ -33,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
       loadBalancer: deps.loadBalancer,
       applications: deps.applications,
       drainTimeoutMs: deps.drainTimeoutMs,
+      allowedNetworks: deps.allowedNetworks,
     }),
   };
 }

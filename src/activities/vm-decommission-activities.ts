@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { LoadBalancerError } from '../domain/haproxy.ts';
+import { type AllowedNetworks, parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host, LoadBalancer } from '../domain/ports.ts';
 import { renderDecommissionJob } from '../domain/provisioning-catalog.ts';
 import { searchWithinScope } from '../domain/scoped-search.ts';
@@ -18,6 +19,8 @@ export interface VmDecommissionDeps extends VmActivityDeps {
   applications: ApplicationCatalog;
   /** @default DEFAULT_DRAIN_TIMEOUT_MS */
   drainTimeoutMs?: number | undefined;
+  /** Networks the LB boxes may be in, as for deploys (VESEMIR_ALLOWED_NETWORKS). @default any valid IP */
+  allowedNetworks?: AllowedNetworks | undefined;
 }
 
 /** The VM as a server of one backend: the boxes whose HAProxy lists it. */
@@ -70,6 +73,14 @@ export function createVmDecommissionActivities(deps: VmDecommissionDeps) {
         if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${vm.application}' of VM ${vm.name} is not configured on this worker`);
         const targets = resolveTargets(app, { application: vm.application, environment: vm.environment });
         const lbs = await untilCancelled(searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery));
+        const networks = deps.allowedNetworks ?? parseAllowedNetworks(undefined);
+        const outside = lbs.find((lb) => !networks.allows(lb.address));
+        if (outside) {
+          throw new VesemirError(
+            ErrorType.AddressNotAllowed,
+            `Chef node ${outside.name} has address ${outside.address.slice(0, 64)}, outside the allowed networks (${networks.describe()})`,
+          );
+        }
         const servers: VmServer[] = [];
         for (const backend of app.haproxy.backends) {
           const listing = await Promise.all(lbs.map(async (lb) => ((await statesOrNone(deps.loadBalancer, lb, backend)).includes(vm.name) ? [lb] : [])));
