@@ -41,7 +41,11 @@ export class HaproxyServerMembership {
     return await onEvery(lbs, async (lb) => {
       const answer = await this.send(lb, backend, server, command);
       const outcome = addServerOutcome(answer);
-      if (outcome === 'refused') throw new LoadBalancerError(lb.name, backend, server, answer, 'add server refused');
+      if (outcome === 'refused') {
+        // HAProxy refused the command itself (a static algorithm, no such backend): another try is refused alike.
+        const refused = new LoadBalancerError(lb.name, backend, server, answer, 'add server refused');
+        throw new VesemirError(refused.type, refused.message, { retryable: false, details: { lb: lb.name, backend, server } });
+      }
       if (outcome === 'exists') await this.sameAddress(lb, backend, server, assertServerAddress(options.address, options.port));
       // A retry after a lost answer finds the server added but maybe not enabled yet: both commands are idempotent.
       await this.set(lb, backend, server, enableHealthCommand(backend, server));
