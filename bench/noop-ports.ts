@@ -18,7 +18,7 @@ export function scaleHosts(count: number): Host[] {
 
 export function noopChef(hosts: Host[]): ChefClient {
   const lbs: Host[] = [{ name: 'scale-lb1', address: '10.255.0.1' }];
-  return { searchNodes: async (query) => (query.startsWith('tags:lb') ? lbs : hosts) };
+  return { searchNodes: async (query) => (query.startsWith('tags:lb') ? lbs : hosts), deleteNode: async () => ({ node: 'absent', client: 'absent' }) };
 }
 
 export const noopRemote: RemoteHosts = {
@@ -54,6 +54,8 @@ export const noopLoadBalancer: LoadBalancer = {
   enable: async (lbs) => lbs.map((lb) => ({ lb: lb.name, weight: 100, fullWeight: 100, raisedToMinimum: false })),
   restore: async () => undefined,
   serverStates: async () => [],
+  addServer: async (lbs) => lbs.map((lb) => ({ lb: lb.name, added: true })),
+  removeServer: async (lbs) => lbs.map((lb) => ({ lb: lb.name, removed: true, sessionsCut: 0, waitedMs: 0 })),
 };
 
 export const noopHealth: HealthProbe = { get: async () => ({ status: 200, body: '{"status":"ok"}' }) };

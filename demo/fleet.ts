@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { CreateVm } from './proctor.ts';
+import type { CreateVm, DecommissionVm } from './proctor.ts';
 
 export interface DeployFile {
   path: string;
@@ -19,6 +19,8 @@ export interface DemoFleet {
   writeDeployFile(version: string, dir: string): Promise<DeployFile>;
   /** The provisioning job: boots a VM, adds it to HAProxy and registers it in Chef with the job's tags. */
   createVm: CreateVm;
+  /** The decommission job: stops the VM and deletes its Chef node (Vesemir took it out of HAProxy before). */
+  decommissionVm: DecommissionVm;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,8 @@ export async function startDemoFleet(): Promise<DemoFleet> {
   const { name, team, environment } = fleet.app;
   return {
     app: { name, team, environment },
-    env: fleet.env,
+    // `vesemir vm delete` deletes Chef nodes: a client allowed to (docs/vms.md).
+    env: { ...fleet.env, ...(await fleet.retirerEnv()) },
     summary: `${fleet.vms.map((vm) => `${vm.name} (${vm.address})`).join(', ')} behind ${fleet.haproxies[0]?.frontendUrl}`,
     async writeDeployFile(version, dir) {
       const artifact = await fleet.release(version);
@@ -45,9 +48,14 @@ export async function startDemoFleet(): Promise<DemoFleet> {
     },
     async createVm(args) {
       const vmName = args.VM_NAME ?? '';
-      const vm = await fleet.addVm(vmName);
+      const vm = await fleet.addVm(vmName, args.OS_VERSION ? { osVersion: args.OS_VERSION } : {});
       const tags = (args.TAGS ?? '').split(',').filter(Boolean);
       await fleet.chef.admin.upsertNode({ name: vmName, environment: args.CHEF_ENVIRONMENT ?? args.ENVIRONMENT ?? environment, tags, ipaddress: vm.address });
+    },
+    async decommissionVm(args) {
+      const vmName = args.VM_NAME ?? '';
+      await fleet.stopVm(vmName);
+      await fleet.chef.admin.deleteNode(vmName);
     },
     stop: fleet.stop,
   };

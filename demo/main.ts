@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   say(`Demo fleet: ${fleet.summary}`);
   const proctor = await teardown.start(
     'the Proctor runner',
-    () => startDemoProctor(fleet.createVm, join(root, 'proctor-token')),
+    () => startDemoProctor(fleet.createVm, join(root, 'proctor-token'), fleet.decommissionVm),
     (p) => p.stop(),
   );
   const logFile = process.stdout.isTTY ? join(data.dir, 'vesemir.log') : undefined;

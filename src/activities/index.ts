@@ -4,6 +4,7 @@ import { createFleetActivities } from './fleet-activities.ts';
 import { createHostActivities } from './host-activities.ts';
 import { createLbActivities } from './lb-activities.ts';
 import { createVmActivities, type VmActivities } from './vm-activities.ts';
+import { createVmDecommissionActivities, type VmDecommissionActivities } from './vm-decommission-activities.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -19,18 +20,25 @@ export function createDeployActivities(deps: ActivityDeps) {
 
 /** All activities, bound to their dependencies. Workflows import only the types. */
 export function createActivities(deps: ActivityDeps) {
+  const vmDeps = {
+    vmStore: deps.vmStore,
+    provisioner: deps.provisioner,
+    chef: deps.chef,
+    catalog: deps.provisioningCatalog,
+    applications: deps.applications,
+    logger: deps.logger,
+  };
   return {
     ...createDeployActivities(deps),
-    ...createVmActivities({
-      vmStore: deps.vmStore,
-      provisioner: deps.provisioner,
-      chef: deps.chef,
-      catalog: deps.provisioningCatalog,
-      applications: deps.applications,
-      logger: deps.logger,
+    ...createVmActivities(vmDeps),
+    ...createVmDecommissionActivities({
+      ...vmDeps,
+      loadBalancer: deps.loadBalancer,
+      drainTimeoutMs: deps.drainTimeoutMs,
+      allowedNetworks: deps.allowedNetworks,
     }),
   };
 }
 
 export type DeployActivities = ReturnType<typeof createDeployActivities>;
-export type Activities = DeployActivities & VmActivities;
+export type Activities = DeployActivities & VmActivities & VmDecommissionActivities;

@@ -24,24 +24,16 @@ export interface VmActivityDeps {
 }
 
 /** Lines of a FAILED job's log that go into the VM's error. */
-const LOG_TAIL_LINES = 10;
+export const LOG_TAIL_LINES = 10;
 
-export function createVmActivities(deps: VmActivityDeps) {
-  const now = deps.now ?? (() => new Date());
-  const vmOf = async (name: string): Promise<VmRecord> => {
-    const vm = await deps.vmStore.getVm(name);
-    if (!vm) throw new VesemirError(ErrorType.VmNotFound, `VM ${name} is not in the inventory`);
-    return vm;
-  };
-  const registered = async (name: string) => (await deps.chef.searchNodes(`name:${name}`)).find((h) => h.name === name);
-
-  /**
-   * One try of a step of one VM: heartbeating, so that a cancel reaches it;
-   * a try that fails is noted on the VM (its number, and its error unless it
-   * is a job's plain "still WAITING"), so the inventory shows a retrying VM's
-   * trouble while it lasts.
-   */
-  const attempt = <T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+/**
+ * One try of a step of one VM: heartbeating, so that a cancel reaches it;
+ * a try that fails is noted on the VM (its number, and its error unless it
+ * is a job's plain "still WAITING"), so the inventory shows a retrying VM's
+ * trouble while it lasts.
+ */
+export function vmAttempt(deps: Pick<VmActivityDeps, 'vmStore' | 'logger'>, now: () => Date) {
+  return <T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> =>
     whileHeartbeating(async () => {
       const ctx = Context.current();
       try {
@@ -57,6 +49,29 @@ export function createVmActivities(deps: VmActivityDeps) {
         throw failure;
       }
     });
+}
+
+/** A FAILED job's reason is in its log, not its one-word status; a log that cannot be read says so. */
+export async function jobFailure(provisioner: Provisioner, what: string, jobName: string, signal: AbortSignal): Promise<string> {
+  if (!provisioner.logTail) return `${what} job ${jobName} FAILED (the runner offers no logs)`;
+  try {
+    const lines = (await provisioner.logTail(jobName, { signal, lines: LOG_TAIL_LINES })).filter((l) => l.trim());
+    return `${what} job ${jobName} FAILED${lines.length ? `; its log ends:\n${lines.join('\n')}` : ' (its log is empty)'}`;
+  } catch (err) {
+    return `${what} job ${jobName} FAILED (its log could not be read: ${(err as Error).message})`;
+  }
+}
+
+export function createVmActivities(deps: VmActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+  const vmOf = async (name: string): Promise<VmRecord> => {
+    const vm = await deps.vmStore.getVm(name);
+    if (!vm) throw new VesemirError(ErrorType.VmNotFound, `VM ${name} is not in the inventory`);
+    return vm;
+  };
+  const registered = async (name: string) => (await deps.chef.searchNodes(`name:${name}`)).find((h) => h.name === name);
+
+  const attempt = vmAttempt(deps, now);
 
   const markEnded =
     (status: 'FAILED' | 'CANCELLED') =>
@@ -65,16 +80,7 @@ export function createVmActivities(deps: VmActivityDeps) {
         await deps.vmStore.transition(input.name, status, now(), { reason: input.reason });
       });
 
-  /** A FAILED job's reason is in its log, not its one-word status; a log that cannot be read says so. */
-  const failureOf = async (jobName: string, signal: AbortSignal): Promise<string> => {
-    if (!deps.provisioner.logTail) return `provisioning job ${jobName} FAILED (the runner offers no logs)`;
-    try {
-      const lines = (await deps.provisioner.logTail(jobName, { signal, lines: LOG_TAIL_LINES })).filter((l) => l.trim());
-      return `provisioning job ${jobName} FAILED${lines.length ? `; its log ends:\n${lines.join('\n')}` : ' (its log is empty)'}`;
-    } catch (err) {
-      return `provisioning job ${jobName} FAILED (its log could not be read: ${(err as Error).message})`;
-    }
-  };
+  const failureOf = (jobName: string, signal: AbortSignal) => jobFailure(deps.provisioner, 'provisioning', jobName, signal);
 
   return {
     /**

@@ -2,8 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { provisioningNotConfigured } from '../config.ts';
+import type { ApplicationCatalog } from '../domain/applications.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { findPlatform, type ProvisioningCatalog, supportedPlatforms } from '../domain/provisioning-catalog.ts';
+import { TargetError } from '../domain/targets.ts';
 import { createVmsWorkflowId, isFinal, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStatus, type VmStore } from '../domain/vm.ts';
 import { MAX_VM_NAME_LENGTH, prefixFits, vmNamePrefix } from '../domain/vm-naming.ts';
 import { Application, Environment, Team } from '../temporal/search-attributes.ts';
@@ -14,6 +16,13 @@ export interface VmRequestServiceDeps {
   client: Client;
   taskQueue: string;
   catalog: ProvisioningCatalog;
+  /**
+   * The applications file: for an application it declares, a VM request must
+   * name its team and one of its environments (the file is the ceiling, as
+   * for deploys). One it does not declare is placed by naming convention.
+   * @default none declared
+   */
+  applications?: ApplicationCatalog;
   /** The provisioning variables that are unset (see config.ts): any, and VM requests are refused with 503. @default [] */
   provisioningMissing?: readonly string[];
   /** @default () => new Date() */
@@ -31,6 +40,7 @@ export class VmRequestService {
 
   async create(request: VmRequest, options: VmRequestOptions): Promise<{ record: VmRequestRecord; created: boolean }> {
     checkNameFits(request);
+    this.checkScope(request);
     // Before anything is stored: no name is taken, no workflow waits out a deadline on retries that cannot succeed.
     const missing = this.deps.provisioningMissing ?? [];
     if (missing.length > 0) throw provisioningNotConfigured(missing);
@@ -95,6 +105,20 @@ export class VmRequestService {
     const record = await this.deps.store.getRequest(id);
     if (!record) throw new VesemirError(ErrorType.NotFound, `VM request ${id} not found`);
     return record;
+  }
+
+  /** 403 naming the field when a declared application's team or environments do not allow the request. */
+  private checkScope(request: VmRequest): void {
+    const app = this.deps.applications?.get(request.application);
+    if (!app) return;
+    if (app.team !== request.team) {
+      throw new VesemirError(ErrorType.WrongTeam, `application '${request.application}' belongs to team '${app.team}', not '${request.team}'`, {
+        field: 'team',
+      });
+    }
+    if (!app.environments.includes(request.environment)) {
+      throw new TargetError('environment', 'outside-scope', `application '${app.name}' runs in ${app.environments.join(', ')}, not '${request.environment}'`);
+    }
   }
 
   /** 422 for a pair or machine type the catalog does not offer, listing what it does. */

@@ -5,6 +5,7 @@ import { slug } from '../domain/names.ts';
 import { osVersion, VM_STATUSES, type VmRecord, type VmRequestRecord, type VmStore, vmRequestSchema } from '../domain/vm.ts';
 import { authorize } from './auth.ts';
 import { errorAnswers, errorResponse } from './schemas.ts';
+import type { VmDecommissionService } from './vm-decommission-service.ts';
 import type { VmRequestService } from './vm-request-service.ts';
 
 export interface VmLinkBuilder {
@@ -25,7 +26,11 @@ export interface VmRoutesDeps {
   service: VmRequestService;
   store: VmStore;
   links: VmLinkBuilder;
+  /** `DELETE /v1/vms/{name}`; without it the route answers 503. */
+  decommission?: VmDecommissionService | undefined;
 }
+
+const vmParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a VM name') });
 
 const platform = z.object({ stack: z.string(), osVersion: z.string(), machineTypes: z.array(z.string()) });
 /** 422 on an unknown (stack, osVersion) pair lists the supported ones; 503 without provisioning names the missing variables. */
@@ -143,7 +148,7 @@ export const vmsRoutes =
         schema: {
           tags: ['vms'],
           summary: 'One VM with its status and transitions',
-          params: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a VM name') }),
+          params: vmParams,
           response: { 200: vmView, ...errorAnswers([403, 404]) },
         },
       },
@@ -152,6 +157,27 @@ export const vmsRoutes =
         if (!vm) throw new VesemirError(ErrorType.NotFound, `VM ${request.params.name} not found`);
         authorize(request, vm.team);
         return toView(vm, deps.links);
+      },
+    );
+
+    app.delete(
+      '/v1/vms/:name',
+      {
+        schema: {
+          tags: ['vms'],
+          summary:
+            'Decommission a VM (202): drained and removed from its HAProxy backends, the runner’s decommission job, its Chef node deleted, then DECOMMISSIONED; 200 when it is already; a repeat is harmless',
+          params: vmParams,
+          response: { 200: vmView, 202: vmView, ...errorAnswers([403, 404, 409, 422, 503]) },
+        },
+      },
+      async (request, reply) => {
+        const vm = await deps.store.getVm(request.params.name);
+        if (!vm) throw new VesemirError(ErrorType.NotFound, `VM ${request.params.name} not found`);
+        authorize(request, vm.team);
+        if (!deps.decommission) throw new VesemirError(ErrorType.ProvisioningNotConfigured, 'decommissioning is not configured on this server');
+        const { vm: now, started } = await deps.decommission.decommission(vm, request.principal);
+        return reply.code(started ? 202 : 200).send(toView(now, deps.links));
       },
     );
 

@@ -6,6 +6,7 @@ import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from '../api/app.ts';
 import type { TokenTable } from '../api/auth.ts';
 import { DeploymentService } from '../api/deployment-service.ts';
+import { VmDecommissionService } from '../api/vm-decommission-service.ts';
 import { VmRequestService } from '../api/vm-request-service.ts';
 import { vmLinkBuilder } from '../api/vms-routes.ts';
 import { missingProvisioningVariables } from '../config.ts';
@@ -44,6 +45,15 @@ export async function apiFromContext(
     client: ctx.client,
     taskQueue,
     catalog: ctx.provisioningCatalog,
+    applications: ctx.applications,
+    provisioningMissing: missingProvisioningVariables(config),
+  });
+  const decommission = new VmDecommissionService({
+    store: ctx.vmStore,
+    client: ctx.client,
+    taskQueue,
+    catalog: ctx.provisioningCatalog,
+    applications: ctx.applications,
     provisioningMissing: missingProvisioningVariables(config),
   });
   return buildApp({
@@ -51,7 +61,7 @@ export async function apiFromContext(
     store: ctx.store,
     deployments,
     links: linkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE),
-    vms: { service: vms, store: ctx.vmStore, links: vmLinkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE) },
+    vms: { service: vms, decommission, store: ctx.vmStore, links: vmLinkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE) },
     tokens: options.tokens,
     metrics: options.metrics,
     sdkMetricsBindAddress: options.sdkMetricsBindAddress,

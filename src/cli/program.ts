@@ -26,7 +26,7 @@ export function buildProgram(deps: CliDeps, exit: (code: number) => void): Comma
   logsCommand(program, deps);
   rollbackCommand(program, deps, exit);
   replayCommand(program, deps, exit);
-  vmCommands(program, deps);
+  vmCommands(program, deps, exit);
   return program;
 }
 

@@ -2096,7 +2096,7 @@ export interface paths {
                 query?: {
                     application?: string;
                     environment?: string;
-                    status?: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                    status?: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                     osVersion?: string;
                     stack?: string;
                     limit?: number;
@@ -2124,7 +2124,7 @@ export interface paths {
                                 osVersion: string;
                                 machineType: string;
                                 /** @enum {string} */
-                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                                 address: string | null;
                                 jobName: string | null;
                                 error: string | null;
@@ -2134,9 +2134,9 @@ export interface paths {
                                 updatedAt: string;
                                 transitions: {
                                     /** @enum {string|null} */
-                                    from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | null;
+                                    from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED" | null;
                                     /** @enum {string} */
-                                    to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                    to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                                     at: string;
                                     reason: string | null;
                                 }[];
@@ -2257,7 +2257,7 @@ export interface paths {
                             vms: {
                                 name: string;
                                 /** @enum {string} */
-                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                             }[];
                             links: {
                                 self: string;
@@ -2277,7 +2277,7 @@ export interface paths {
                             vms: {
                                 name: string;
                                 /** @enum {string} */
-                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                             }[];
                             links: {
                                 self: string;
@@ -2455,7 +2455,7 @@ export interface paths {
                             osVersion: string;
                             machineType: string;
                             /** @enum {string} */
-                            status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                            status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                             address: string | null;
                             jobName: string | null;
                             error: string | null;
@@ -2465,9 +2465,9 @@ export interface paths {
                             updatedAt: string;
                             transitions: {
                                 /** @enum {string|null} */
-                                from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | null;
+                                from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED" | null;
                                 /** @enum {string} */
-                                to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                                 at: string;
                                 reason: string | null;
                             }[];
@@ -2577,7 +2577,250 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Decommission a VM (202): drained and removed from its HAProxy backends, the runner’s decommission job, its Chef node deleted, then DECOMMISSIONED; 200 when it is already; a repeat is harmless */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            requestId: string;
+                            application: string;
+                            environment: string;
+                            team: string;
+                            stack: string;
+                            osVersion: string;
+                            machineType: string;
+                            /** @enum {string} */
+                            status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
+                            address: string | null;
+                            jobName: string | null;
+                            error: string | null;
+                            attempts: number;
+                            lastError: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            transitions: {
+                                /** @enum {string|null} */
+                                from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED" | null;
+                                /** @enum {string} */
+                                to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
+                                at: string;
+                                reason: string | null;
+                            }[];
+                            links: {
+                                self: string;
+                                request: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            requestId: string;
+                            application: string;
+                            environment: string;
+                            team: string;
+                            stack: string;
+                            osVersion: string;
+                            machineType: string;
+                            /** @enum {string} */
+                            status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
+                            address: string | null;
+                            jobName: string | null;
+                            error: string | null;
+                            attempts: number;
+                            lastError: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            transitions: {
+                                /** @enum {string|null} */
+                                from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED" | null;
+                                /** @enum {string} */
+                                to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
+                                at: string;
+                                reason: string | null;
+                            }[];
+                            links: {
+                                self: string;
+                                request: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The token's team may not act for the team, application or resource named. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Nothing has this id or name. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2629,7 +2872,7 @@ export interface paths {
                                 osVersion: string;
                                 machineType: string;
                                 /** @enum {string} */
-                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                                 address: string | null;
                                 jobName: string | null;
                                 error: string | null;
@@ -2639,9 +2882,9 @@ export interface paths {
                                 updatedAt: string;
                                 transitions: {
                                     /** @enum {string|null} */
-                                    from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | null;
+                                    from: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED" | null;
                                     /** @enum {string} */
-                                    to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                    to: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                                     at: string;
                                     reason: string | null;
                                 }[];
@@ -2799,7 +3042,7 @@ export interface paths {
                             vms: {
                                 name: string;
                                 /** @enum {string} */
-                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED";
+                                status: "REQUESTED" | "PROVISIONING" | "READY" | "FAILED" | "CANCELLED" | "DECOMMISSIONING" | "DECOMMISSIONED";
                                 jobName: string | null;
                             }[];
                         };

@@ -2,7 +2,7 @@ import createClient from 'openapi-fetch';
 import type { paths } from './api-types.ts';
 import { ApiError, ConnectionError, errorBody, reasonOf } from './errors.ts';
 import type { ControlAction, ControlAnswer, Created, DeploymentQuery, DeployRequest, DryRunPlan, LogQuery, VmCreateRequest, VmQuery } from './types.ts';
-import { type DeploymentWait, type VmWait, waitForDeployment, waitForVms } from './wait.ts';
+import { type DeploymentWait, type VmDecommissionWait, type VmWait, waitForDecommission, waitForDeployment, waitForVms } from './wait.ts';
 
 export interface VesemirClientOptions {
   /** The API's base URL. @default http://127.0.0.1:8080 */
@@ -85,8 +85,8 @@ export class VesemirClient {
     return this.call(this.http.POST('/v1/vms', { body, params: { header: idempotency(options.idempotencyKey) } }));
   }
 
-  getVm(name: string) {
-    return this.call(this.http.GET('/v1/vms/{name}', { params: { path: { name } } }));
+  getVm(name: string, init: { signal?: AbortSignal | undefined } = {}) {
+    return this.call(this.http.GET('/v1/vms/{name}', { params: { path: { name } }, signal: init.signal }));
   }
 
   listVms(query: VmQuery = {}) {
@@ -100,6 +100,20 @@ export class VesemirClient {
   /** Polls a VM request until every VM is READY, FAILED or CANCELLED; see VmWait. */
   waitForVms(id: string, options: VmWait = {}) {
     return waitForVms(this, id, options);
+  }
+
+  /**
+   * Decommissions a VM: drained and removed from HAProxy, the runner's job,
+   * its Chef node deleted. Answers it DECOMMISSIONING (just started, or
+   * already under way) or DECOMMISSIONED (done before); a repeat is harmless.
+   */
+  deleteVm(name: string) {
+    return this.call(this.http.DELETE('/v1/vms/{name}', { params: { path: { name } } }));
+  }
+
+  /** Polls a VM until DECOMMISSIONED, or until its decommission failed (still DECOMMISSIONING, with `error`); see VmDecommissionWait. */
+  waitForDecommission(name: string, options: VmDecommissionWait = {}) {
+    return waitForDecommission(this, name, options);
   }
 
   cancelVmRequest(id: string) {

@@ -2,7 +2,7 @@ import { TERMINAL_DEPLOYMENT_STATUSES } from '../domain/deployment.ts';
 import { isFinal } from '../domain/vm-status.ts';
 import type { VesemirClient } from './client.ts';
 import { ConnectionError, WaitAborted } from './errors.ts';
-import type { Deployment, VmRequest } from './types.ts';
+import type { Deployment, Vm, VmRequest } from './types.ts';
 
 export interface Wait<T> {
   /** Called with each answer, the first and the last included; `previous` is the one before. */
@@ -19,6 +19,7 @@ export interface Wait<T> {
 
 export type DeploymentWait = Wait<Deployment>;
 export type VmWait = Wait<VmRequest>;
+export type VmDecommissionWait = Wait<Vm>;
 
 export const isTerminalDeployment = (status: string) => (TERMINAL_DEPLOYMENT_STATUSES as readonly string[]).includes(status);
 /** A VM request is done when none of its VMs can change any more. */
@@ -37,6 +38,14 @@ export function waitForDeployment(client: VesemirClient, id: string, options: De
 /** Polls a VM request until every VM is READY, FAILED or CANCELLED and answers it. */
 export function waitForVms(client: VesemirClient, id: string, options: VmWait = {}): Promise<VmRequest> {
   return pollUntil(id, (signal) => client.getVmRequest(id, { signal }), vmsSettled, options);
+}
+
+/** A decommission is over when the VM is DECOMMISSIONED, or DECOMMISSIONING with the error of a run that failed. */
+export const decommissionSettled = (vm: Vm) => vm.status === 'DECOMMISSIONED' || (vm.status === 'DECOMMISSIONING' && vm.error !== null);
+
+/** Polls one VM until its decommission is over and answers it: DECOMMISSIONED, or still DECOMMISSIONING with `error`. */
+export function waitForDecommission(client: VesemirClient, name: string, options: VmDecommissionWait = {}): Promise<Vm> {
+  return pollUntil(name, (signal) => client.getVm(name, { signal }), decommissionSettled, options);
 }
 
 async function pollUntil<T>(id: string, get: (signal?: AbortSignal) => Promise<T>, done: (t: T) => boolean, options: Wait<T>): Promise<T> {

@@ -40,6 +40,8 @@ const RETRY = {
   InvalidHaproxyName: 'never',
   UnexpectedHaproxyAnswer: 'retry',
   ConversationEnded: 'retry',
+  /** `add server` found a server of that name at another address: adding would hide it. */
+  HaproxyServerConflict: 'never',
   // Chef.
   ChefError: 'retry',
   ChefDataError: 'never',
@@ -61,6 +63,11 @@ const RETRY = {
   VmNotRegistered: 'not yet',
   InvalidVmTransition: 'never',
   VmNotFound: 'never',
+  // Decommissioning VMs.
+  /** The runner's decommission job ended FAILED: the VM may still run. */
+  DecommissionFailed: 'never',
+  /** A VM still being created cannot be decommissioned yet: cancel its request first. */
+  VmStillProvisioning: 'never',
   // Refusals of the API.
   /** A request that does not match its schema; `issues` says what each field expects. */
   BadRequest: 'never',

@@ -19,6 +19,17 @@ export interface ChefClient {
    * sorted by name (Chef returns them unsorted).
    */
   searchNodes(query: string): Promise<Host[]>;
+  /**
+   * Deregisters a retired machine: deletes its node and its API client (the
+   * one its chef-client ran as, named like the node). Either already gone is
+   * fine; says which of the two were still there.
+   */
+  deleteNode(name: string): Promise<NodeDeletion>;
+}
+
+export interface NodeDeletion {
+  node: 'deleted' | 'absent';
+  client: 'deleted' | 'absent';
 }
 
 /** Result of one command run on a remote host. */
@@ -113,6 +124,47 @@ export interface LoadBalancer {
   restore(lbs: Host[], backend: string, server: string, found: LbFound[]): Promise<void>;
   /** Every server of `backend` on one box, as `show servers state` lists them (a dry run's one read per box). */
   serverStates(lb: Host, backend: string): Promise<LbServerState[]>;
+  /**
+   * Adds a server to `backend` on every box at runtime (`add server`, health
+   * checked), then `enable health` and, unless `ready: false`, `ready`. A
+   * server of that name already there at the same address is no second
+   * server (a retry finishes enabling it); at another address it is refused.
+   */
+  addServer(lbs: Host[], backend: string, server: string, options: AddServerOptions): Promise<AddServerReport[]>;
+  /**
+   * Takes a server out of `backend` on every box: maint, wait for its
+   * sessions to end (cut at `drainTimeoutMs`), `del server`. Absent is done.
+   */
+  removeServer(lbs: Host[], backend: string, server: string, options: { drainTimeoutMs: number }): Promise<RemoveServerReport[]>;
+}
+
+export interface AddServerOptions {
+  /** Dotted IPv4 address of the server. */
+  address: string;
+  port: number;
+  /** Its configured (initial) weight, 1..256. */
+  weight: number;
+  /**
+   * Ready at once; `false` leaves it in maintenance for a later weighted
+   * enable (HAProxy marks a ready server UP before any check passes).
+   * @default true
+   */
+  ready?: boolean;
+}
+
+export interface AddServerReport {
+  lb: string;
+  /** False: it was there already at the same address. */
+  added: boolean;
+}
+
+export interface RemoveServerReport {
+  lb: string;
+  /** False: it was not in the backend. */
+  removed: boolean;
+  /** Sessions cut because they outlasted the drain timeout. */
+  sessionsCut: number;
+  waitedMs: number;
 }
 
 /** Release artifacts, fetched once per worker and verified by sha256. */

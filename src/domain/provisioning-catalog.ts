@@ -21,15 +21,37 @@ const argTemplate = z
     `may only use the placeholders ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`,
   );
 
+const jobName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be lowercase letters, digits, ".", "_", "-"');
+const jobArgs = z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be UPPER_SNAKE_CASE'), argTemplate);
+
 const platformSchema = z
   .object({
     stack: slug,
     osVersion,
     /** The Proctor job definition to execute. */
-    job: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be lowercase letters, digits, ".", "_", "-"'),
+    job: jobName,
     /** Machine types a request may ask for; the first is the default. */
     machineTypes: z.array(machineType).min(1),
-    args: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be UPPER_SNAKE_CASE'), argTemplate),
+    args: jobArgs,
+  })
+  .strict();
+
+/** What the decommission job needs: which VM, and whose (the same placeholders as the create job). */
+const DECOMMISSION_ARGS = {
+  VM_NAME: '{{name}}',
+  APPLICATION: '{{application}}',
+  ENVIRONMENT: '{{environment}}',
+  STACK: '{{stack}}',
+  OS_VERSION: '{{osVersion}}',
+};
+
+/** The job that stops a VM and deregisters it, for every (stack, OS). */
+const decommissionSchema = z
+  .object({
+    /** @default 'decommission-vm' */
+    job: jobName.default('decommission-vm'),
+    /** @default VM_NAME, APPLICATION, ENVIRONMENT, STACK, OS_VERSION */
+    args: jobArgs.default(DECOMMISSION_ARGS),
   })
   .strict();
 
@@ -53,6 +75,8 @@ export const provisioningSectionSchema = z
       .strict()
       .default({ initialSeconds: 2, maxSeconds: 60 }),
     platforms: z.array(platformSchema).min(1),
+    /** @default { job: 'decommission-vm', args: DECOMMISSION_ARGS } */
+    decommission: decommissionSchema.default({ job: 'decommission-vm', args: DECOMMISSION_ARGS }),
   })
   .strict()
   .superRefine((section, ctx) => {
@@ -74,6 +98,7 @@ export interface ProvisioningCatalog {
   deadlineSeconds: number;
   poll: { initialSeconds: number; maxSeconds: number };
   platforms: readonly Platform[];
+  decommission: { job: string; args: Record<string, string> };
 }
 
 export function buildProvisioningCatalog(section: ProvisioningSection): ProvisioningCatalog {
@@ -81,6 +106,7 @@ export function buildProvisioningCatalog(section: ProvisioningSection): Provisio
     deadlineSeconds: section.deadlineMinutes * 60,
     poll: { ...section.poll },
     platforms: Object.freeze([...section.platforms]),
+    decommission: { job: section.decommission.job, args: { ...section.decommission.args } },
   });
 }
 
@@ -93,7 +119,7 @@ export function supportedPlatforms(catalog: ProvisioningCatalog): { stack: strin
 }
 
 /** The job and args for one VM: every `{{variable}}` replaced by its value. */
-export function renderJob(platform: Platform, values: TemplateValues): { job: string; args: Record<string, string> } {
+export function renderJob(platform: Pick<Platform, 'job' | 'args'>, values: TemplateValues): { job: string; args: Record<string, string> } {
   const args: Record<string, string> = {};
   for (const [key, template] of Object.entries(platform.args)) {
     args[key] = template.replace(PLACEHOLDER, (_, variable: string) => values[variable as TemplateVariable]);
@@ -119,6 +145,11 @@ export function chefPlacement(
   };
 }
 
+/** The decommission job and args for one VM. */
+export function renderDecommissionJob(catalog: ProvisioningCatalog, values: TemplateValues): { job: string; args: Record<string, string> } {
+  return renderJob(catalog.decommission, values);
+}
+
 /** The args every default job gets: what the runner needs to name, tag and register the VM. */
 const COMMON_ARGS = {
   VM_NAME: '{{name}}',
@@ -126,15 +157,19 @@ const COMMON_ARGS = {
   ENVIRONMENT: '{{environment}}',
   TEAM: '{{team}}',
   MACHINE_TYPE: '{{machineType}}',
+  STACK: '{{stack}}',
+  // What the VM's image is built from: the runner shows it in the VM's /etc/os-release.
+  OS_VERSION: '{{osVersion}}',
   // The tags deploys search by (the application's Chef scope), plus where the VM came from.
   TAGS: '{{chefTags}},stack-{{stack}},os-{{osVersion}}',
   CHEF_ENVIRONMENT: '{{chefEnvironment}}',
 };
 
+// ubuntu-20.04 stays on offer while fleets on it are recycled onto 22.04.
 const IMAGES: Record<string, Record<string, string>> = {
-  java: { 'ubuntu-22.04': 'ubuntu-2204-temurin-21', 'debian-12': 'debian-12-temurin-21' },
-  node: { 'ubuntu-22.04': 'ubuntu-2204-node-20', 'debian-12': 'debian-12-node-20' },
-  python: { 'ubuntu-22.04': 'ubuntu-2204-python-3.12', 'debian-12': 'debian-12-python-3.11' },
+  java: { 'ubuntu-22.04': 'ubuntu-2204-temurin-21', 'debian-12': 'debian-12-temurin-21', 'ubuntu-20.04': 'ubuntu-2004-temurin-17' },
+  node: { 'ubuntu-22.04': 'ubuntu-2204-node-20', 'debian-12': 'debian-12-node-20', 'ubuntu-20.04': 'ubuntu-2004-node-20' },
+  python: { 'ubuntu-22.04': 'ubuntu-2204-python-3.12', 'debian-12': 'debian-12-python-3.11', 'ubuntu-20.04': 'ubuntu-2004-python-3.8' },
 };
 
 /** What a server without a `provisioning` section offers. */

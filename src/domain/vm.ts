@@ -35,7 +35,8 @@ export type VmRequest = z.infer<typeof vmRequestSchema>;
 /**
  * REQUESTED → PROVISIONING → READY | FAILED | CANCELLED. REQUESTED → FAILED
  * covers a job that could not even be submitted. READY, FAILED and CANCELLED
- * are final.
+ * end the creation; a decommission then takes the VM through DECOMMISSIONING
+ * to DECOMMISSIONED (src/domain/vm-status.ts).
  */
 export interface VmTransition {
   from: VmStatus | null;
@@ -58,9 +59,9 @@ export interface VmRecord {
   address?: string | undefined;
   /** The Proctor execution name, once the job was submitted. */
   jobName?: string | undefined;
-  /** Why the VM FAILED or was CANCELLED. */
+  /** Why the VM FAILED or was CANCELLED, or why its last decommission failed (it is then still DECOMMISSIONING). */
   error?: string | undefined;
-  /** Tries of the step in progress that did not succeed yet (submission while REQUESTED, polls while PROVISIONING). */
+  /** Tries of the step in progress that did not succeed yet (submission while REQUESTED, polls while PROVISIONING, a decommission's steps). */
   attempts: number;
   /** The latest of those tries' errors; a job's plain "still WAITING" is no error. */
   lastError?: string | undefined;
@@ -121,9 +122,16 @@ export interface VmStore {
   transition(name: string, to: VmStatus, at: Date, details?: TransitionDetails): Promise<VmRecord>;
   /**
    * Records a try of the VM's current step that did not succeed: its number
-   * and, when given, its error. A VM in a final status is left as it is.
+   * and, when given, its error. Only a VM being created or decommissioned
+   * has a step in progress; any other is left as it is.
    */
   noteAttempt(name: string, attempt: { number: number; error?: string | undefined; at: Date }): Promise<void>;
+  /**
+   * Why the VM's last decommission run failed (its `error` and `lastError`),
+   * or `undefined` to clear it as a new run starts. Only a DECOMMISSIONING VM
+   * is changed: a DECOMMISSIONING VM with an error has no run going.
+   */
+  setDecommissionError(name: string, error: string | undefined, at: Date): Promise<void>;
   getVm(name: string): Promise<VmRecord | undefined>;
   getRequest(id: string): Promise<VmRequestRecord | undefined>;
   listVms(filter: VmFilter): Promise<VmRecord[]>;
@@ -162,4 +170,4 @@ export interface Provisioner {
 }
 
 export type { VmStatus } from './vm-status.ts';
-export { canTransition, createVmsWorkflowId, isFinal, VM_STATUSES } from './vm-status.ts';
+export { canDecommission, canTransition, createVmsWorkflowId, decommissionVmWorkflowId, isFinal, VM_STATUSES } from './vm-status.ts';

@@ -9,6 +9,7 @@ function countingChef(answer: () => Promise<Host[]>) {
       searches++;
       return answer();
     },
+    deleteNode: async () => ({ node: 'absent', client: 'absent' }),
   };
   return { chef, searches: () => searches };
 }

@@ -88,6 +88,16 @@ describe('HttpChefClient against goiardi', () => {
     expect(await chef.admin.searchNodes('name:foo-prod-1')).toHaveLength(1);
   });
 
+  it('deletes a retired node and its client with a signed DELETE each; a repeat finds both gone', async () => {
+    await chef.admin.upsertNode({ name: 'foo-retired-1', environment: 'production', tags: ['app-foo'], ipaddress: ip(41) });
+    await chef.admin.createClient('foo-retired-1', false);
+    const product = new HttpChefClient({ serverUrl: chef.url, clientName: chef.adminName, privateKeyPem: chef.adminKeyPem });
+    expect(await product.deleteNode('foo-retired-1')).toEqual({ node: 'deleted', client: 'deleted' });
+    expect(await chef.admin.searchNodes('name:foo-retired-1')).toEqual([]);
+    expect(await product.deleteNode('foo-retired-1')).toEqual({ node: 'absent', client: 'absent' });
+    expect(await chef.admin.searchNodes(FOO_PRODUCTION)).toHaveLength(2);
+  });
+
   it('gets a 401 with a key that is not the client’s', async () => {
     const { privateKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,

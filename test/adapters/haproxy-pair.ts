@@ -16,7 +16,7 @@ export interface AppServer {
   inFlight: number;
 }
 
-async function startApp(name: string, address: string): Promise<AppServer> {
+export async function startApp(name: string, address: string): Promise<AppServer> {
   const port = await freePort(address);
   const app: AppServer = { name, address, port, server: createServer(), requests: 0, inFlight: 0 };
   app.server.on('request', (req, res) => {

@@ -120,6 +120,42 @@ describe.each(backends)('SqlVmStore on $name', (backend) => {
     expect(await store.getVm(name)).toMatchObject({ attempts: 4, lastError: expect.stringContaining('(poll 4)'), updatedAt: at(5) });
   });
 
+  it('decommissions: its tries and error while DECOMMISSIONING, a failed run’s error until the next, DECOMMISSIONED clears them', async () => {
+    const { record } = await store.createRequest(newRequest({ count: 1 }));
+    const name = record.vms[0]!.name;
+    await store.transition(name, 'PROVISIONING', at(1), { jobName: 'proctor-1' });
+    await store.transition(name, 'READY', at(2), { address: '10.0.0.9' });
+    // Nothing in progress on a READY VM: its error stays empty.
+    await store.setDecommissionError(name, 'too early', at(3));
+    expect((await store.getVm(name))?.error).toBeUndefined();
+    await store.transition(name, 'DECOMMISSIONING', at(4), { reason: 'decommission requested by payments-ci' });
+    await store.noteAttempt(name, { number: 2, error: 'HAProxy on lb1: no answer', at: at(5) });
+    await store.setDecommissionError(name, 'decommission job: proctor-7 FAILED', at(6));
+    expect(await store.getVm(name)).toMatchObject({
+      status: 'DECOMMISSIONING',
+      attempts: 2,
+      error: 'decommission job: proctor-7 FAILED',
+      lastError: 'decommission job: proctor-7 FAILED',
+    });
+    await store.setDecommissionError(name, undefined, at(7));
+    expect((await store.getVm(name))?.error).toBeUndefined();
+    const done = await store.transition(name, 'DECOMMISSIONED', at(8), { reason: 'removed from shop@lb1' });
+    expect(done).toMatchObject({ status: 'DECOMMISSIONED', attempts: 0, lastError: undefined, address: '10.0.0.9' });
+    expect(done.transitions.map((t) => t.to)).toEqual(['REQUESTED', 'PROVISIONING', 'READY', 'DECOMMISSIONING', 'DECOMMISSIONED']);
+    await expect(store.transition(name, 'READY', at(9))).rejects.toMatchObject({ type: 'InvalidVmTransition' });
+    expect((await store.countVms({ application: record.application, status: 'DECOMMISSIONED' })).total).toBe(1);
+  });
+
+  it('decommissioning a FAILED VM leaves its creation error behind (in the transitions): `error` is then the decommission’s alone', async () => {
+    const { record } = await store.createRequest(newRequest({ count: 1 }));
+    const name = record.vms[0]!.name;
+    await store.transition(name, 'FAILED', at(1), { reason: 'job proctor-1: quota exceeded' });
+    expect((await store.getVm(name))?.error).toBe('job proctor-1: quota exceeded');
+    const moved = await store.transition(name, 'DECOMMISSIONING', at(2), { reason: 'decommission requested by payments-ci' });
+    expect(moved.error).toBeUndefined();
+    expect(moved.transitions.find((t) => t.to === 'FAILED')?.reason).toBe('job proctor-1: quota exceeded');
+  });
+
   it('treats a repeated transition as done and refuses the ones the machine forbids', async () => {
     const { record } = await store.createRequest(newRequest({ count: 1 }));
     const name = record.vms[0]!.name;

@@ -33,6 +33,9 @@ const chef = (vms: Host[]): ChefClient => ({
   async searchNodes(query) {
     return query.includes('lb\\-shop') ? [{ name: 'shop-lb1', address: '127.0.0.2' }] : vms;
   },
+  async deleteNode() {
+    throw new Error('a dry run deletes nothing');
+  },
 });
 
 describe('dry run of a deploy to an application that declares its fleet', () => {

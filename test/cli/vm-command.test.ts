@@ -24,7 +24,8 @@ beforeAll(async () => {
   // out its backoff, never one in flight.
   runner = await startProctorRunner({ chef: chef.admin, createVm: async () => ({ address: '127.0.0.1' }), defaultDelayMs: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'vesemir-vm-cli-'));
-  const deployer = await chef.admin.createClient('vesemir', false);
+  // An admin client: decommissioning deletes the VM's Chef node.
+  const deployer = await chef.admin.createClient('vesemir', true);
   writeFileSync(join(dir, 'chef.pem'), deployer.privateKeyPem, { mode: 0o600 });
   writeFileSync(join(dir, 'proctor-token'), runner.credentials.accessToken, { mode: 0o600 });
   api = await startRealApi({
@@ -47,12 +48,12 @@ afterAll(async () => {
 });
 
 const create = (stack: string, count: number) => [
-  ...['vm', 'create', '--application', 'shop', '--environment', 'prod', '--team', 'payments'],
+  ...['vm', 'create', '--application', 'shop', '--environment', 'production', '--team', 'payments'],
   ...['--stack', stack, '--os-version', 'ubuntu-22.04', '--count', String(count)],
 ];
 /** The names the API allocates to the first VMs of shop/prod with this stack on Ubuntu 22.04. */
 const names = (stack: string, count: number) =>
-  Array.from({ length: count }, (_, i) => vmName(vmNamePrefix({ application: 'shop', environment: 'prod', stack, osVersion: 'ubuntu-22.04' }), i + 1));
+  Array.from({ length: count }, (_, i) => vmName(vmNamePrefix({ application: 'shop', environment: 'production', stack, osVersion: 'ubuntu-22.04' }), i + 1));
 
 describe('vm', () => {
   it('create POSTs the body; get and list read the inventory', async () => {
@@ -64,7 +65,14 @@ describe('vm', () => {
     const done = await api.client.waitForVms(id, { pollMs: 100 });
     expect(done.vms.map((vm) => vm.status)).toEqual(['READY']);
     const vm = await api.client.getVm(name!);
-    expect(vm).toMatchObject({ application: 'shop', environment: 'prod', team: 'payments', stack: 'python', osVersion: 'ubuntu-22.04', address: '127.0.0.1' });
+    expect(vm).toMatchObject({
+      application: 'shop',
+      environment: 'production',
+      team: 'payments',
+      stack: 'python',
+      osVersion: 'ubuntu-22.04',
+      address: '127.0.0.1',
+    });
     expect((await run(['vm', 'get', name!, '--api', api.url])).stdout).toContain('  platform     python on ubuntu-22.04, n2-standard-2');
     const list = await run(['vm', 'list', '--application', 'shop', '--os-version', 'ubuntu-22.04', '--status', 'ready', '--api', api.url]);
     expect(list.stdout).toContain(name);
@@ -110,5 +118,33 @@ describe('vm cancel', () => {
     const { code, stderr } = await run(['vm', 'cancel', id, '--api', api.url]);
     const message = `VM request ${id} cannot be cancelled: it has finished (1 READY)`;
     expect([code, stderr]).toEqual([2, `error: ${message} (ControlRejected, HTTP 409)\n  docs: docs/runbook.md#controlrejected\n`]);
+  });
+});
+
+describe('vm delete', () => {
+  it('DELETEs the VM and prints its status; --wait follows it to DECOMMISSIONED, its Chef node gone', async () => {
+    const [name] = names('node', 1);
+    const created = await run([...create('node', 1), '--api', api.url]);
+    await api.client.waitForVms(created.stdout.split(' ')[0]!, { pollMs: 100 });
+    const started = await run(['vm', 'delete', name!, '--api', api.url]);
+    expect([started.code, started.stdout, started.stderr]).toEqual([0, `${name}  DECOMMISSIONING\n`, '']);
+    // Again with --wait: the same run (the workflow id is the VM's), followed to its end.
+    const waited = await run(['vm', 'delete', name!, '--wait', '--api', api.url]);
+    expect([waited.code, waited.stderr]).toEqual([0, '']);
+    expect(waited.stdout.split('\n')[0]).toBe(`${name}  DECOMMISSIONED`);
+    expect((await chef.admin.searchNodes(`name:${name}`)).length).toBe(0);
+  });
+
+  it('exits 1 with the runner job’s error when the decommission fails', async () => {
+    // The first java VM was CANCELLED by the cancel test above, with its own error: the wait must
+    // not take that one for the decommission's (it did, before the transition cleared it).
+    const [name] = names('java', 1);
+    expect((await api.client.getVm(name!)).status).toBe('CANCELLED');
+    runner.behave(name!, { outcome: 'fail', reason: 'the hypervisor said no' });
+    const { code, stdout } = await run(['vm', 'delete', name!, '--wait', '--api', api.url]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${name}  DECOMMISSIONING`);
+    expect(stdout).toContain('ERROR: the hypervisor said no');
+    expect(stdout).toContain('  error        decommission job: decommission job ');
   });
 });

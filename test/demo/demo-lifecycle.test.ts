@@ -130,7 +130,14 @@ describe('the demo', () => {
     const { stdout } = await shell(deployV3);
     expect(stdout).toMatch(/✓ deployment SUCCEEDED .*: 5\/5 hosts done/);
 
+    // The new VM retired again: out of HAProxy, its job, its Chef node.
+    const [created] = ((await (await fetch(`${api}/v1/vms?application=shop`)).json()) as { vms: { name: string }[] }).vms;
+    const retired = await shell(`npx vesemir --api ${api} vm delete ${created!.name} --wait`);
+    expect(retired.stdout.split('\n')[0]).toBe(`${created!.name}  DECOMMISSIONED`);
+
     const took = await stop(last, STOPS[0]);
-    console.log(`run 6: v3 deployed to 5 VMs through the suggested commands (--from v2's deployment, then the file); stopped in ${took} ms; nothing left`);
+    console.log(
+      `run 6: v3 deployed to 5 VMs through the suggested commands (--from v2's deployment, then the file), the new one decommissioned; stopped in ${took} ms; nothing left`,
+    );
   }, 480_000);
 });

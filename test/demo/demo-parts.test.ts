@@ -143,6 +143,30 @@ describe('the demo Proctor runner', () => {
     }
   });
 
+  it('runs decommission-vm apart from create-vm, once per VM name', async () => {
+    const retired: string[] = [];
+    const runner = await startDemoProctor(
+      async () => undefined,
+      join(dir, 'token'),
+      async (args) => {
+        retired.push(args.VM_NAME ?? '');
+      },
+    );
+    try {
+      const env = runner.env as { PROCTOR_URL: string; PROCTOR_EMAIL_ID: string };
+      const client = new ProctorClient({ baseUrl: env.PROCTOR_URL, emailId: env.PROCTOR_EMAIL_ID, accessToken: readFileSync(join(dir, 'token'), 'utf8') });
+      const created = await client.submit(job('shop-vm12'));
+      const retire = { ...job('shop-vm12'), job: 'decommission-vm' };
+      const { executionName } = await client.submit(retire);
+      expect(executionName).not.toBe(created.executionName);
+      expect(await client.submit(retire)).toEqual({ executionName });
+      await expect.poll(async () => (await client.status(executionName)).state).toBe('SUCCEEDED');
+      expect(retired).toEqual(['shop-vm12']);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('reports FAILED when the VM could not be created', async () => {
     const runner = await startDemoProctor(() => Promise.reject(new Error('no room')), join(dir, 'token'));
     try {

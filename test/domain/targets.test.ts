@@ -89,7 +89,7 @@ describe('searchWithinScope', () => {
       asked.push(q);
       return (answers[q] ?? []).map((name) => ({ name, address: '10.0.0.1' }));
     };
-    return { asked, searchNodes };
+    return { asked, searchNodes, deleteNode: async () => ({ node: 'absent', client: 'absent' }) };
   };
 
   it("keeps only what the scope's own search finds, whatever the server made of the query", async () => {

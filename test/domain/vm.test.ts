@@ -4,10 +4,11 @@ import {
   DEFAULT_PROVISIONING_CATALOG,
   findPlatform,
   provisioningSectionSchema,
+  renderDecommissionJob,
   renderJob,
   supportedPlatforms,
 } from '../../src/domain/provisioning-catalog.ts';
-import { canTransition, isFinal, VM_STATUSES, vmRequestSchema } from '../../src/domain/vm.ts';
+import { canDecommission, canTransition, isFinal, VM_STATUSES, vmRequestSchema } from '../../src/domain/vm.ts';
 import { nextVmNames, osLabel, prefixFits, vmName, vmNamePrefix } from '../../src/domain/vm-naming.ts';
 
 const valid = { application: 'shop', environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 3 };
@@ -64,7 +65,7 @@ describe('vmRequestSchema', () => {
 });
 
 describe('VM status machine', () => {
-  it('goes REQUESTED → PROVISIONING → READY | FAILED | CANCELLED and never back', () => {
+  it('goes REQUESTED → PROVISIONING → READY | FAILED | CANCELLED, then DECOMMISSIONING → DECOMMISSIONED, and never back', () => {
     const allowed = VM_STATUSES.flatMap((from) => VM_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}→${to}`));
     expect(allowed).toEqual([
       'REQUESTED→PROVISIONING',
@@ -73,8 +74,15 @@ describe('VM status machine', () => {
       'PROVISIONING→READY',
       'PROVISIONING→FAILED',
       'PROVISIONING→CANCELLED',
+      'READY→DECOMMISSIONING',
+      'FAILED→DECOMMISSIONING',
+      'CANCELLED→DECOMMISSIONING',
+      'DECOMMISSIONING→DECOMMISSIONED',
     ]);
-    expect(VM_STATUSES.filter(isFinal)).toEqual(['READY', 'FAILED', 'CANCELLED']);
+    // The creation has ended: a VM request is settled.
+    expect(VM_STATUSES.filter(isFinal)).toEqual(['READY', 'FAILED', 'CANCELLED', 'DECOMMISSIONING', 'DECOMMISSIONED']);
+    // A failed decommission is started again from DECOMMISSIONING; one being created is not decommissioned.
+    expect(VM_STATUSES.filter(canDecommission)).toEqual(['READY', 'FAILED', 'CANCELLED', 'DECOMMISSIONING']);
   });
 });
 
@@ -85,10 +93,13 @@ describe('provisioning catalog', () => {
     expect(supportedPlatforms(DEFAULT_PROVISIONING_CATALOG).map((p) => `${p.stack}/${p.osVersion}`)).toEqual([
       'java/ubuntu-22.04',
       'java/debian-12',
+      'java/ubuntu-20.04',
       'node/ubuntu-22.04',
       'node/debian-12',
+      'node/ubuntu-20.04',
       'python/ubuntu-22.04',
       'python/debian-12',
+      'python/ubuntu-20.04',
     ]);
     const java = findPlatform(DEFAULT_PROVISIONING_CATALOG, 'java', 'ubuntu-22.04')!;
     expect(renderJob(java, values)).toEqual({
@@ -99,10 +110,16 @@ describe('provisioning catalog', () => {
         ENVIRONMENT: 'production',
         TEAM: 'payments',
         MACHINE_TYPE: 'n2-standard-2',
+        STACK: 'java',
+        OS_VERSION: 'ubuntu-22.04',
         TAGS: 'app-shop,stack-java,os-ubuntu-22.04',
         CHEF_ENVIRONMENT: 'production',
         IMAGE: 'ubuntu-2204-temurin-21',
       },
+    });
+    expect(renderDecommissionJob(DEFAULT_PROVISIONING_CATALOG, values)).toEqual({
+      job: 'decommission-vm',
+      args: { VM_NAME: 'shop-production-java-ubuntu-2204-001', APPLICATION: 'shop', ENVIRONMENT: 'production', STACK: 'java', OS_VERSION: 'ubuntu-22.04' },
     });
     expect(findPlatform(DEFAULT_PROVISIONING_CATALOG, 'java', 'windows-11')).toBeUndefined();
     expect(DEFAULT_PROVISIONING_CATALOG.deadlineSeconds).toBe(1800);
@@ -131,5 +148,10 @@ describe('provisioning catalog', () => {
     expect(paths({ platforms: [bad, bad] })).toEqual(['platforms/1: go/debian-12 is listed twice']);
     expect(paths({ poll: { initialSeconds: 5, maxSeconds: 1 }, platforms: [bad] })).toEqual(['poll/maxSeconds: must be at least poll.initialSeconds']);
     expect(paths({ platforms: [] })).toEqual([expect.stringMatching(/^platforms: /)]);
+    expect(paths({ platforms: [bad], decommission: { job: 'Bad Job' } })).toEqual([expect.stringMatching(/^decommission\/job: /)]);
+
+    const own = buildProvisioningCatalog(provisioningSectionSchema.parse({ ...section, decommission: { job: 'retire-vm', args: { HOST: '{{name}}' } } }));
+    expect(renderDecommissionJob(own, values)).toEqual({ job: 'retire-vm', args: { HOST: 'shop-production-java-ubuntu-2204-001' } });
+    expect(catalog.decommission.job).toBe('decommission-vm');
   });
 });

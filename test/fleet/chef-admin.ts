@@ -5,7 +5,7 @@ import { ChefDataError, ChefError } from '../../src/adapters/chef/errors.ts';
 /**
  * The Chef calls only the test fleet makes: registering nodes, environments
  * and API clients, as a Chef admin or a provisioning job would. Vesemir
- * itself only searches.
+ * itself searches, and deletes the node of a VM it decommissions.
  */
 export interface NodeSpec {
   name: string;
@@ -38,15 +38,6 @@ export class ChefAdminClient extends HttpChefClient {
     } catch (error) {
       if (!(error instanceof ChefError) || error.status !== 409) throw error;
       await this.send('PUT', `/nodes/${encodeURIComponent(node.name)}`, body);
-    }
-  }
-
-  /** Deletes a node; a node that is already gone is fine. */
-  async deleteNode(name: string): Promise<void> {
-    try {
-      await this.send('DELETE', `/nodes/${encodeURIComponent(name)}`);
-    } catch (error) {
-      if (!(error instanceof ChefError) || error.status !== 404) throw error;
     }
   }
 

@@ -3,64 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { knownHostsFile } from '../../src/adapters/ssh/known-hosts-file.ts';
 import { Ssh2RemoteHosts } from '../../src/adapters/ssh/remote-hosts.ts';
-import type { DeployRequestInput } from '../../src/domain/deploy-request.ts';
-import type { ExecResult } from '../../src/domain/ports.ts';
 import { applicationsYaml } from './apps-file.ts';
-import { type ArtifactServer, buildRelease, type ReleaseBehaviour, startArtifactServer } from './artifacts.ts';
-import { type Goiardi, startGoiardi } from './goiardi.ts';
+import { buildRelease, startArtifactServer } from './artifacts.ts';
+import type { Fleet, FleetOptions } from './fleet-types.ts';
+import { startGoiardi } from './goiardi.ts';
 import { addReadyServer, type RunningHaproxy, startHaproxy } from './haproxy.ts';
 import { clientKey, knownHostsText, writeKnownHosts } from './keys.ts';
 import { type LbBox, startLbBox } from './lb-box.ts';
 import { allocateSubnet, freePort } from './net.ts';
-import { type SecondApp, startSecondApp } from './second-app.ts';
-import { type FakeVm, startVm } from './vm.ts';
+import { startSecondApp } from './second-app.ts';
+import { startVm } from './vm.ts';
 
-export interface FleetOptions {
-  /** @default 4 */
-  vms?: number;
-  /** @default 1 */
-  lbBoxes?: number;
-  /** @default 'shop' */
-  app?: string;
-  /** @default 'payments' */
-  team?: string;
-  /** @default 'production' */
-  environment?: string;
-  /**
-   * A second application of another team in the same world: its VMs in the
-   * same goiardi, its backend on the same HAProxy, its own LB node name and tag
-   * for the same LB boxes, and its entry in the applications file.
-   */
-  secondApp?: { name: string; team: string; vms: number };
-  /** Every server's configured HAProxy weight (1 is HAProxy's default). @default 100 */
-  serverWeight?: number;
-}
-
-export interface Fleet {
-  dir: string;
-  chef: Goiardi;
-  vms: FakeVm[];
-  lbBoxes: LbBox[];
-  haproxies: RunningHaproxy[];
-  artifacts: ArtifactServer;
-  app: { name: string; team: string; environment: string; port: number; backend: string; vmTag: string; lbTag: string };
-  secondApp?: SecondApp | undefined;
-  /** Vesemir's configuration for this fleet, as environment variables. */
-  env: Record<string, string>;
-  /** Builds a release and serves it: what a deploy request names. */
-  release(version: string, behaviour?: ReleaseBehaviour): Promise<{ url: string; sha256: string }>;
-  /**
-   * Boots one more VM, pins its host key in known_hosts and adds it to every
-   * HAProxy backend (dynamic server, ready) — what a provisioning job does.
-   * Chef registration is the caller's (the Proctor runner's) business.
-   */
-  addVm(name: string): Promise<FakeVm>;
-  /** Runs argv on a VM or LB box over SSH (pinned keys), as the deployer would. */
-  exec(hostName: string, argv: string[]): Promise<ExecResult>;
-  /** A valid deploy body for this fleet. */
-  deployRequest(version: string, artifact: { url: string; sha256: string }, overrides?: Partial<DeployRequestInput>): DeployRequestInput;
-  stop(): Promise<void>;
-}
+export type { AddVmOptions, Fleet, FleetOptions } from './fleet-types.ts';
 
 /**
  * The real world of one test file, the demo or a benchmark: goiardi with the
@@ -148,6 +102,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: knownHostsFile(knownHosts.path) });
     const boxes = [...vms, ...(second?.vms ?? []), ...lbBoxes];
     let nextAddress = 10 + vmCount;
+    const stopped = new Set<string>();
+    let retirer: Promise<Record<string, string>> | undefined;
     return {
       dir,
       chef,
@@ -173,16 +129,39 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         const built = await buildRelease({ version, behaviour, appName: app, dir: artifactsDir });
         return { url: artifacts.url(built.fileName), sha256: built.sha256 };
       },
-      async addVm(name) {
-        const vm = await startVm({ name, address: ip(nextAddress++), sshPort, app: { name: app, port: appPort }, authorizedKey: key.publicKey });
+      async addVm(name, vmOptions = {}) {
+        const vm = await startVm({
+          name,
+          address: ip(nextAddress++),
+          sshPort,
+          app: { name: app, port: appPort },
+          authorizedKey: key.publicKey,
+          ...(vmOptions.osVersion ? { osVersion: vmOptions.osVersion } : {}),
+        });
         stops.push(vm.stop);
         vms.push(vm);
         boxes.push(vm);
         appendFileSync(knownHosts.path, knownHostsText([{ address: vm.address, port: sshPort, publicKey: vm.hostPublicKey }]));
+        if (vmOptions.inBackend === false) return vm;
         for (const [i, h] of haproxies.entries()) {
           await addReadyServer(h, lbBoxes[i]!.name, backend, { name, address: vm.address, port: appPort });
         }
         return vm;
+      },
+      async stopVm(name) {
+        const vm = vms.find((v) => v.name === name);
+        if (!vm || stopped.has(name)) return false;
+        stopped.add(name);
+        await vm.stop();
+        return true;
+      },
+      retirerEnv() {
+        retirer ??= chef.admin.createClient('vesemir-retirer', true).then(({ privateKeyPem }) => {
+          const path = join(dir, 'chef-vesemir-retirer.pem');
+          writeFileSync(path, privateKeyPem, { mode: 0o600 });
+          return { CHEF_CLIENT_NAME: 'vesemir-retirer', CHEF_KEY_PATH: path };
+        });
+        return retirer;
       },
       async exec(hostName, argv) {
         const box = boxes.find((b) => b.name === hostName);

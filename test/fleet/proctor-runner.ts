@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ChefAdminClient } from './chef-admin.ts';
+import { answer, readBody } from './http-answers.ts';
 import { freePort } from './net.ts';
 import { streamLogs } from './proctor-logs.ts';
 
@@ -11,7 +12,13 @@ export interface VmSpec {
   application: string;
   environment: string;
   tags: string[];
+  /** The OS_VERSION arg: what the VM's /etc/os-release shows. */
+  osVersion?: string | undefined;
 }
+
+/** The jobs this runner knows, as the default provisioning catalog names them. */
+export const CREATE_JOB = 'create-vm';
+export const DECOMMISSION_JOB = 'decommission-vm';
 
 /** How one VM's job behaves. @default succeed after the runner's default delay */
 export interface JobBehaviour {
@@ -46,7 +53,13 @@ export interface ProctorRunnerOptions {
   /** An admin client: the job registers the new VM as a node. */
   chef: ChefAdminClient;
   createVm(spec: VmSpec): Promise<{ address: string }>;
-  /** Job definitions it knows. @default ['create-vm'] */
+  /**
+   * Stops the VM (its app and sshd); a VM already gone is fine. The job then
+   * deletes its node and client from Chef.
+   * @default nothing to stop: the job only deregisters the node
+   */
+  stopVm?(name: string): Promise<unknown>;
+  /** Job definitions it knows. @default [CREATE_JOB, DECOMMISSION_JOB] */
   jobs?: string[];
   /** @default 100 */
   defaultDelayMs?: number;
@@ -76,12 +89,14 @@ const AMBIGUOUS = ['JOB_EXECUTION_STATUS_FETCH_ERROR', 'NO_DEFINITIVE_JOB_EXECUT
  * `GET /jobs/execute/{name}/status` and the WebSocket `GET /jobs/logs?job_name=`,
  * Email-Id/Access-Token checked. Its jobs really create a VM (through
  * `createVm`) and register it in Chef with the tags from the `TAGS` arg; they
- * are not idempotent by VM_NAME (a second job makes a second VM). Executions
- * are deduplicated by the REQUEST_ID arg unless `deduplicate: false`.
+ * are not idempotent by VM_NAME (a second job makes a second VM). Its
+ * `decommission-vm` job stops the VM (`stopVm`) and deletes its Chef node and
+ * client; that one is idempotent. Executions are deduplicated by job and
+ * REQUEST_ID arg unless `deduplicate: false`.
  */
 export async function startProctorRunner(options: ProctorRunnerOptions): Promise<ProctorRunner> {
   const credentials = { emailId: 'vesemir@example.com', accessToken: randomBytes(16).toString('hex') };
-  const jobs = new Set(options.jobs ?? ['create-vm']);
+  const jobs = new Set(options.jobs ?? [CREATE_JOB, DECOMMISSION_JOB]);
   const executions = new Map<string, Execution>();
   const byRequest = new Map<string, Execution>();
   const behaviours = new Map<string, JobBehaviour>();
@@ -95,22 +110,38 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
     Object.assign(e, { state: 'FAILED', reason });
   };
 
+  /** Idempotent by VM_NAME, as docs/vms.md asks of decommission jobs: a VM or node already gone is done. */
+  const retire = async (e: Execution) => {
+    await options.stopVm?.(e.vmName);
+    const { node } = await options.chef.deleteNode(e.vmName);
+    e.logs.push(`VM ${e.vmName} is stopped and ${node === 'deleted' ? 'deregistered from Chef' : 'was not in Chef'}`);
+    e.state = 'SUCCEEDED';
+  };
+
   const run = (e: Execution) => {
     const b = behaviours.get(e.vmName) ?? {};
     if (b.outcome === 'hang') return;
     const timer = setTimeout(
       async () => {
         timers.delete(timer);
+        const decommission = e.job === DECOMMISSION_JOB;
         // A long line too: the log stream's frames then take the 16-bit length form.
         e.logs.push(
-          `creating VM ${e.vmName} with ${Object.entries(e.args)
+          `${decommission ? 'decommissioning' : 'creating'} VM ${e.vmName} with ${Object.entries(e.args)
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}`,
         );
         if (b.outcome === 'fail') return fail(e, b.reason ?? 'told to fail');
         try {
+          if (decommission) return await retire(e);
           const tags = (e.args.TAGS ?? '').split(',').filter(Boolean);
-          const spec = { name: e.vmName, application: e.args.APPLICATION ?? '', environment: e.args.ENVIRONMENT ?? '_default', tags };
+          const spec = {
+            name: e.vmName,
+            application: e.args.APPLICATION ?? '',
+            environment: e.args.ENVIRONMENT ?? '_default',
+            tags,
+            osVersion: e.args.OS_VERSION,
+          };
           const { address } = await options.createVm(spec);
           await options.chef.upsertNode({ name: e.vmName, environment: e.args.CHEF_ENVIRONMENT ?? spec.environment, tags, ipaddress: address });
           e.logs.push(`VM ${e.vmName} is up at ${address} and registered in Chef`);
@@ -215,21 +246,4 @@ export async function startProctorRunner(options: ProctorRunnerOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
-  });
-}
-
-function answer(res: ServerResponse, status: number, type: string, body: unknown): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': type }).end(text);
 }

@@ -12,6 +12,32 @@ export interface ServiceScriptOptions {
   nodePath?: string;
 }
 
+/** The OS a fake VM says it runs when nobody asks for one. */
+export const DEFAULT_OS_VERSION = 'debian-12';
+
+const OS_NAMES: Record<string, string> = { ubuntu: 'Ubuntu', debian: 'Debian GNU/Linux' };
+
+/**
+ * `/etc/os-release` of a fake VM built from a catalog OS version such as
+ * `ubuntu-22.04` or `debian-12`: the image a provisioning job was asked for,
+ * as a real VM shows it.
+ */
+export function osReleaseText(osVersion: string): string {
+  const match = /^([a-z]+)-([0-9][0-9a-z.]*)$/.exec(osVersion);
+  if (!match) throw new Error(`not an OS version such as ubuntu-22.04: ${osVersion}`);
+  const [, id, version] = match as unknown as [string, string, string];
+  const name = OS_NAMES[id] ?? id[0]!.toUpperCase() + id.slice(1);
+  return [
+    `PRETTY_NAME="${name} ${version}"`,
+    `NAME="${name}"`,
+    `VERSION_ID="${version}"`,
+    `VERSION="${version}"`,
+    `ID=${id}`,
+    `VESEMIR_OS_VERSION=${osVersion}`,
+    '',
+  ].join('\n');
+}
+
 /** `127.0.0.1:8080` as /proc/net/tcp writes it: `0100007F:1F90`. */
 export function procNetTcpAddress(address: string, port: number): string {
   const octets = address.split('.').map(Number);

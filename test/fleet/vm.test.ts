@@ -40,7 +40,15 @@ beforeAll(async () => {
   [vms, lb] = await Promise.all([
     Promise.all(
       [2, 3].map(async (n) =>
-        startVm({ name: `web${n - 1}`, address: ip(n), sshPort, app: { name: 'shop', port: await freePort(ip(n)) }, authorizedKey: key.publicKey }),
+        startVm({
+          name: `web${n - 1}`,
+          address: ip(n),
+          sshPort,
+          app: { name: 'shop', port: await freePort(ip(n)) },
+          authorizedKey: key.publicKey,
+          // The second says what the default catalog's ubuntu-22.04 image would.
+          ...(n === 3 ? { osVersion: 'ubuntu-22.04' } : {}),
+        }),
       ),
     ),
     startLbBox({ name: 'lb1', address: ip(10), sshPort, authorizedKey: key.publicKey, haproxySocketDir: socketDir }),
@@ -89,6 +97,16 @@ describe('fake VMs', () => {
       expect((await session.exec(['readlink', '/opt/shop/current'])).stdout).toBe('releases/v1\n');
       expect((await session.exec([SERVICE_COMMAND, 'status'])).stdout).toMatch(/shop running \(pid \d+, releases\/v1\)/);
     }
+  });
+
+  it('say in /etc/os-release which OS version they were made with, each its own', async () => {
+    const [one, two] = [await open(vms[0]!), await open(vms[1]!)];
+    expect((await one.exec(['cat', '/etc/os-release'])).stdout).toContain('VERSION_ID="12"\nVERSION="12"\nID=debian\n');
+    const ubuntu = (await two.exec(['cat', '/etc/os-release'])).stdout;
+    expect(ubuntu).toContain('NAME="Ubuntu"');
+    expect(ubuntu).toContain('VERSION_ID="22.04"');
+    expect(ubuntu).toContain('ID=ubuntu');
+    expect(vms.map((vm) => vm.osVersion)).toEqual(['debian-12', 'ubuntu-22.04']);
   });
 
   it('keep /opt, /etc and /root apart from each other and from the host', async () => {

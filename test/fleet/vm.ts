@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ReleaseBehaviour, writeRelease } from './artifacts.ts';
 import { type SshBox, startSshBox } from './ssh-box.ts';
-import { SERVICE_COMMAND, serviceScript } from './vm-scripts.ts';
+import { DEFAULT_OS_VERSION, osReleaseText, SERVICE_COMMAND, serviceScript } from './vm-scripts.ts';
 
 export { SERVICE_COMMAND } from './vm-scripts.ts';
 
@@ -24,6 +24,8 @@ export interface VmOptions {
   authorizedKey: string;
   /** Holds ssh_host_ed25519_key(.pub); generated there when missing. @default the VM's own dir */
   hostKeyDir?: string;
+  /** What its /etc/os-release says, as the catalog names it (`ubuntu-22.04`). @default DEFAULT_OS_VERSION */
+  osVersion?: string;
 }
 
 /** A VM is an SSH box with the app installed. */
@@ -32,6 +34,7 @@ export interface FakeVm extends SshBox {
   installDir: string;
   /** `http://address:port` of the app. */
   appUrl: string;
+  osVersion: string;
 }
 
 /**
@@ -43,6 +46,7 @@ export interface FakeVm extends SshBox {
 export async function startVm(options: VmOptions): Promise<FakeVm> {
   const { name, address, sshPort, app } = options;
   const version = app.initialVersion ?? 'v1';
+  const osVersion = options.osVersion ?? DEFAULT_OS_VERSION;
   const box = await startSshBox({
     name,
     address,
@@ -61,6 +65,8 @@ export async function startVm(options: VmOptions): Promise<FakeVm> {
       mkdirSync(join(service, '..'), { recursive: true });
       writeFileSync(service, serviceScript({ vmName: name, appName: app.name, address, port: app.port }));
       chmodSync(service, 0o755);
+      // The host's /etc/os-release is a symlink into /usr/lib; the VM's own file hides it in the overlay.
+      writeFileSync(join(etcUpper, 'os-release'), osReleaseText(osVersion));
     },
     // A VM that boots with a broken release still boots: the deploy repairs it.
     boot: [`${SERVICE_COMMAND} start || true`],
@@ -69,5 +75,6 @@ export async function startVm(options: VmOptions): Promise<FakeVm> {
     ...box,
     installDir: `/opt/${app.name}`,
     appUrl: `http://${address}:${app.port}`,
+    osVersion,
   };
 }

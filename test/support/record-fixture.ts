@@ -4,7 +4,8 @@ import { collectHistories, saveFixture } from '../../src/replay.ts';
 /**
  * VESEMIR_RECORD_HISTORIES=test/replay/fixtures re-records the histories
  * that test/replay replays: a deploy with its host children, or a single
- * workflow (VM creation). Without the variable it does nothing.
+ * workflow (VM creation in test/workflows, VM decommissioning in
+ * test/integration/vm-decommission.test.ts). Without the variable it does nothing.
  */
 const recordDir = process.env.VESEMIR_RECORD_HISTORIES;
 

@@ -62,7 +62,7 @@ describe('createVms on the time-skipping server', () => {
       activities: createVmActivities({
         vmStore: store,
         provisioner: stuck,
-        chef: { searchNodes: async () => [] },
+        chef: { searchNodes: async () => [], deleteNode: async () => ({ node: 'absent', client: 'absent' }) },
         catalog: slow,
         logger: pino({ level: 'silent' }),
       }),

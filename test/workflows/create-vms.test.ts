@@ -107,7 +107,7 @@ describe('createVms on the dev server, through the API', () => {
     const unknown = await post(body('shop', { stack: 'cobol' }));
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json()).toMatchObject({ error: 'UnsupportedPlatform', message: expect.stringContaining('java/ubuntu-22.04') });
-    expect(unknown.json().supported).toHaveLength(6);
+    expect(unknown.json().supported).toHaveLength(9);
     expect(unknown.json().supported[0]).toEqual({ stack: 'java', osVersion: 'ubuntu-22.04', machineTypes: ['n2-standard-2', 'n2-standard-4', 'n2-highmem-4'] });
     const machine = await post(body('shop', { machineType: 'm5.large' }));
     expect([machine.statusCode, machine.json().error]).toEqual([422, 'UnsupportedMachineType']);

@@ -1,4 +1,4 @@
-import type { ChefClient, Host } from '../../domain/ports.ts';
+import type { ChefClient, Host, NodeDeletion } from '../../domain/ports.ts';
 import { type SharedAnswerOptions, SharedAnswers } from '../shared-answers.ts';
 
 export type ChefCacheOptions = SharedAnswerOptions;
@@ -16,5 +16,10 @@ export class CachedChefClient implements ChefClient {
 
   searchNodes(query: string): Promise<Host[]> {
     return this.answers.get(query, () => this.inner.searchNodes(query));
+  }
+
+  /** Never cached: a write goes straight through. */
+  deleteNode(name: string): Promise<NodeDeletion> {
+    return this.inner.deleteNode(name);
   }
 }

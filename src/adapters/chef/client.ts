@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import type { ChefClient, Host } from '../../domain/ports.ts';
+import type { ChefClient, Host, NodeDeletion } from '../../domain/ports.ts';
 import { ChefDataError, ChefError } from './errors.ts';
 import { type ChefSignVersion, signRequest } from './sign.ts';
 
@@ -89,6 +89,28 @@ export class HttpChefClient implements ChefClient {
       if (page.rows.length === 0 || (start >= page.total && page.rows.length < this.#pageSize)) break;
     }
     return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Signed DELETE of /nodes/{name}, then of /clients/{name}; a 404 is "already
+   * gone", so a repeat succeeds. Needs a client allowed to delete nodes and
+   * clients (an admin on goiardi; on Chef 12+ the ACLs' delete right).
+   */
+  async deleteNode(name: string): Promise<NodeDeletion> {
+    return {
+      node: await this.deleteIfPresent(`/nodes/${encodeURIComponent(name)}`),
+      client: await this.deleteIfPresent(`/clients/${encodeURIComponent(name)}`),
+    };
+  }
+
+  private async deleteIfPresent(apiPath: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.send('DELETE', apiPath);
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof ChefError && error.status === 404) return 'absent';
+      throw error;
+    }
   }
 
   /** The server URL's path and the API prefix: what every API path is appended to. */

@@ -10,7 +10,9 @@ import {
   showStatCommand,
 } from '../../domain/haproxy.ts';
 import { assertEnablePercent, enableWeight, type LbFound } from '../../domain/haproxy-weights.ts';
-import type { EnableReport, Host, LbRuntime, LbServerState } from '../../domain/ports.ts';
+import type { AddServerOptions, AddServerReport, EnableReport, Host, LbRuntime, LbServerState, RemoveServerReport } from '../../domain/ports.ts';
+import { onEvery, sleep } from './each-box.ts';
+import { HaproxyServerMembership } from './server-membership.ts';
 
 export { LoadBalancerError } from '../../domain/haproxy.ts';
 
@@ -41,12 +43,24 @@ export interface HaproxyLoadBalancerOptions {
  */
 export class HaproxyLoadBalancer {
   private readonly pollIntervalMs: number;
+  private readonly membership: HaproxyServerMembership;
 
   constructor(
     private readonly runtime: LbRuntime,
     options: HaproxyLoadBalancerOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.membership = new HaproxyServerMembership(runtime, this.pollIntervalMs);
+  }
+
+  /** `add server` + `enable health` + `ready` on every box (see HaproxyServerMembership). */
+  async addServer(lbs: readonly Host[], backend: string, server: string, options: AddServerOptions): Promise<AddServerReport[]> {
+    return await this.membership.add(lbs, backend, server, options);
+  }
+
+  /** maint → sessions ended → `del server` on every box; a server already gone is fine. */
+  async removeServer(lbs: readonly Host[], backend: string, server: string, options: { drainTimeoutMs: number }): Promise<RemoveServerReport[]> {
+    return await this.membership.remove(lbs, backend, server, options);
   }
 
   /** drain → wait for sessions to end (bounded) → maint → verify, on every LB box in parallel. */
@@ -186,16 +200,4 @@ function parse<T>(lb: Host, backend: string, server: string, answer: string, par
     // the answer is usually an error line (`Can't find backend.`); the error carries it
     throw new LoadBalancerError(lb.name, backend, server, answer, 'unexpected answer from the runtime API');
   }
-}
-
-/** Runs on every box and lets all finish (no change left half-sent), then throws the first failure. */
-async function onEvery<T>(lbs: readonly Host[], work: (lb: Host) => Promise<T>): Promise<T[]> {
-  const outcomes = await Promise.allSettled(lbs.map(work));
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
-  return outcomes.map((o) => (o as PromiseFulfilledResult<T>).value);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { VM_ATTEMPT_STATEMENTS, VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
+import { VM_ATTEMPT_STATEMENTS, VM_DECOMMISSION_STATEMENTS, VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
 
 /**
  * One schema change. Each statement is sent on its own: the extended query
@@ -98,6 +98,7 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE deployment_hosts ADD COLUMN previous_version text',
     ],
   },
+  { version: 8, name: 'vm decommissioning: DECOMMISSIONING and DECOMMISSIONED, counted by status', statements: VM_DECOMMISSION_STATEMENTS },
 ];
 
 /**

@@ -57,3 +57,10 @@ export const VM_ATTEMPT_STATEMENTS: readonly string[] = [
   'ALTER TABLE vms ADD COLUMN attempts integer NOT NULL DEFAULT 0',
   'ALTER TABLE vms ADD COLUMN last_error text',
 ];
+
+/**
+ * Migration 8: decommissioning. The statuses are plain text, so the two new
+ * ones need no change of the table; the inventory's question "how many live
+ * VMs does app X run in env Y" now filters by status, which this index serves.
+ */
+export const VM_DECOMMISSION_STATEMENTS: readonly string[] = ['CREATE INDEX vms_app_env_status_idx ON vms (application, environment, status)'];

@@ -18,6 +18,9 @@ import { type Row, text } from './rows.ts';
 export const DEFAULT_VM_LIST_LIMIT = 100;
 export const MAX_VM_LIST_LIMIT = 1000;
 
+/** Statuses that start a new step of the VM: its tries and last error start over. */
+const NEW_STEP = "('PROVISIONING', 'DECOMMISSIONING', 'DECOMMISSIONED')";
+
 const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 
 /** The VM inventory on Postgres or PGlite (tables in vm-schema.ts). */
@@ -66,12 +69,14 @@ export class SqlVmStore implements VmStore {
         if (!canTransition(from, to)) {
           throw new VesemirError(ErrorType.InvalidVmTransition, `VM ${name} cannot go from ${from} to ${to}`, { details: { from, to } });
         }
-        // A submitted job starts a new step: the submission's tries are behind it.
+        // A submitted job, a decommission and its end each start a new step: the earlier tries are behind it,
+        // and so is the error of the state it leaves (a FAILED VM's reason stays in its transitions): a
+        // decommission's own error is then what `error` shows, never a creation's.
         await tx.query(
           `UPDATE vms SET status = $2::text, address = coalesce($3, address), job_name = coalesce($4, job_name),
-             error = CASE WHEN $2::text IN ('FAILED', 'CANCELLED') THEN $5 ELSE error END, updated_at = $6,
-             attempts = CASE WHEN $2::text = 'PROVISIONING' THEN 0 ELSE attempts END,
-             last_error = CASE WHEN $2::text = 'PROVISIONING' THEN NULL ELSE last_error END
+             error = CASE WHEN $2::text IN ('FAILED', 'CANCELLED') THEN $5 WHEN $2::text IN ${NEW_STEP} THEN NULL ELSE error END, updated_at = $6,
+             attempts = CASE WHEN $2::text IN ${NEW_STEP} THEN 0 ELSE attempts END,
+             last_error = CASE WHEN $2::text IN ${NEW_STEP} THEN NULL ELSE last_error END
            WHERE name = $1`,
           [name, to, details.address, details.jobName, details.reason, at],
         );
@@ -88,9 +93,17 @@ export class SqlVmStore implements VmStore {
   async noteAttempt(name: string, attempt: { number: number; error?: string | undefined; at: Date }): Promise<void> {
     await this.db.query(
       `UPDATE vms SET attempts = $2, last_error = coalesce($3, last_error), updated_at = $4
-       WHERE name = $1 AND status IN ('REQUESTED', 'PROVISIONING')`,
+       WHERE name = $1 AND status IN ('REQUESTED', 'PROVISIONING', 'DECOMMISSIONING')`,
       [name, attempt.number, attempt.error, attempt.at],
     );
+  }
+
+  async setDecommissionError(name: string, error: string | undefined, at: Date): Promise<void> {
+    await this.db.query(`UPDATE vms SET error = $2, last_error = coalesce($2, last_error), updated_at = $3 WHERE name = $1 AND status = 'DECOMMISSIONING'`, [
+      name,
+      error ?? null,
+      at,
+    ]);
   }
 
   async getVm(name: string): Promise<VmRecord | undefined> {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { VmCreateRequest, VmQuery } from '../../client/index.ts';
 import { contextOf, int } from '../context.ts';
+import { EXIT_FAILED } from '../errors.ts';
 import type { CliDeps } from '../io.ts';
 import { colorStatus } from '../render/deployment.ts';
 import { countLines, vmDetail, vmTable } from '../render/vms.ts';
@@ -16,8 +17,8 @@ interface CreateOptions {
   idempotencyKey?: string;
 }
 
-export function vmCommands(program: Command, deps: CliDeps): void {
-  const vm = program.command('vm').description('create VMs and read the inventory');
+export function vmCommands(program: Command, deps: CliDeps, exit: (code: number) => void = () => undefined): void {
+  const vm = program.command('vm').description('create and decommission VMs, read the inventory');
 
   vm.command('create')
     .description('provision VMs (one job per VM)')
@@ -55,7 +56,7 @@ export function vmCommands(program: Command, deps: CliDeps): void {
     .description('the VM inventory, with counts per stack and OS')
     .option('--application <name>')
     .option('--environment <name>')
-    .option('--status <status>', 'REQUESTED, PROVISIONING, READY, FAILED or CANCELLED')
+    .option('--status <status>', 'REQUESTED, PROVISIONING, READY, FAILED, CANCELLED, DECOMMISSIONING or DECOMMISSIONED')
     .option('--os-version <os>')
     .option('--stack <stack>')
     .action(async (options: Record<string, string | undefined>, cmd: Command) => {
@@ -63,6 +64,18 @@ export function vmCommands(program: Command, deps: CliDeps): void {
       const answer = await ctx.client.listVms({ ...options, status: options.status?.toUpperCase() as VmQuery['status'] });
       if (ctx.json) return ctx.printJson(answer);
       ctx.print([...vmTable(answer.vms, ctx.style), ...countLines(answer.counts, ctx.style)]);
+    });
+
+  vm.command('delete <name>')
+    .description('decommission a VM: drained and removed from HAProxy, the runner’s decommission job, its Chef node deleted; a repeat is harmless')
+    .option('--wait', 'wait until it is DECOMMISSIONED; exit 1 if the decommission fails')
+    .action(async (name: string, options: { wait?: boolean }, cmd: Command) => {
+      const ctx = contextOf(cmd, deps);
+      const started = await ctx.client.deleteVm(name);
+      const answer = options.wait ? await ctx.client.waitForDecommission(name, { pollMs: 1000 }) : started;
+      if (ctx.json) ctx.printJson(answer);
+      else ctx.print(options.wait ? vmDetail(answer, ctx.style) : [`${answer.name}  ${colorStatus(answer.status, ctx.style)}`]);
+      if (options.wait && answer.status !== 'DECOMMISSIONED') exit(EXIT_FAILED);
     });
 
   vm.command('cancel <request-id>')

@@ -27,7 +27,7 @@ export function countLines(counts: VmCounts | undefined, style: Style): string[]
   return [style.dim(parts.join(' · '))];
 }
 
-const FINAL = new Set(['READY', 'FAILED', 'CANCELLED']);
+const FINAL = new Set(['READY', 'FAILED', 'CANCELLED', 'DECOMMISSIONED']);
 
 /** `  label        text`, a text of several lines (a job's log tail) indented under its first. */
 function labelled(label: string, text: string): string[] {
