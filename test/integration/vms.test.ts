@@ -85,12 +85,12 @@ describe('VM creation', () => {
 
   it('resumes polling after the worker is restarted mid-poll, with exactly one job for the VM', async () => {
     // Names are deterministic: the first VM of this prefix, so its job can be slowed before it is submitted.
-    const name = 'shop-staging-node-debian-12-001';
+    const name = 'shop-production-node-debian-12-001';
     runner.behave(name, { delayMs: 4000 });
     const res = await v.api.inject({
       method: 'POST',
       url: '/v1/vms',
-      payload: { application: 'shop', environment: 'staging', team: 'payments', stack: 'node', osVersion: 'debian-12', count: 1 },
+      payload: { application: 'shop', environment: 'production', team: 'payments', stack: 'node', osVersion: 'debian-12', count: 1 },
     });
     expect(res.statusCode, res.body).toBe(202);
     const { id, vms } = res.json() as { id: string; vms: { name: string }[] };
