@@ -116,7 +116,14 @@ describe('VesemirClient', () => {
 
   it('waits for a VM request until every VM is READY, FAILED or CANCELLED', async () => {
     const c = client();
-    const { id, vms } = await c.createVms({ application: 'shop', environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 2 });
+    const { id, vms } = await c.createVms({
+      application: 'shop',
+      environment: 'production',
+      team: 'payments',
+      stack: 'java',
+      osVersion: 'ubuntu-22.04',
+      count: 2,
+    });
     const [vm0, vm1] = vms.map((vm) => vm.name) as [string, string];
     // What the createVms workflow's activities write: a job submitted for each, one comes up, the other fails.
     const vmStore = api.ctx.vmStore;
