@@ -5,7 +5,7 @@ import type { ApplicationCatalog } from '../domain/applications.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import type { ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
 import { canDecommission, decommissionVmWorkflowId, type VmRecord, type VmStore } from '../domain/vm.ts';
-import { Application, Environment, Team } from '../temporal/search-attributes.ts';
+import { ownerSearchAttributes } from '../temporal/search-attributes.ts';
 import type { DecommissionVmInput } from '../workflows/decommission-vm.ts';
 import type { Principal } from './auth.ts';
 
@@ -90,11 +90,7 @@ export class VmDecommissionService {
         // A repeat finds the running one; a failed, cancelled or terminated one may run again.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        typedSearchAttributes: [
-          { key: Application, value: vm.application },
-          { key: Environment, value: vm.environment },
-          { key: Team, value: vm.team },
-        ],
+        typedSearchAttributes: ownerSearchAttributes(vm),
       });
     } catch (err) {
       // It completed already: the VM is (or is about to be saved) DECOMMISSIONED.

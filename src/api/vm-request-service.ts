@@ -8,7 +8,7 @@ import { findPlatform, type ProvisioningCatalog, supportedPlatforms } from '../d
 import { TargetError } from '../domain/targets.ts';
 import { createVmsWorkflowId, isFinal, type NewVmRequest, type VmRequest, type VmRequestRecord, type VmStatus, type VmStore } from '../domain/vm.ts';
 import { MAX_VM_NAME_LENGTH, prefixFits, vmNamePrefix } from '../domain/vm-naming.ts';
-import { Application, Environment, Team } from '../temporal/search-attributes.ts';
+import { ownerSearchAttributes } from '../temporal/search-attributes.ts';
 import type { CreateVmsInput } from '../workflows/create-vms.ts';
 
 export interface VmRequestServiceDeps {
@@ -160,11 +160,7 @@ export class VmRequestService {
         // A repeat finds the running workflow, and never reruns a finished one.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: Application, value: record.application },
-          { key: Environment, value: record.environment },
-          { key: Team, value: record.team },
-        ],
+        typedSearchAttributes: ownerSearchAttributes(record),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

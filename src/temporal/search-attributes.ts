@@ -15,12 +15,16 @@ export const SEARCH_ATTRIBUTES = [Application, Environment, Team, DeployStatus] 
 /** `Name=Keyword` arguments for `temporal server start-dev --search-attribute`. */
 export const DEV_SERVER_SEARCH_ATTRIBUTE_ARGS: string[] = SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]);
 
-/** The search attributes a deploy starts with. */
-export function deploySearchAttributes(r: { application: string; environment: string; team: string }, status: string) {
+/** Where a workflow's work belongs: a VM request, a decommission, the VMs a deploy creates. */
+export function ownerSearchAttributes(r: { application: string; environment: string; team: string }) {
   return [
     { key: Application, value: r.application },
     { key: Environment, value: r.environment },
     { key: Team, value: r.team },
-    { key: DeployStatus, value: status },
   ];
+}
+
+/** The search attributes a deploy starts with. */
+export function deploySearchAttributes(r: { application: string; environment: string; team: string }, status: string) {
+  return [...ownerSearchAttributes(r), { key: DeployStatus, value: status }];
 }

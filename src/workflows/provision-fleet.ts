@@ -4,7 +4,7 @@ import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { ErrorType } from '../domain/errors.ts';
 import { fleetVerdict } from '../domain/fleet-budget.ts';
-import { Application, Environment, Team } from '../temporal/search-attributes.ts';
+import { ownerSearchAttributes } from '../temporal/search-attributes.ts';
 import { localBookkeeping } from './activity-options.ts';
 import { type CreateVmsInput, createVms } from './create-vms.ts';
 
@@ -55,11 +55,7 @@ export async function discoverCreatingFleet(
     workflowId: allocated.workflowId,
     args: [args],
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    typedSearchAttributes: [
-      { key: Application, value: input.application },
-      { key: Environment, value: input.environment },
-      { key: Team, value: phase.team },
-    ],
+    typedSearchAttributes: ownerSearchAttributes({ ...input, team: phase.team }),
   });
   const verdict = fleetVerdict(outcome.vms, phase.maxFailedHosts);
   if (!verdict.proceed) throw ApplicationFailure.nonRetryable(verdict.reason, ErrorType.ProvisioningFailed);
