@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import { breakHealth, healHealth } from '../support/fleet-probes.ts';
 import { startVesemir, type Vesemir } from '../support/vesemir.ts';
 import { runInTmux, runPiped } from './support/terminal.ts';
 
@@ -39,7 +40,7 @@ describe('vesemir deploy --follow', () => {
     // this hold a poll could miss every running step of it.
     const hosts = fleet.vms.map((vm) => vm.name);
     const held = hosts[0]!;
-    expect((await fleet.exec(held, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2'])).exitCode).toBe(0);
+    await breakHealth(fleet, held, 'v2');
     const atHealth = /RUNNING +■{5}([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏])·+ +\S+ +health \d/;
     const spinnerFrames = new Set<string>();
     let releasedAt: string | undefined;
@@ -49,7 +50,7 @@ describe('vesemir deploy --follow', () => {
       spinnerFrames.add(frame);
       if (spinnerFrames.size < 2) return;
       releasedAt = screen;
-      expect((await fleet.exec(held, ['rm', '/etc/vesemir/broken-v2'])).exitCode).toBe(0);
+      await healHealth(fleet, held, 'v2');
     };
 
     const { screens, exitCode } = await runInTmux(['deploy', '--file', file, '--follow'], { dir: fleet.dir, env, onScreen });
@@ -72,7 +73,7 @@ describe('vesemir deploy --follow', () => {
 
   it('exits 1 and prints the failing host, its step and its error when a host fails', async () => {
     const vm2 = fleet.vms[1]!;
-    expect((await fleet.exec(vm2.name, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v3'])).exitCode).toBe(0);
+    await breakHealth(fleet, vm2.name, 'v3');
     const artifact = await fleet.release('v3');
     const flags = [
       '--application',

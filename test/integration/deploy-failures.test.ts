@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RUNBOOK_PATH } from '../../src/domain/errors.ts';
 import type { Fleet } from '../fleet/fleet.ts';
-import { lbStates, watchOutOfReady } from '../support/fleet-probes.ts';
+import { breakHealth, lbStates, watchOutOfReady } from '../support/fleet-probes.ts';
 import { anchorsOf } from '../support/markdown.ts';
 import { useStack } from '../support/stack.ts';
 import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
@@ -22,7 +22,7 @@ describe('a deploy that fails on real hosts', () => {
   it('rolls back the VM whose v2 fails its health check, and starts no host after it', async () => {
     const [vm1, vm2, vm3] = fleet.vms as [(typeof fleet.vms)[0], (typeof fleet.vms)[0], (typeof fleet.vms)[0]];
     // vm2's v2 will answer /health with 500; v1 stays healthy there.
-    expect((await fleet.exec(vm2.name, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2'])).exitCode).toBe(0);
+    await breakHealth(fleet, vm2.name, 'v2');
     const artifact = await fleet.release('v2');
     const body = fleet.deployRequest('v2', artifact, {
       concurrency: 1,

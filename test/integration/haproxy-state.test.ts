@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TcpLbRuntime } from '../../src/adapters/haproxy/tcp-runtime.ts';
 import type { Fleet } from '../fleet/fleet.ts';
-import { lbStates } from '../support/fleet-probes.ts';
+import { breakHealth, lbStates } from '../support/fleet-probes.ts';
 import { useStack } from '../support/stack.ts';
 import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -89,7 +89,7 @@ describe('HAProxy state as found', () => {
   it('restores the state and weight found when a failed health check rolls a host back', async () => {
     // Every host at a hand-set weight: what the rollback must put back.
     for (const vm of fleet.vms) for (const box of [0, 1]) await operator(box, `set weight shop/${vm.name} 30`);
-    for (const vm of fleet.vms) expect((await fleet.exec(vm.name, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v5'])).exitCode).toBe(0);
+    for (const vm of fleet.vms) await breakHealth(fleet, vm.name, 'v5');
     const { done, hosts } = await deploy('v5', { maxFailedHosts: 0, healthCheck: { port: fleet.app.port, path: '/health', timeoutSeconds: 2 } });
     expect(done.status).toBe('FAILED');
     const rolledBack = fleet.vms.filter((vm) => hosts[vm.name].status === 'ROLLED_BACK');
@@ -107,7 +107,7 @@ describe('HAProxy state as found', () => {
   it('restores each box its own found weight when autoRollback takes back a host that was DONE', async () => {
     const [vm1, vm2] = fleet.vms as [(typeof fleet.vms)[0], (typeof fleet.vms)[0]];
     await operator(0, `set weight shop/${vm1.name} 40`);
-    expect((await fleet.exec(vm2.name, ['sh', '-c', 'touch /etc/vesemir/broken-v6'])).exitCode).toBe(0);
+    await breakHealth(fleet, vm2.name, 'v6');
     const { done, hosts } = await deploy('v6', {
       maxFailedHosts: 0,
       autoRollback: true,

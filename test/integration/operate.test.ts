@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { replayDeployment } from '../../src/replay.ts';
 import { run } from '../cli/support/harness.ts';
 import type { Fleet } from '../fleet/fleet.ts';
-import { lbStates } from '../support/fleet-probes.ts';
+import { breakHealth, healHealth, lbStates } from '../support/fleet-probes.ts';
 import { useStack } from '../support/stack.ts';
 import { type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 
@@ -72,7 +72,7 @@ describe('operating a deploy', () => {
 
   it('retries only the broken host after its cause is fixed, under the same deployment id', async () => {
     const broken = fleet.vms[2]!.name;
-    await fleet.exec(broken, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v5']);
+    await breakHealth(fleet, broken, 'v5');
     const id = await deploy('v5', { maxFailedHosts: 1, healthCheck: { port: fleet.app.port, path: '/health', timeoutSeconds: 2 } });
     const failed = await waitForDeployment(v.api, id);
     expect(failed.status).toBe('FAILED');
@@ -83,7 +83,7 @@ describe('operating a deploy', () => {
     expect(reports.length).toBe(4);
     expect(reports.filter((r) => !r.ok)).toEqual([]);
 
-    await fleet.exec(broken, ['rm', '-f', '/etc/vesemir/broken-v5']);
+    await healHealth(fleet, broken, 'v5');
     const retry = await control(id, 'retry');
     expect(retry.statusCode, retry.body).toBe(202);
     expect(retry.json().deploymentId).toBe(id);

@@ -4,6 +4,7 @@ import { createMetrics } from '../../src/metrics/registry.ts';
 import { installTemporalRuntime } from '../../src/temporal/runtime.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { freePort } from '../fleet/net.ts';
+import { breakHealth } from '../support/fleet-probes.ts';
 import type { Vesemir } from '../support/vesemir.ts';
 import { alertRules } from './alert-rules.ts';
 import { type RunningPrometheus, startPrometheus } from './prometheus.ts';
@@ -53,7 +54,7 @@ describe('the alert rules in a real Prometheus', () => {
     const { waitForDeployment } = await import('../support/vesemir.ts');
     const vm = fleet.vms[0]!.name;
     // v2 fails its health check on vm1, and so does v1 when the rollback brings it back: quarantined.
-    expect((await fleet.exec(vm, ['sh', '-c', 'mkdir -p /etc/vesemir && touch /etc/vesemir/broken-v2 /etc/vesemir/broken-v1'])).exitCode).toBe(0);
+    await breakHealth(fleet, vm, 'v2', 'v1');
     const artifact = await fleet.release('v2');
     const body = fleet.deployRequest('v2', artifact, {
       concurrency: 1,

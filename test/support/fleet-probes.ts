@@ -67,3 +67,18 @@ export function clientLoop(url: string) {
     },
   };
 }
+
+/** The fake app answers /health with 500 for a version while /etc/vesemir/broken-<version> exists on its VM (test/fleet/artifacts.ts). */
+const brokenFile = (version: string) => `/etc/vesemir/broken-${version}`;
+
+/** Makes these versions fail their health check on the VM. */
+export async function breakHealth(fleet: Fleet, vm: string, ...versions: string[]): Promise<void> {
+  const r = await fleet.exec(vm, ['sh', '-c', `mkdir -p /etc/vesemir && touch ${versions.map(brokenFile).join(' ')}`]);
+  if (r.exitCode !== 0) throw new Error(`could not break ${versions.join(', ')} on ${vm}: ${r.stderr}`);
+}
+
+/** Lets these versions pass their health check on the VM again. */
+export async function healHealth(fleet: Fleet, vm: string, ...versions: string[]): Promise<void> {
+  const r = await fleet.exec(vm, ['rm', '-f', ...versions.map(brokenFile)]);
+  if (r.exitCode !== 0) throw new Error(`could not heal ${versions.join(', ')} on ${vm}: ${r.stderr}`);
+}

@@ -1,15 +1,7 @@
 import { expect } from 'vitest';
 import type { Fleet } from '../fleet/fleet.ts';
+import { breakHealth, healHealth } from './fleet-probes.ts';
 import type { Vesemir } from './vesemir.ts';
-
-/** The release answers /health with 500 while this file exists on the VM: a health wait is held open. */
-const HOLD_FILE = '/etc/vesemir/broken-v2';
-
-async function onVm(fleet: Fleet, vm: string, sh: string): Promise<string> {
-  const r = await fleet.exec(vm, ['sh', '-c', sh]);
-  expect(r.exitCode, r.stderr).toBe(0);
-  return r.stdout.trim();
-}
 
 /**
  * Starts a deploy of v2 at concurrency 1 whose first host waits for health
@@ -18,7 +10,8 @@ async function onVm(fleet: Fleet, vm: string, sh: string): Promise<string> {
  */
 export async function deployHeldInHealthWait(fleet: Fleet, v: Vesemir) {
   const vm = fleet.vms[0]!.name;
-  await onVm(fleet, vm, `mkdir -p /etc/vesemir && touch ${HOLD_FILE}`);
+  // v2 answers /health with 500 on it until release(): its health wait is held open.
+  await breakHealth(fleet, vm, 'v2');
   const body = fleet.deployRequest('v2', await fleet.release('v2'), {
     concurrency: 1,
     healthCheck: { port: fleet.app.port, path: '/health', timeoutSeconds: 120 },
@@ -31,5 +24,5 @@ export async function deployHeldInHealthWait(fleet: Fleet, v: Vesemir) {
     return step && `${step.name} ${step.status}`;
   };
   await expect.poll(lastStep, { timeout: 30_000, interval: 100 }).toBe('health RUNNING');
-  return { id, vm, lastStep, release: () => onVm(fleet, vm, `rm -f ${HOLD_FILE}`) };
+  return { id, vm, lastStep, release: () => healHealth(fleet, vm, 'v2') };
 }
