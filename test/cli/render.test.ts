@@ -22,6 +22,19 @@ describe('deployment view', () => {
     ]);
   });
 
+  it('names a rollback of a finished deploy under the header, with what its hosts go back from; and the deploy it rolled back', () => {
+    const d = runningDeployment({ rollbackOf: 'd-aaaa', rollbackReason: 'v2 breaks checkout', version: 'v1' });
+    const hosts = d.hosts.map((h) => ({ ...h, previousVersion: 'v2' }));
+    expect(deploymentLines({ ...d, hosts }, { style: plain, now: T0 + 1500, tick: 3 }).slice(0, 2)).toEqual([
+      'shop v1 → production  RUNNING  1.5s  1/3 hosts done  d-0123456789abcdef',
+      '  rollback of d-aaaa, from v2: v2 breaks checkout',
+    ]);
+    const original = runningDeployment({ status: 'SUCCEEDED', rolledBackBy: 'd-bbbb' });
+    expect(deploymentLines(original, { style: plain, now: T0 + 1500 })[1]).toBe('  rolled back by d-bbbb');
+    // Neither: no line (the first test's view stays as it was).
+    expect(deploymentLines(runningDeployment(), { style: plain, now: T0 })[1]).toMatch(/^ {2}shop-vm1 /);
+  });
+
   it('shows the VMs a deploy creates first: their progress while PROVISIONING, then a line of what came up', () => {
     const provisioning = {
       requestId: 'vr-0123456789abcdef',

@@ -143,7 +143,19 @@ export function queueSummary(d: Pick<Deployment, 'queuePosition' | 'waitingFor'>
 /** The whole picture of a deployment: a header and a row per host. */
 export function deploymentLines(d: Deployment, opts: ViewOptions): string[] {
   const fleet = d.provisioning ? [provisioningLine(d.provisioning, opts.style)] : [];
-  return [headerLine(d, opts), ...fleet, ...hostRows(withBake(d), opts)];
+  return [headerLine(d, opts), ...rollbackLines(d, opts.style), ...fleet, ...hostRows(withBake(d), opts)];
+}
+
+/** The links of a rollback of a finished deploy, both ways, and what each host goes back from. */
+export function rollbackLines(d: Pick<Deployment, 'rollbackOf' | 'rolledBackBy' | 'rollbackReason' | 'hosts'>, style: Style): string[] {
+  const lines: string[] = [];
+  if (d.rollbackOf) {
+    const from = [...new Set(d.hosts.flatMap((h) => (h.previousVersion ? [h.previousVersion] : [])))];
+    const reason = d.rollbackReason ? `: ${d.rollbackReason}` : '';
+    lines.push(style.dim(`  rollback of ${d.rollbackOf}${from.length ? `, from ${from.join(', ')}` : ''}${reason}`));
+  }
+  if (d.rolledBackBy) lines.push(style.yellow(`  rolled back by ${d.rolledBackBy}`));
+  return lines;
 }
 
 /** What went wrong, for the end of a failed or cancelled deploy: each failing host's step, error and output tail. */
