@@ -73,6 +73,12 @@ async function listed(query: string): Promise<string[]> {
   return out.trim() ? (JSON.parse(out) as { execution: { workflowId: string } }[]).map((w) => w.execution.workflowId) : [];
 }
 
+describe("the cluster's schema setup", () => {
+  it('runs again on databases it set up, as on every start of the compose stack', async () => {
+    expect(await cluster.setupSchemaAgain()).toContain('temporal and temporal_visibility are up to date');
+  }, 60_000);
+});
+
 describe('Vesemir on a Temporal cluster (Postgres, SQL visibility, two workers)', () => {
   let cleanMs = 0;
   let cleanId = '';

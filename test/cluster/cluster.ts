@@ -15,6 +15,8 @@ export interface TemporalCluster {
   vesemirDatabaseUrl: string;
   /** The `temporal` CLI against this cluster (`temporal workflow list --query …`). */
   cli(args: string[]): Promise<string>;
+  /** deploy/temporal/setup-schema.sh once more, on the set-up databases (what a compose restart does); its output. */
+  setupSchemaAgain(): Promise<string>;
   /** Stops the history process, waits `downMs`, starts it again on the same ports and database. */
   restartHistory(downMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -56,6 +58,7 @@ export async function startTemporalCluster(namespace = 'default'): Promise<Tempo
       namespace,
       vesemirDatabaseUrl: pg.url,
       cli: (args) => cli([...args, '--namespace', namespace]),
+      setupSchemaAgain: () => setupSchemas(endpoint),
       async restartHistory(downMs) {
         const index = processes.findIndex((p) => p.services.includes('history'));
         await processes[index]!.stop();

@@ -44,22 +44,21 @@ export function endpointOf(url: string): PostgresEndpoint {
   return { host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
 }
 
-/** temporal-sql-tool: create both databases, set up the base schema, update to the module's latest. */
-export async function setupSchemas(pg: PostgresEndpoint): Promise<void> {
-  const { dir } = schemaDir();
-  const base = ['--plugin', 'postgres12', '--ep', pg.host, '-p', String(pg.port), '-u', pg.user, '--pw', pg.password];
-  const sql = (db: string, ...args: string[]) => run(sqlTool(), [...base, '--db', db, ...args], { timeout: 60_000 });
-  // The two databases in parallel: each is three steps of its own.
-  await Promise.all(
-    [
-      ['temporal', 'temporal'],
-      ['temporal_visibility', 'visibility'],
-    ].map(async ([db, schema]) => {
-      await sql(db!, 'create-database');
-      await sql(db!, 'setup-schema', '-v', '0.0');
-      await sql(db!, 'update-schema', '-d', join(dir, schema!, 'versioned'));
-    }),
-  );
+export const SETUP_SCHEMA_SCRIPT = join(root, 'deploy/temporal/setup-schema.sh');
+
+/** deploy/temporal/setup-schema.sh (the compose stack's too) with the tools install-gotools.sh built. */
+export async function setupSchemas(pg: PostgresEndpoint): Promise<string> {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    SQL_TOOL: sqlTool(),
+    SCHEMA_DIR: schemaDir().dir,
+    SQL_HOST: pg.host,
+    SQL_PORT: String(pg.port),
+    SQL_USER: pg.user,
+    SQL_PASSWORD: pg.password,
+  };
+  const { stdout, stderr } = await run('/bin/sh', [SETUP_SCHEMA_SCRIPT], { env, timeout: 120_000 });
+  return stdout + stderr;
 }
 
 export type Service = 'frontend' | 'history' | 'matching' | 'worker';
@@ -73,6 +72,13 @@ export async function serverEnv(pg: PostgresEndpoint): Promise<Record<string, st
     POSTGRES_PWD: pg.password,
     DYNAMIC_CONFIG_FILE_PATH: DYNAMIC_CONFIG_FILE,
     LOG_LEVEL: 'warn',
+    // The test Postgres allows 50 clients (test/fleet/postgres.ts) for both
+    // server processes, three Vesemir pools and the schema tool; each server
+    // process would otherwise keep up to 30 of its own.
+    SQL_MAX_CONNS: '8',
+    SQL_MAX_IDLE_CONNS: '4',
+    SQL_VIS_MAX_CONNS: '3',
+    SQL_VIS_MAX_IDLE_CONNS: '2',
   };
   for (const key of [
     'FRONTEND_GRPC_PORT',
