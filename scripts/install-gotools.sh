@@ -16,7 +16,10 @@ export GOTOOLCHAIN=go1.27.3
 export GOFLAGS=-mod=mod
 
 # `--version` prints e.g. "temporal version 1.32.2".
-has_version() { [ -x "$1" ] && "$1" --version 2>/dev/null | grep -qF " ${2#v}"; }
+has_version() {
+  local out
+  [ -x "$1" ] && out=$("$1" --version 2>/dev/null) && [[ "$out" == *" ${2#v}" ]]
+}
 
 build() {
   local dir=$1
