@@ -27,6 +27,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 bash scripts/install-pytools.sh
+bash scripts/install-gotools.sh
 
 # `npm install --no-save` rather than `npm ci`: the npm 11 here writes lock files
 # without the other platforms' optional packages, which `npm ci` then rejects.

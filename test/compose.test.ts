@@ -7,8 +7,9 @@ import { parse } from 'yaml';
 import { loadApplications } from '../src/adapters/applications-file.ts';
 import { loadTokens } from '../src/api/auth.ts';
 import { CONFIG_VARIABLES, loadConfig, REQUIRED_BY_ROLE, type Role, USED_BY_ROLE } from '../src/config.ts';
-import { LATENCY_DYNAMIC_CONFIG } from '../src/temporal/dev-server.ts';
+import { LATENCY_DYNAMIC_CONFIG, VERSION_DRAINAGE_DYNAMIC_CONFIG } from '../src/temporal/dev-server.ts';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.ts';
+import { DYNAMIC_CONFIG_FILE, SETUP_SCHEMA_SCRIPT, schemaDir, serverBinary } from './cluster/temporal-server.ts';
 import { requireExecutable } from './support/peers.ts';
 
 // docker-compose.yml checked offline (no Docker engine needed): compose
@@ -19,6 +20,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dockerCompose = requireExecutable('docker-compose', ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose']);
 
 interface Service {
+  image?: string;
+  entrypoint?: string[];
   build?: { args?: Record<string, string> };
   environment?: Record<string, string>;
   ports?: { published: number | string; target: number }[];
@@ -60,7 +63,7 @@ const hostPath = (name: string, containerPath: string) => {
 describe('docker-compose.yml', () => {
   it('has the whole stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['grafana', 'postgres', 'prometheus', 'temporal', 'temporal-setup', 'temporal-ui', 'vesemir-api', 'vesemir-worker'].sort(),
+      ['grafana', 'postgres', 'prometheus', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'vesemir-api', 'vesemir-worker'].sort(),
     );
   });
 
@@ -93,7 +96,7 @@ describe('docker-compose.yml', () => {
         const [temporalHost, temporalPort] = (env.TEMPORAL_ADDRESS ?? '').split(':');
         expect(temporalHost).toBe('temporal');
         expect(service('temporal').ports?.map((p) => String(p.target))).toContain(temporalPort);
-        expect(service('temporal').healthcheck?.test).toContain(env.TEMPORAL_ADDRESS);
+        expect(service('temporal').healthcheck?.test).toEqual(expect.arrayContaining([temporalHost, temporalPort]));
         const db = new URL(env.DATABASE_URL ?? '');
         const pg = envOf('postgres');
         expect([db.hostname, db.port, db.username, db.password, db.pathname]).toEqual([
@@ -133,16 +136,52 @@ describe('docker-compose.yml', () => {
     const command = service('temporal-setup').command?.join(' ') ?? '';
     expect(command).toContain(`for name in ${SEARCH_ATTRIBUTES.map((k) => k.name).join(' ')};`);
     expect(command).toContain(`--namespace ${envOf('vesemir-worker').TEMPORAL_NAMESPACE}`);
+    expect(command).toContain(
+      `temporal operator namespace create --address ${envOf('vesemir-worker').TEMPORAL_ADDRESS} --namespace ${envOf('vesemir-worker').TEMPORAL_NAMESPACE}`,
+    );
   });
 
-  it('gives Temporal the same per-step latency settings as the embedded dev server', () => {
-    // auto-setup runs in /etc/temporal and reads DYNAMIC_CONFIG_FILE_PATH relative to it.
-    const inContainer = join('/etc/temporal', envOf('temporal').DYNAMIC_CONFIG_FILE_PATH ?? '(unset)');
-    const mount = (service('temporal').volumes ?? []).map((v) => v.split(':')).find(([, container]) => container === inContainer);
-    expect(mount, `a file mounted at ${inContainer}`).toBeDefined();
-    const file = parse(readFileSync(mount![0]!, 'utf8')) as Record<string, { value: unknown }[]>;
-    const values = Object.fromEntries(Object.entries(file).map(([key, [first]]) => [key, first?.value]));
-    expect(values).toEqual(LATENCY_DYNAMIC_CONFIG);
+  describe('Temporal: the server the cluster tier (test/cluster) runs', () => {
+    // `temporal version 1.32.2`: the binary scripts/install-gotools.sh built.
+    const tested = execFileSync(serverBinary(), ['--version'], { encoding: 'utf8' }).match(/version (\S+)/)?.[1];
+
+    it('pins the version the tier runs: server and admin tools, the build pin and its schemas', () => {
+      expect(tested).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(service('temporal').image).toBe(`temporalio/server:${tested}`);
+      for (const name of ['temporal-schema', 'temporal-setup']) expect(service(name).image, name).toBe(`temporalio/admin-tools:${tested}`);
+      expect(readFileSync(join(root, 'scripts/install-gotools.sh'), 'utf8')).toContain(`TEMPORAL_SERVER=v${tested}\n`);
+      expect(schemaDir().version).toBe(`v${tested}`);
+    });
+
+    it("mounts the tier's dynamic config, which the server accepts key by key", () => {
+      // The server image runs in /etc/temporal and reads DYNAMIC_CONFIG_FILE_PATH relative to it.
+      const inContainer = join('/etc/temporal', envOf('temporal').DYNAMIC_CONFIG_FILE_PATH ?? '(unset)');
+      expect(hostPath('temporal', inContainer)).toBe(DYNAMIC_CONFIG_FILE);
+      const check = execFileSync(serverBinary(), ['validate-dynamic-config', DYNAMIC_CONFIG_FILE], { encoding: 'utf8' });
+      expect(check.trim()).toBe(DYNAMIC_CONFIG_FILE); // warnings (unknown key, wrong type) follow the name
+    });
+
+    it("sets in it what deploys need: updates on, worker versioning, the dev server's latency and drainage settings", () => {
+      const file = parse(readFileSync(DYNAMIC_CONFIG_FILE, 'utf8')) as Record<string, { value: unknown }[]>;
+      const values = Object.fromEntries(Object.entries(file).map(([key, [first]]) => [key, first?.value]));
+      expect(values).toEqual({
+        'frontend.enableUpdateWorkflowExecution': true,
+        'system.enableDeploymentVersions': true,
+        'frontend.workerVersioningWorkflowAPIs': true,
+        ...LATENCY_DYNAMIC_CONFIG,
+        ...VERSION_DRAINAGE_DYNAMIC_CONFIG,
+      });
+    });
+
+    it("sets up Temporal's schemas with the tier's script, before the server starts", () => {
+      expect(hostPath('temporal-schema', '/setup-schema.sh')).toBe(SETUP_SCHEMA_SCRIPT);
+      expect(service('temporal-schema').entrypoint).toEqual(['/bin/sh', '/setup-schema.sh']);
+      expect(service('temporal').depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+      const pg = envOf('postgres');
+      const env = envOf('temporal-schema');
+      expect([env.SQL_HOST, env.SQL_USER, env.SQL_PASSWORD]).toEqual(['postgres', pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
+      expect([envOf('temporal').POSTGRES_USER, envOf('temporal').POSTGRES_PWD]).toEqual([pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
+    });
   });
 
   it('lets Prometheus scrape both Vesemir processes on their ports', () => {
