@@ -4,6 +4,8 @@ import { deployWorkflowId } from '../../src/workflows/definitions.ts';
 import { faultRandom } from '../faults/disruptions.ts';
 import { expectAllOn, stepOrderViolations } from '../faults/outcome-checks.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
+import { makeTestCa } from '../support/test-ca.ts';
+import { startTlsProxy } from '../support/tls-proxy.ts';
 import { startTemporalCluster, type TemporalCluster } from './cluster.ts';
 import { getDeployment, getLogs, postDeploy, waitForStep, waitTerminal } from './deployment-http.ts';
 import { startVesemirProcess, type VesemirProcess } from './vesemir-processes.ts';
@@ -102,12 +104,19 @@ describe('Vesemir on a Temporal cluster (Postgres, SQL visibility, two workers)'
 
   it('finishes a deploy on the other worker within 15 s when the one holding it is SIGKILLed', async () => {
     expect(cleanMs).toBeGreaterThan(0);
-    // A moment inside the deploy: after its first fifth, before its last third.
-    const killAfter = Math.round((0.2 + 0.45 * random.next()) * cleanMs);
-    const context = `seed ${random.seed}, kill after ${killAfter} ms of a ${cleanMs} ms deploy`;
-    const id = await postDeploy(api.url, fleet, 'v3', { concurrency: 2 });
-    const posted = Date.now();
-    await new Promise((r) => setTimeout(r, killAfter - (Date.now() - posted)));
+    // A moment inside the deploy, drawn from the seed: once a host step of the first hosts has
+    // succeeded (any of them, say the first batch's drain or health), then up to 300 ms more. A
+    // bake of 1 s per host keeps the rest of the deploy in flight whatever the machine's speed.
+    const steps = ['drain', 'activate', 'restart', 'health', 'enable'];
+    const step = steps[Math.floor(random.next() * steps.length)]!;
+    const extraMs = Math.round(300 * random.next());
+    const context = `seed ${random.seed}, kill ${extraMs} ms after the first ${step} succeeded`;
+    const id = await postDeploy(api.url, fleet, 'v3', {
+      concurrency: 2,
+      haproxy: { backend: fleet.app.backend, chefTags: [fleet.app.lbTag], weight: 50, degradationSeconds: 1 },
+    });
+    await waitForStep(api.url, id, step);
+    await new Promise((r) => setTimeout(r, extraMs));
     const holder = await holderOf(id);
     expect((await getDeployment(api.url, id)).status, context).toBe('RUNNING');
     const killedAt = Date.now();
@@ -141,5 +150,32 @@ describe('Vesemir on a Temporal cluster (Postgres, SQL visibility, two workers)'
     console.log(`history down and back in ${Date.now() - downAt} ms`);
     await expectClean(id, 'v4', 90_000, 'history restarted');
     console.log(`history restart → SUCCEEDED ${Date.now() - downAt} ms after it went down`);
+  }, 120_000);
+});
+
+describe('the cluster through TLS (mTLS, a CA the test made)', () => {
+  it('an API process with TEMPORAL_TLS_* reaches the frontend through an mTLS front and serves a deploy the workers run', async () => {
+    const ca = makeTestCa();
+    const server = ca.server();
+    const client = ca.client();
+    const front = await startTlsProxy({ target: cluster.address, cert: ca.read(server.cert), key: ca.read(server.key), clientCa: ca.read(ca.ca.cert) });
+    const tlsApi = await startVesemirProcess('api', {
+      ...env,
+      VESEMIR_DATA_DIR: `${fleet.dir}/api-tls`,
+      TEMPORAL_ADDRESS: front.address,
+      TEMPORAL_TLS_CA_PATH: ca.ca.cert,
+      TEMPORAL_TLS_CERT_PATH: client.cert,
+      TEMPORAL_TLS_KEY_PATH: client.key,
+    });
+    try {
+      const id = await postDeploy(tlsApi.url, fleet, 'v5', { concurrency: 3 });
+      await expectClean(id, 'v5', 60_000, 'through mTLS');
+      expect(front.accepted.length).toBeGreaterThan(0);
+      expect(front.accepted.every((a) => a.authorized && a.peer === 'vesemir-worker')).toBe(true);
+    } finally {
+      await tlsApi.stop();
+      await front.close();
+      ca.remove();
+    }
   }, 120_000);
 });
