@@ -74,9 +74,10 @@ export class SqlRecycleStore implements RecycleStore {
   async saveProgress(p: RecycleProgress, at: Date): Promise<void> {
     // A final status is never overwritten by a late report of a running one (a retried write).
     await this.db.query(
-      `UPDATE fleet_recycles SET status = $2, release = COALESCE($3, release), batches = $4::text::jsonb,
+      `UPDATE fleet_recycles SET status = $2::text, release = COALESCE($3::text, release), batches = $4::text::jsonb,
          counts_before = COALESCE($5::text::jsonb, counts_before), counts_after = COALESCE($6::text::jsonb, counts_after),
-         error = $7, updated_at = $8, finished_at = CASE WHEN $2 IN ${FINAL} THEN $8 ELSE NULL END
+         error = $7::text, updated_at = $8::timestamptz,
+         finished_at = CASE WHEN $2::text IN ${FINAL} THEN $8::timestamptz ELSE NULL END
        WHERE id = $1 AND status NOT IN ${FINAL}`,
       [p.recycleId, p.status, p.release ?? null, json(p.batches), json(p.countsBefore), json(p.countsAfter), p.error ?? null, at],
     );
