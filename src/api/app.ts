@@ -31,7 +31,7 @@ export interface AppDeps {
   sdkMetricsBindAddress?: string | undefined;
   /** VM creation and the inventory; absent: no /v1/vms routes. */
   vms?: VmRoutesDeps | undefined;
-  /** Fleet recycles; absent: no /v1/fleet-recycles routes. */
+  /** Fleet recycles, served with the VM routes; absent: they answer 503. */
   recycles?: { service: FleetRecycleService; links: RecycleLinks } | undefined;
   /** VESEMIR_DOCS_URL: the runbook every error's `docs` link points into. @default docs/runbook.md */
   docsUrl?: string | undefined;
@@ -69,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   await app.register(deploymentsRoutes({ service: deps.deployments, store: deps.store, links: deps.links, docsUrl: deps.docsUrl }));
   if (deps.vms) await app.register(vmsRoutes(deps.vms));
-  if (deps.recycles) await app.register(fleetRecycleRoutes(deps.recycles));
+  if (deps.vms) await app.register(fleetRecycleRoutes(deps.recycles));
   return app as unknown as FastifyInstance;
 }
 

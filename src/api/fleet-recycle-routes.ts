@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RecycleRecord } from '../adapters/store/recycle-store.ts';
+import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { recycleDeploymentId, recycleRequestSchema } from '../domain/fleet-recycle.ts';
 import { type FleetRecycleService, RECYCLE_CONTROLS } from './fleet-recycle-service.ts';
 import { errorAnswers, recycleAccepted, recycleControlAnswer, recycleView } from './schemas.ts';
@@ -44,8 +45,13 @@ export function recycleToView(r: RecycleRecord, links: RecycleLinks): z.infer<ty
 
 /** `POST /v1/fleet-recycles`, its status and its controls (docs/vms.md, "Recycling a fleet onto a new OS"). */
 export const fleetRecycleRoutes =
-  (deps: { service: FleetRecycleService; links: RecycleLinks }): FastifyPluginAsyncZod =>
+  (configured: { service: FleetRecycleService; links: RecycleLinks } | undefined): FastifyPluginAsyncZod =>
   async (app) => {
+    // Served (and documented) with the VM routes; a server built without its store answers 503.
+    const use = () => {
+      if (!configured) throw new VesemirError(ErrorType.ProvisioningNotConfigured, 'fleet recycles are not configured on this server');
+      return configured;
+    };
     app.post(
       '/v1/fleet-recycles',
       {
@@ -57,6 +63,7 @@ export const fleetRecycleRoutes =
         },
       },
       async (request, reply) => {
+        const deps = use();
         const record = await deps.service.start(request.body, request.principal);
         return reply.code(202).send({
           id: record.id,
@@ -73,10 +80,10 @@ export const fleetRecycleRoutes =
           tags: ['vms'],
           summary: 'A fleet recycle: status, batches, each VM, READY VMs per OS before and after',
           params: idParam,
-          response: { 200: recycleView, ...errorAnswers([403, 404]) },
+          response: { 200: recycleView, ...errorAnswers([403, 404, 503]) },
         },
       },
-      async (request) => recycleToView(await deps.service.get(request.params.id, request.principal), deps.links),
+      async (request) => recycleToView(await use().service.get(request.params.id, request.principal), use().links),
     );
 
     for (const action of RECYCLE_CONTROLS) {
@@ -92,8 +99,9 @@ export const fleetRecycleRoutes =
           },
         },
         async (request, reply) => {
-          const record = await deps.service.get(request.params.id, request.principal);
-          const { pending, ...answer } = await deps.service.control(record, action);
+          const { service } = use();
+          const record = await service.get(request.params.id, request.principal);
+          const { pending, ...answer } = await service.control(record, action);
           return reply.code(pending ? 202 : 200).send(answer);
         },
       );

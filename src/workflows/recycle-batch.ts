@@ -1,6 +1,7 @@
-import { CancellationScope, executeChild, isCancellation, ParentClosePolicy, proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, executeChild, isCancellation, ParentClosePolicy, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { RecycleRelease } from '../activities/recycle-activities.ts';
+import { ErrorType } from '../domain/errors.ts';
 import { type OldVm, type RecycleBatch, type RecycleRequest, type RecycleVmProgress, replacementPlatform } from '../domain/fleet-recycle.ts';
 import type { Host } from '../domain/ports.ts';
 import { decommissionVmWorkflowId } from '../domain/vm.ts';
@@ -25,16 +26,18 @@ export interface BatchContext {
   save(): Promise<void>;
 }
 
-/** A new VM that failed: which and at what step. */
-class BatchFailure extends Error {
-  constructor(
-    readonly vm: string,
-    readonly step: string,
-    cause: string,
-  ) {
-    super(`${vm} failed ${step}: ${cause}`);
-  }
+/** A new VM that failed: which and at what step (in the failure's details). */
+function batchFailure(vm: string, step: string, cause: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: `${vm} failed ${step}: ${cause}`,
+    type: ErrorType.RecycleBatchFailed,
+    nonRetryable: true,
+    details: [{ vm, step }],
+  });
 }
+
+const failedVm = (err: unknown): string | undefined =>
+  err instanceof ApplicationFailure && err.type === ErrorType.RecycleBatchFailed ? (err.details?.[0] as { vm?: string } | undefined)?.vm : undefined;
 
 const set = (row: RecycleVmProgress | undefined, status: RecycleVmProgress['status'], error?: string) => {
   if (row) Object.assign(row, { status, error });
@@ -76,7 +79,7 @@ export async function runBatch(ctx: BatchContext, batch: RecycleBatch, old: OldV
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
       const failed = created.vms.find((vm) => vm.status !== 'READY');
-      if (failed) throw new BatchFailure(failed.name, 'provisioning', failed.error ?? failed.status);
+      if (failed) throw batchFailure(failed.name, 'provisioning', failed.error ?? failed.status);
       const hosts: Host[] = created.vms.map((vm) => ({ name: vm.name, address: vm.address! }));
       for (const h of hosts) set(newRow(h.name), 'DEPLOYING');
       await ctx.save();
@@ -92,8 +95,9 @@ export async function runBatch(ctx: BatchContext, batch: RecycleBatch, old: OldV
     });
   } catch (err) {
     const cancelled = isCancellation(err);
-    const why = err instanceof BatchFailure ? err.message : cancelled ? 'recycle cancelled' : describe(err);
-    if (err instanceof BatchFailure) set(newRow(err.vm), 'FAILED', err.message);
+    const vm = failedVm(err);
+    const why = vm ? (err as ApplicationFailure).message : cancelled ? 'recycle cancelled' : describe(err);
+    if (vm) set(newRow(vm), 'FAILED', why);
     await CancellationScope.nonCancellable(() => compensate(ctx, batch, names));
     for (const row of batch.old) set(row, 'KEPT');
     batch.status = cancelled ? 'SKIPPED' : 'FAILED';
@@ -120,7 +124,7 @@ async function deployTo(ctx: BatchContext, host: Host): Promise<void> {
     await health.waitHealthy({ ...base, healthCheck: ctx.release.healthCheck });
   } catch (err) {
     if (isCancellation(err)) throw err;
-    throw new BatchFailure(host.name, step, describe(err));
+    throw batchFailure(host.name, step, describe(err));
   }
 }
 
@@ -130,7 +134,7 @@ async function serve(ctx: BatchContext, host: Host, replaces: string[], step: 'e
     await lb.serveRecycledVm({ application, environment, host, replaces, port: ctx.release.healthCheck.port, step, percent: ctx.release.weight });
   } catch (err) {
     if (isCancellation(err)) throw err;
-    throw new BatchFailure(host.name, `HAProxy ${step}`, describe(err));
+    throw batchFailure(host.name, `HAProxy ${step}`, describe(err));
   }
 }
 
