@@ -1,6 +1,4 @@
 import type { RecycleStore } from '../adapters/store/recycle-store.ts';
-import type { DeployRequest } from '../domain/deploy-request.ts';
-import type { DeploymentRecord } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import {
   type OldVm,
@@ -10,24 +8,15 @@ import {
   recycleBatchRequestId,
   recycleDeploymentId,
   recycleWorkflowId,
-  vmsToRecycle,
 } from '../domain/fleet-recycle.ts';
+import { lastSucceeded, oldVmsOf, type RecycleRelease, readyCounts, releaseOf } from '../domain/fleet-recycle-plan.ts';
 import { findPlatform } from '../domain/provisioning-catalog.ts';
-import { createVmsWorkflowId, type VmStore } from '../domain/vm.ts';
+import { createVmsWorkflowId } from '../domain/vm.ts';
 import type { ActivityDeps } from './deps.ts';
 import { mapFailures } from './failures.ts';
 import type { AllocatedFleet } from './fleet-activities.ts';
 
-/** What a recycle deploys to its new VMs: the release the old fleet runs, from its last SUCCEEDED deploy. */
-export interface RecycleRelease {
-  version: string;
-  artifact: DeployRequest['artifact'];
-  healthCheck: DeployRequest['healthCheck'];
-  weight: number;
-  degradationSeconds: number;
-  /** The deploy it came from. */
-  deploymentId: string;
-}
+export type { RecycleRelease } from '../domain/fleet-recycle-plan.ts';
 
 export interface RecyclePlanInput {
   recycleId: string;
@@ -44,51 +33,6 @@ export interface RecyclePlan {
   deploymentId: string;
 }
 
-/** READY VMs of the application/environment per OS version. */
-export async function readyCounts(vmStore: VmStore, application: string, environment: string): Promise<OsCounts> {
-  return (await vmStore.countVms({ application, environment, status: 'READY' })).byOsVersion;
-}
-
-/** The release of the last SUCCEEDED deploy; `currentRelease`, when given, must be it. */
-export function releaseOf(last: DeploymentRecord | undefined, request: RecycleRequest): RecycleRelease {
-  const where = `${request.application}/${request.environment}`;
-  if (!last) throw new VesemirError(ErrorType.NoCurrentRelease, `no SUCCEEDED deployment of ${where}: the release the fleet runs is unknown`);
-  const deployed = last.request as DeployRequest;
-  if (request.currentRelease && request.currentRelease !== deployed.version) {
-    throw new VesemirError(
-      ErrorType.NoCurrentRelease,
-      `currentRelease ${request.currentRelease} is not the release of ${where}'s last SUCCEEDED deployment ${last.id} (${deployed.version})`,
-      { field: 'currentRelease' },
-    );
-  }
-  return {
-    version: deployed.version,
-    artifact: deployed.artifact,
-    healthCheck: deployed.healthCheck,
-    weight: deployed.haproxy.weight,
-    degradationSeconds: deployed.haproxy.degradationSeconds,
-    deploymentId: last.id,
-  };
-}
-
-/** The old VMs of a recycle, from the inventory; none is a refusal, not an empty success. */
-export async function oldVmsOf(vmStore: VmStore, request: RecycleRequest): Promise<OldVm[]> {
-  const vms = await vmStore.listVms({ application: request.application, environment: request.environment, status: 'READY', limit: 1000 });
-  const old = vmsToRecycle(vms, request.fromOsVersion, request.toOsVersion).flatMap((vm) =>
-    vm.address ? [{ name: vm.name, address: vm.address, stack: vm.stack, osVersion: vm.osVersion, machineType: vm.machineType }] : [],
-  );
-  if (old.length === 0) {
-    const from = request.fromOsVersion ?? `any OS but ${request.toOsVersion}`;
-    throw new VesemirError(ErrorType.NothingToRecycle, `no READY VM of ${request.application}/${request.environment} on ${from} in the inventory`);
-  }
-  return old;
-}
-
-export async function lastSucceeded(deps: Pick<ActivityDeps, 'store'>, application: string, environment: string) {
-  const [last] = await deps.store.listDeployments({ application, environment, status: ['SUCCEEDED'], limit: 1 });
-  return last;
-}
-
 export type RecycleActivityDeps = ActivityDeps & { recycleStore: RecycleStore };
 
 /** A recycle's bookkeeping: its plan, its VM requests, its reports; every one a repeatable write. */
@@ -101,7 +45,7 @@ export function createRecycleActivities(deps: RecycleActivityDeps) {
     async planRecycle(input: RecyclePlanInput): Promise<RecyclePlan> {
       return mapFailures(async () => {
         const { request } = input;
-        const last = await lastSucceeded(deps, request.application, request.environment);
+        const last = await lastSucceeded(deps.store, request.application, request.environment);
         const release = releaseOf(last, request);
         const old = await oldVmsOf(deps.vmStore, request);
         const deploymentId = recycleDeploymentId(input.recycleId);

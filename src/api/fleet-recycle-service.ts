@@ -6,13 +6,13 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { lastSucceeded, oldVmsOf, readyCounts, releaseOf } from '../activities/recycle-activities.ts';
 import type { RecycleRecord, RecycleStore } from '../adapters/store/recycle-store.ts';
 import { provisioningNotConfigured } from '../config.ts';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { type RecycleRequest, recycleWorkflowId } from '../domain/fleet-recycle.ts';
+import { lastSucceeded, oldVmsOf, readyCounts, releaseOf } from '../domain/fleet-recycle-plan.ts';
 import { findPlatform, type ProvisioningCatalog } from '../domain/provisioning-catalog.ts';
 import type { VmStore } from '../domain/vm.ts';
 import { Application, Environment, Team } from '../temporal/search-attributes.ts';
@@ -53,7 +53,7 @@ export class FleetRecycleService {
         throw new VesemirError(ErrorType.UnsupportedPlatform, `no provisioning job for ${stack} on ${request.toOsVersion}`, { field: 'toOsVersion' });
       }
     }
-    releaseOf(await lastSucceeded({ store: this.deps.deployments }, request.application, request.environment), request);
+    releaseOf(await lastSucceeded(this.deps.deployments, request.application, request.environment), request);
     const id = `fr-${randomUUID()}`;
     const record = {
       id,
