@@ -60,6 +60,41 @@ describe('fleet recycle onto a new OS', () => {
     expect(r.counts).toEqual({ before: { [OLD_OS]: 4 }, after: { [OLD_OS]: 4 } });
   }, 240_000);
 
+  it('pause, resume and cancel: cancelled while its first batch is created, the new VMs are decommissioned, the old serve, CANCELLED', async () => {
+    for (const name of ['shop-production-java-ubuntu-2204-003', 'shop-production-java-ubuntu-2204-004']) w.runner.behave(name, { delayMs: 4000 });
+    const oldNames = (await w.servers()).map((s) => s.server).sort();
+    const traffic = clientLoop(`${w.fleet.haproxies[0]!.frontendUrl}/`);
+    const id = await w.startRecycle();
+    for (const deadline = Date.now() + 60_000; (await w.get(id)).batches[0]?.new[0]?.status !== 'PROVISIONING'; ) {
+      if (Date.now() > deadline) throw new Error(`recycle ${id} never created its first batch: ${JSON.stringify(await w.get(id))}`);
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    const control = async (action: string) => {
+      const res = await w.v.api.inject({ method: 'POST', url: `/v1/fleet-recycles/${id}/${action}`, payload: {} });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { status: string; message: string };
+    };
+    expect((await control('pause')).status).toBe('PAUSED');
+    expect((await w.get(id)).status).toBe('PAUSED');
+    expect((await control('resume')).status).toBe('RUNNING');
+    const again = await w.v.api.inject({ method: 'POST', url: `/v1/fleet-recycles/${id}/resume`, payload: {} });
+    expect(again.statusCode).toBe(409);
+    expect((await control('cancel')).message).toContain('cancelling');
+    const r = await w.waitForEnd(id);
+    const counts = await traffic.stop();
+    console.info(`recycle ${r.status}: ${JSON.stringify(r.batches.map((b) => [b.status, b.new.map((vm) => vm.status)]))}`);
+    expect(r.status).toBe('CANCELLED');
+    expect(r.batches.map((b) => b.status)).toEqual(['SKIPPED', 'SKIPPED']);
+    for (const vm of r.batches[0]!.new) expect(await vmStatus(vm.name)).toBe('DECOMMISSIONED');
+    expect(counts.failed, counts.errors.slice(0, 5).join('; ')).toBe(0);
+    const after = await w.servers();
+    expect(after.map((s) => s.server).sort()).toEqual(oldNames);
+    expect(after.every((s) => s.admin === 'ready')).toBe(true);
+    expect(await w.readyCounts()).toEqual({ [OLD_OS]: 4 });
+    const finished = await w.v.api.inject({ method: 'POST', url: `/v1/fleet-recycles/${id}/pause`, payload: {} });
+    expect(finished.statusCode).toBe(409);
+  }, 240_000);
+
   it('recycles 4 VMs in batches of 2 under traffic: 0 failed requests, 4 new VMs on 22.04 serve v2, the old DECOMMISSIONED', async () => {
     const old = (await w.v.ctx.vmStore.listVms({ application: 'shop', environment: 'production', status: 'READY' })).filter((vm) => vm.osVersion === OLD_OS);
     expect(old).toHaveLength(4);
