@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RecycleStore } from '../adapters/store/recycle-store.ts';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import type { DeploymentStore } from '../domain/deployment.ts';
 import type { AllowedNetworks } from '../domain/networks.ts';
@@ -59,4 +60,6 @@ export interface ActivityDeps {
   healthPoll?: HealthPoll;
   /** Networks deploy targets may be in (VESEMIR_ALLOWED_NETWORKS). @default any valid IP */
   allowedNetworks?: AllowedNetworks;
+  /** Fleet recycles' records; a recycle's bookkeeping fails without it. */
+  recycleStore?: RecycleStore | undefined;
 }

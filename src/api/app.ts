@@ -13,6 +13,8 @@ import type { DeploymentService } from './deployment-service.ts';
 import type { LinkBuilder } from './deployment-views.ts';
 import { deploymentsRoutes } from './deployments-routes.ts';
 import { installErrorHandler } from './errors.ts';
+import { fleetRecycleRoutes, type RecycleLinks } from './fleet-recycle-routes.ts';
+import type { FleetRecycleService } from './fleet-recycle-service.ts';
 import { refuseNullBodies, validatorCompiler } from './validation.ts';
 import { type VmRoutesDeps, vmsRoutes } from './vms-routes.ts';
 
@@ -29,6 +31,8 @@ export interface AppDeps {
   sdkMetricsBindAddress?: string | undefined;
   /** VM creation and the inventory; absent: no /v1/vms routes. */
   vms?: VmRoutesDeps | undefined;
+  /** Fleet recycles, served with the VM routes; absent: they answer 503. */
+  recycles?: { service: FleetRecycleService; links: RecycleLinks } | undefined;
   /** VESEMIR_DOCS_URL: the runbook every error's `docs` link points into. @default docs/runbook.md */
   docsUrl?: string | undefined;
 }
@@ -65,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   await app.register(deploymentsRoutes({ service: deps.deployments, store: deps.store, links: deps.links, docsUrl: deps.docsUrl }));
   if (deps.vms) await app.register(vmsRoutes(deps.vms));
+  if (deps.vms) await app.register(fleetRecycleRoutes(deps.recycles));
   return app as unknown as FastifyInstance;
 }
 

@@ -133,3 +133,37 @@ export const createdResponse = z.object({ id: z.string(), status: z.enum(DEPLOYM
 });
 
 export type DeploymentView = z.infer<typeof deploymentView>;
+
+/** A fleet recycle as `GET /v1/fleet-recycles/{id}` answers it. */
+const recycleVmView = z.object({ name: z.string(), status: z.string(), error: z.string().nullable() });
+const osCounts = z.record(z.string(), z.number().int()).describe('READY VMs of the application/environment per OS version');
+export const recycleView = z.object({
+  id: z.string(),
+  application: z.string(),
+  environment: z.string(),
+  team: z.string(),
+  requestedBy: z.string(),
+  status: z.enum(['QUEUED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'FAILED', 'CANCELLED']),
+  fromOsVersion: z.string().nullable(),
+  toOsVersion: z.string(),
+  batchSize: z.number().int(),
+  maxFailedBatches: z.number().int(),
+  release: z.string().nullable().describe('the release deployed to the new VMs: the last SUCCEEDED deploy’s'),
+  batches: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.string(),
+      error: z.string().nullable(),
+      old: z.array(recycleVmView),
+      new: z.array(recycleVmView),
+    }),
+  ),
+  counts: z.object({ before: osCounts.nullable(), after: osCounts.nullable() }),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  links: z.object({ self: z.string(), temporalUi: z.string(), deployment: z.string().describe('the new VMs’ host steps (GET, logs)') }),
+});
+export const recycleAccepted = z.object({ id: z.string(), status: z.string(), links: z.object({ self: z.string(), temporalUi: z.string() }) });
+export const recycleControlAnswer = z.object({ recycleId: z.string(), status: z.string(), message: z.string() });

@@ -14,6 +14,8 @@ import { ProctorClient } from '../adapters/proctor/client.ts';
 import { knownHostsFile } from '../adapters/ssh/known-hosts-file.ts';
 import { PooledRemoteHosts } from '../adapters/ssh/pooled-remote-hosts.ts';
 import { Ssh2RemoteHosts } from '../adapters/ssh/remote-hosts.ts';
+import type { Db } from '../adapters/store/db.ts';
+import { SqlRecycleStore } from '../adapters/store/recycle-store.ts';
 import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
 import { type Config, missingProvisioningVariables, provisioningNotConfigured } from '../config.ts';
 import type { ApplicationCatalog } from '../domain/applications.ts';
@@ -106,6 +108,8 @@ export interface WiringInput {
   client: Client;
   applications: ApplicationCatalog;
   logger: Logger;
+  /** The database the fleet recycles are kept in; without it a recycle's bookkeeping fails. */
+  db?: Db | undefined;
 }
 
 /**
@@ -121,7 +125,7 @@ export function loadBalancerFromConfig(config: Config, remote: RemoteHosts = rem
 }
 
 /** The composition root of the activities: real adapters from configuration. */
-export function activityDepsFromConfig({ config, store, vmStore, provisioningCatalog, client, applications, logger }: WiringInput): ActivityDeps {
+export function activityDepsFromConfig({ config, store, vmStore, provisioningCatalog, client, applications, logger, db }: WiringInput): ActivityDeps {
   const remote = remoteHostsFromConfig(config);
   return {
     store,
@@ -139,5 +143,6 @@ export function activityDepsFromConfig({ config, store, vmStore, provisioningCat
     provisioner: provisionerFromConfig(config),
     provisioningCatalog,
     provisioningMissing: missingProvisioningVariables(config),
+    ...(db ? { recycleStore: new SqlRecycleStore(db) } : {}),
   };
 }

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { CachedChefClient } from '../adapters/chef/cached-chef-client.ts';
 import { CachedServerStates } from '../adapters/haproxy/cached-server-states.ts';
 import { SqlAlertFacts } from '../adapters/store/alert-facts.ts';
+import { SqlRecycleStore } from '../adapters/store/recycle-store.ts';
 import { TemporalLockRequester } from '../adapters/temporal/lock-requester.ts';
 import { buildApp, linkBuilder } from '../api/app.ts';
 import type { TokenTable } from '../api/auth.ts';
 import { DeploymentService } from '../api/deployment-service.ts';
+import { FleetRecycleService } from '../api/fleet-recycle-service.ts';
 import { VmDecommissionService } from '../api/vm-decommission-service.ts';
 import { VmRequestService } from '../api/vm-request-service.ts';
 import { vmLinkBuilder } from '../api/vms-routes.ts';
@@ -56,12 +58,31 @@ export async function apiFromContext(
     applications: ctx.applications,
     provisioningMissing: missingProvisioningVariables(config),
   });
+  const recycles = new FleetRecycleService({
+    recycles: new SqlRecycleStore(ctx.db),
+    deployments: ctx.store,
+    vmStore: ctx.vmStore,
+    client: ctx.client,
+    taskQueue,
+    catalog: ctx.provisioningCatalog,
+    applications: ctx.applications,
+    provisioningMissing: missingProvisioningVariables(config),
+  });
+  const vmLinks = vmLinkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE);
   return buildApp({
     logger: ctx.logger,
     store: ctx.store,
     deployments,
     links: linkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE),
-    vms: { service: vms, decommission, store: ctx.vmStore, links: vmLinkBuilder(options.apiUrl, options.temporalUiUrl, config.TEMPORAL_NAMESPACE) },
+    vms: { service: vms, decommission, store: ctx.vmStore, links: vmLinks },
+    recycles: {
+      service: recycles,
+      links: {
+        recycle: (id) => `${options.apiUrl}/v1/fleet-recycles/${id}`,
+        deployment: (id) => `${options.apiUrl}/v1/deployments/${id}`,
+        temporalUi: vmLinks.temporalUi,
+      },
+    },
     tokens: options.tokens,
     metrics: options.metrics,
     sdkMetricsBindAddress: options.sdkMetricsBindAddress,

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { deployCommand } from './commands/deploy.ts';
 import { deploymentCommands } from './commands/deployments.ts';
+import { fleetCommands } from './commands/fleet.ts';
 import { logsCommand } from './commands/logs.ts';
 import { replayCommand } from './commands/replay.ts';
 import { rollbackCommand } from './commands/rollback.ts';
@@ -27,6 +28,7 @@ export function buildProgram(deps: CliDeps, exit: (code: number) => void): Comma
   rollbackCommand(program, deps, exit);
   replayCommand(program, deps, exit);
   vmCommands(program, deps, exit);
+  fleetCommands(program, deps, exit);
   return program;
 }
 

@@ -3189,6 +3189,973 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/fleet-recycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recycle a fleet onto a new OS (202): batch by batch, new VMs serve before the old are decommissioned */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        application: string;
+                        environment: string;
+                        fromOsVersion?: string;
+                        toOsVersion: string;
+                        stack?: string;
+                        batchSize: number;
+                        currentRelease?: string;
+                        /** @default 0 */
+                        maxFailedBatches?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: string;
+                            links: {
+                                self: string;
+                                temporalUi: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The token's team may not act for the team, application or resource named. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/fleet-recycles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A fleet recycle: status, batches, each VM, READY VMs per OS before and after */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            application: string;
+                            environment: string;
+                            team: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            status: "QUEUED" | "RUNNING" | "PAUSED" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                            fromOsVersion: string | null;
+                            toOsVersion: string;
+                            batchSize: number;
+                            maxFailedBatches: number;
+                            /** @description the release deployed to the new VMs: the last SUCCEEDED deploy’s */
+                            release: string | null;
+                            batches: {
+                                index: number;
+                                status: string;
+                                error: string | null;
+                                old: {
+                                    name: string;
+                                    status: string;
+                                    error: string | null;
+                                }[];
+                                new: {
+                                    name: string;
+                                    status: string;
+                                    error: string | null;
+                                }[];
+                            }[];
+                            counts: {
+                                /** @description READY VMs of the application/environment per OS version */
+                                before: {
+                                    [key: string]: number;
+                                } | null;
+                                /** @description READY VMs of the application/environment per OS version */
+                                after: {
+                                    [key: string]: number;
+                                } | null;
+                            };
+                            error: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                temporalUi: string;
+                                /** @description the new VMs’ host steps (GET, logs) */
+                                deployment: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The token's team may not act for the team, application or resource named. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Nothing has this id or name. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/fleet-recycles/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a fleet recycle */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recycleId: string;
+                            status: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recycleId: string;
+                            status: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The token's team may not act for the team, application or resource named. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Nothing has this id or name. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/fleet-recycles/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a fleet recycle */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recycleId: string;
+                            status: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recycleId: string;
+                            status: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The token's team may not act for the team, application or resource named. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Nothing has this id or name. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/fleet-recycles/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a fleet recycle */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recycleId: string;
+                            status: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recycleId: string;
+                            status: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The token's team may not act for the team, application or resource named. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description Nothing has this id or name. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            field?: string;
+                            issues?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            runningDeploymentId?: string;
+                            docs?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

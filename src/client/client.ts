@@ -1,8 +1,29 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api-types.ts';
 import { ApiError, ConnectionError, errorBody, reasonOf } from './errors.ts';
-import type { ControlAction, ControlAnswer, Created, DeploymentQuery, DeployRequest, DryRunPlan, LogQuery, VmCreateRequest, VmQuery } from './types.ts';
-import { type DeploymentWait, type VmDecommissionWait, type VmWait, waitForDecommission, waitForDeployment, waitForVms } from './wait.ts';
+import type {
+  ControlAction,
+  ControlAnswer,
+  Created,
+  DeploymentQuery,
+  DeployRequest,
+  DryRunPlan,
+  LogQuery,
+  RecycleAccepted,
+  RecycleRequest,
+  VmCreateRequest,
+  VmQuery,
+} from './types.ts';
+import {
+  type DeploymentWait,
+  type RecycleWait,
+  type VmDecommissionWait,
+  type VmWait,
+  waitForDecommission,
+  waitForDeployment,
+  waitForRecycle,
+  waitForVms,
+} from './wait.ts';
 
 export interface VesemirClientOptions {
   /** The API's base URL. @default http://127.0.0.1:8080 */
@@ -114,6 +135,32 @@ export class VesemirClient {
   /** Polls a VM until DECOMMISSIONED, or until its decommission failed (still DECOMMISSIONING, with `error`); see VmDecommissionWait. */
   waitForDecommission(name: string, options: VmDecommissionWait = {}) {
     return waitForDecommission(this, name, options);
+  }
+
+  /**
+   * Recycles an application/environment's fleet onto a new OS, batch by batch
+   * (new VMs created, deployed the running release, added to HAProxy; the old
+   * drained and decommissioned). Answers its id; follow it with waitForRecycle.
+   */
+  async recycleFleet(body: RecycleRequest): Promise<RecycleAccepted> {
+    return (await this.call(this.http.POST('/v1/fleet-recycles', { body }))) as RecycleAccepted;
+  }
+
+  getRecycle(id: string, init: { signal?: AbortSignal | undefined } = {}) {
+    return this.call(this.http.GET('/v1/fleet-recycles/{id}', { params: { path: { id } }, signal: init.signal }));
+  }
+
+  /** pause (no new batch starts), resume, or cancel (the batch in flight is compensated unless its new VMs serve). */
+  controlRecycle(id: string, action: 'pause' | 'resume' | 'cancel') {
+    const params = { path: { id } };
+    if (action === 'pause') return this.call(this.http.POST('/v1/fleet-recycles/{id}/pause', { params, body: {} }));
+    if (action === 'resume') return this.call(this.http.POST('/v1/fleet-recycles/{id}/resume', { params, body: {} }));
+    return this.call(this.http.POST('/v1/fleet-recycles/{id}/cancel', { params, body: {} }));
+  }
+
+  /** Polls a fleet recycle until SUCCEEDED, FAILED or CANCELLED; see RecycleWait. */
+  waitForRecycle(id: string, options: RecycleWait = {}) {
+    return waitForRecycle(this, id, options);
   }
 
   cancelVmRequest(id: string) {

@@ -39,6 +39,11 @@ export type VmList = Answer<'/v1/vms', 'get', 200>;
 export type VmQuery = Query<'/v1/vms'>;
 /** `GET /v1/vm-requests/{id}`: a request and its VMs. */
 export type VmRequest = Answer<'/v1/vm-requests/{id}', 'get', 200>;
+/** `POST /v1/fleet-recycles` and `GET /v1/fleet-recycles/{id}`. */
+export type RecycleRequest = Body<'/v1/fleet-recycles'>;
+export type RecycleAccepted = Answer<'/v1/fleet-recycles', 'post', 202>;
+export type Recycle = Answer<'/v1/fleet-recycles/{id}', 'get', 200>;
+export type RecycleControlAnswer = Answer<'/v1/fleet-recycles/{id}/pause', 'post', 200>;
 export type VmCancelled = Answer<'/v1/vm-requests/{id}/cancel', 'post', 202>;
 /** Every error status answers this body; `docs` links its runbook section. */
 export type ErrorBody = Answer<'/v1/deployments/{id}', 'get', 404>;

@@ -2,7 +2,7 @@ import { TERMINAL_DEPLOYMENT_STATUSES } from '../domain/deployment.ts';
 import { isFinal } from '../domain/vm-status.ts';
 import type { VesemirClient } from './client.ts';
 import { ConnectionError, WaitAborted } from './errors.ts';
-import type { Deployment, Vm, VmRequest } from './types.ts';
+import type { Deployment, Recycle, Vm, VmRequest } from './types.ts';
 
 export interface Wait<T> {
   /** Called with each answer, the first and the last included; `previous` is the one before. */
@@ -46,6 +46,18 @@ export const decommissionSettled = (vm: Vm) => vm.status === 'DECOMMISSIONED' ||
 /** Polls one VM until its decommission is over and answers it: DECOMMISSIONED, or still DECOMMISSIONING with `error`. */
 export function waitForDecommission(client: VesemirClient, name: string, options: VmDecommissionWait = {}): Promise<Vm> {
   return pollUntil(name, (signal) => client.getVm(name, { signal }), decommissionSettled, options);
+}
+
+export type RecycleWait = Wait<Recycle>;
+
+/** Polls a fleet recycle until SUCCEEDED, FAILED or CANCELLED and answers that last state. */
+export function waitForRecycle(client: VesemirClient, id: string, options: RecycleWait = {}): Promise<Recycle> {
+  return pollUntil(
+    id,
+    (signal) => client.getRecycle(id, { signal }),
+    (r) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.status),
+    options,
+  );
 }
 
 async function pollUntil<T>(id: string, get: (signal?: AbortSignal) => Promise<T>, done: (t: T) => boolean, options: Wait<T>): Promise<T> {

@@ -85,6 +85,13 @@ const RETRY = {
   AlreadyRolledBack: 'never',
   /** A later deploy of the application/environment has run since: a rollback needs `force`. */
   LaterDeployRan: 'never',
+  // Fleet recycles.
+  /** No READY VM of the application/environment on the OS to recycle from. */
+  NothingToRecycle: 'never',
+  /** No SUCCEEDED deploy tells the release the fleet runs, or `currentRelease` is not it. */
+  NoCurrentRelease: 'never',
+  /** A batch's new VM failed provisioning, its deploy or its health: the batch was compensated. */
+  RecycleBatchFailed: 'never',
   TemporalUnavailable: 'retry',
   /** Anything that is not a VesemirError. */
   InternalError: 'retry',

@@ -66,10 +66,11 @@ describe('the OpenAPI document', () => {
         expect(op.responses[status]!.description, `${label} ${status}`).not.toBe('Default Response');
       }
     }
-    // The deployment controls and the VM request's cancel.
+    // The deployment controls, the fleet recycle's and the VM request's cancel.
     const controls = operations().filter(({ label }) => /^POST .*\{id\}\/(pause|resume|cancel|approve|retry)$/.test(label));
     expect(controls.map(({ label }) => label).sort()).toEqual([
       ...['approve', 'cancel', 'pause', 'resume', 'retry'].map((c) => `POST /v1/deployments/{id}/${c}`),
+      ...['cancel', 'pause', 'resume'].map((c) => `POST /v1/fleet-recycles/{id}/${c}`),
       'POST /v1/vm-requests/{id}/cancel',
     ]);
     for (const { label, op } of controls) expect(Object.keys(op.responses), label).toEqual(expect.arrayContaining(['403', '404', '409', '503']));

@@ -69,6 +69,9 @@ const POLICY: Record<ErrorTypeName, [Retry, number]> = {
   RollbackNotPossible: ['not retried', 409],
   AlreadyRolledBack: ['not retried', 409],
   LaterDeployRan: ['not retried', 409],
+  NothingToRecycle: ['not retried', 409],
+  NoCurrentRelease: ['not retried', 409],
+  RecycleBatchFailed: ['not retried', 500],
   TemporalUnavailable: ['retried', 503],
   InternalError: ['retried', 500],
 };

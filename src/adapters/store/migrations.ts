@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { RECYCLE_SCHEMA_STATEMENTS } from './recycle-store.ts';
 import { VM_ATTEMPT_STATEMENTS, VM_DECOMMISSION_STATEMENTS, VM_SCHEMA_STATEMENTS } from './vm-schema.ts';
 
 /**
@@ -99,6 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 8, name: 'vm decommissioning: DECOMMISSIONING and DECOMMISSIONED, counted by status', statements: VM_DECOMMISSION_STATEMENTS },
+  { version: 9, name: 'fleet recycles: the request, its status, batches and OS counts', statements: RECYCLE_SCHEMA_STATEMENTS },
 ];
 
 /**
