@@ -14,7 +14,8 @@ import { SERVICE_COMMAND } from '../test/fleet/vm.ts';
 /**
  * The floor: the same steps with the same adapters and the same commands,
  * no orchestrator — no Temporal, no database, no per-step reconnect. One SSH
- * connection per host; the LB through SSH + socat like Vesemir's default.
+ * connection per host; the LB through SSH + socat like Vesemir's default; every
+ * host and LB box at the address Chef gives Vesemir.
  * Nothing can be faster without changing the work itself.
  */
 export interface FloorScript {
@@ -29,7 +30,7 @@ export function prepareFloor(fleet: Fleet): FloorScript {
   });
   const lb = new HaproxyLoadBalancer(new SshLbRuntime(remote, { socketPath: fleet.env.HAPROXY_SOCKET! }));
   const health = new HttpHealthProbe();
-  const lbs: Host[] = fleet.lbBoxes.map((b) => ({ name: b.name, address: b.address }));
+  const lbs: Host[] = fleet.lbBoxes.map((b) => ({ name: b.name, address: fleet.deployerAddress(b.name) }));
   const installDir = `/opt/${fleet.app.name}`;
   const { backend, port } = fleet.app;
 
@@ -68,7 +69,7 @@ export function prepareFloor(fleet: Fleet): FloorScript {
       // Like the worker: read and verify the artifact once per deploy.
       const bytes = readFileSync(artifactPath);
       if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw new Error(`${artifactPath}: checksum mismatch`);
-      const pending: Host[] = fleet.vms.map((vm) => ({ name: vm.name, address: vm.address }));
+      const pending: Host[] = fleet.vms.map((vm) => ({ name: vm.name, address: fleet.deployerAddress(vm.name) }));
       // Sliding window of `concurrency`, like the deploy workflow.
       const worker = async () => {
         for (let host = pending.shift(); host; host = pending.shift()) await deployHost(host, version, bytes, sha256);
