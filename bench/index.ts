@@ -5,7 +5,7 @@
  * deploys at once on the real Temporal dev server. Prints one table per
  * section and writes bench/results/latest.json (docs/benchmarks.md).
  *
- *   npm run bench -- [--quick] [--runs 5] [--only fleet,api,scale] [--hosts 10000] [--scale-concurrency 50]
+ *   npm run bench -- [--quick] [--runs 5] [--only fleet,api,scale,concurrent] [--hosts 10000] [--scale-concurrency 50]
  *                    [--concurrent-apps 100] [--hosts-per-app 20]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,28 +87,32 @@ async function main(): Promise<number> {
           return reportApi(await apiSection(fleet, vesemir, lastDeploymentId), verdicts);
         });
     }
-    if (sections.has('scale'))
-      await section(results, verdicts, 'scale', async () => {
-        const hosts = Number(opts.hosts ?? sizes.hosts);
-        const concurrency = Number(opts['scale-concurrency']);
-        // The worker as deployed: a prebuilt bundle and a real Postgres (DATABASE_URL), so its RSS is its own.
-        const bundlePath = join(work, 'workflow-bundle.js');
-        writeFileSync(bundlePath, bundle.code);
-        const postgres = await startPostgres();
-        cleanups.push(postgres.stop);
-        const base = { address: temporal.address, concurrency, bundlePath, databaseUrl: postgres.url };
-        const growth = [];
-        for (const size of [...new Set([Math.round(hosts / 100), Math.round(hosts / 10), hosts])].filter((n) => n >= 1)) {
-          progress(`scale: ${size} hosts (no-op transport), concurrency ${concurrency}, on the dev server`);
-          growth.push(await runScale({ ...base, hosts: size }));
-        }
-        const largest = reportScale(growth.at(-1)!, await probePglite(), verdicts);
+    if (sections.has('scale') || sections.has('concurrent')) {
+      // The worker as deployed: a prebuilt bundle and a real Postgres (DATABASE_URL), so its RSS is its own.
+      const bundlePath = join(work, 'workflow-bundle.js');
+      writeFileSync(bundlePath, bundle.code);
+      const postgres = await startPostgres();
+      cleanups.push(postgres.stop);
+      const base = { address: temporal.address, concurrency: Number(opts['scale-concurrency']), bundlePath, databaseUrl: postgres.url };
+      if (sections.has('scale'))
+        await section(results, verdicts, 'scale', async () => {
+          const hosts = Number(opts.hosts ?? sizes.hosts);
+          const growth = [];
+          for (const size of [...new Set([Math.round(hosts / 100), Math.round(hosts / 10), hosts])].filter((n) => n >= 1)) {
+            progress(`scale: ${size} hosts (no-op transport), concurrency ${base.concurrency}, on the dev server`);
+            growth.push(await runScale({ ...base, hosts: size }));
+          }
+          const largest = reportScale(growth.at(-1)!, await probePglite(), verdicts);
+          return { largest, growth: reportGrowth(growth) };
+        });
+      // A section of its own (also run by --only scale): a failed 10,000-host deploy does not hide it.
+      await section(results, verdicts, 'concurrent', async () => {
         const apps = Number(opts['concurrent-apps'] ?? sizes.apps);
         const hostsPerApp = Number(opts['hosts-per-app'] ?? sizes.hostsPerApp);
-        progress(`scale: ${apps} concurrent deploys of ${hostsPerApp} hosts each on one worker`);
-        const concurrent = await runConcurrent({ ...base, concurrency: CONCURRENT_DEPLOY_CONCURRENCY, apps, hostsPerApp });
-        return { largest, growth: reportGrowth(growth), concurrent: reportConcurrent(concurrent, verdicts) };
+        progress(`concurrent: ${apps} deploys of ${hostsPerApp} hosts each at once on one worker`);
+        return reportConcurrent(await runConcurrent({ ...base, concurrency: CONCURRENT_DEPLOY_CONCURRENCY, apps, hostsPerApp }), verdicts);
       });
+    }
   } finally {
     await cleanup();
   }
