@@ -5,6 +5,7 @@ import { HaproxyLoadBalancer } from '../src/adapters/haproxy/load-balancer.ts';
 import { SshLbRuntime } from '../src/adapters/haproxy/ssh-runtime.ts';
 import { HttpHealthProbe } from '../src/adapters/health/http-health-probe.ts';
 import { parseKnownHosts } from '../src/adapters/ssh/known-hosts.ts';
+import { PooledRemoteHosts } from '../src/adapters/ssh/pooled-remote-hosts.ts';
 import { Ssh2RemoteHosts } from '../src/adapters/ssh/remote-hosts.ts';
 import type { Host, RemoteSession } from '../src/domain/ports.ts';
 import * as release from '../src/domain/release-commands.ts';
@@ -13,8 +14,9 @@ import { SERVICE_COMMAND } from '../test/fleet/vm.ts';
 
 /**
  * The floor: the same steps with the same adapters and the same commands,
- * no orchestrator — no Temporal, no database, no per-step reconnect. One SSH
- * connection per host; the LB through SSH + socat like Vesemir's default.
+ * no orchestrator — no Temporal, no database. SSH connections pooled as the
+ * worker pools them; the LB through SSH + socat like Vesemir's default; every
+ * host and LB box at the address Chef gives Vesemir.
  * Nothing can be faster without changing the work itself.
  */
 export interface FloorScript {
@@ -22,14 +24,17 @@ export interface FloorScript {
 }
 
 export function prepareFloor(fleet: Fleet): FloorScript {
-  const remote = new Ssh2RemoteHosts({
-    port: Number(fleet.env.SSH_PORT),
-    privateKey: readFileSync(fleet.env.SSH_KEY_PATH!, 'utf8'),
-    knownHosts: parseKnownHosts(readFileSync(fleet.env.SSH_KNOWN_HOSTS_PATH!, 'utf8')),
-  });
+  // Pooled like the worker's (src/app/adapters.ts): connections outlive a deploy, so a handshake is not counted against the floor alone.
+  const remote = new PooledRemoteHosts(
+    new Ssh2RemoteHosts({
+      port: Number(fleet.env.SSH_PORT),
+      privateKey: readFileSync(fleet.env.SSH_KEY_PATH!, 'utf8'),
+      knownHosts: parseKnownHosts(readFileSync(fleet.env.SSH_KNOWN_HOSTS_PATH!, 'utf8')),
+    }),
+  );
   const lb = new HaproxyLoadBalancer(new SshLbRuntime(remote, { socketPath: fleet.env.HAPROXY_SOCKET! }));
   const health = new HttpHealthProbe();
-  const lbs: Host[] = fleet.lbBoxes.map((b) => ({ name: b.name, address: b.address }));
+  const lbs: Host[] = fleet.lbBoxes.map((b) => ({ name: b.name, address: fleet.deployerAddress(b.name) }));
   const installDir = `/opt/${fleet.app.name}`;
   const { backend, port } = fleet.app;
 
@@ -68,7 +73,7 @@ export function prepareFloor(fleet: Fleet): FloorScript {
       // Like the worker: read and verify the artifact once per deploy.
       const bytes = readFileSync(artifactPath);
       if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw new Error(`${artifactPath}: checksum mismatch`);
-      const pending: Host[] = fleet.vms.map((vm) => ({ name: vm.name, address: vm.address }));
+      const pending: Host[] = fleet.vms.map((vm) => ({ name: vm.name, address: fleet.deployerAddress(vm.name) }));
       // Sliding window of `concurrency`, like the deploy workflow.
       const worker = async () => {
         for (let host = pending.shift(); host; host = pending.shift()) await deployHost(host, version, bytes, sha256);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release } from 'node:os';
 
 export interface Machine {
@@ -21,3 +22,9 @@ export function describeMachine(): Machine {
 }
 
 export const loadNow = (): number => loadavg()[0]!;
+
+/** This process's peak RSS so far (VmHWM), in MB. */
+export function vmHwmMb(): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  return kb ? Number(kb) / 1024 : Number.NaN;
+}

@@ -9,9 +9,9 @@ import type { ArtifactSource, ChefClient, HealthProbe, Host, LoadBalancer, Remot
 export const SCALE_ARTIFACT = Buffer.from('a release that never leaves the process\n');
 export const SCALE_SHA256 = createHash('sha256').update(SCALE_ARTIFACT).digest('hex');
 
-export function scaleHosts(count: number): Host[] {
+export function scaleHosts(count: number, prefix = 'scale'): Host[] {
   return Array.from({ length: count }, (_, i) => ({
-    name: `scale-vm${String(i + 1).padStart(4, '0')}`,
+    name: `${prefix}-vm${String(i + 1).padStart(5, '0')}`,
     address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
   }));
 }

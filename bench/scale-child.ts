@@ -3,7 +3,7 @@
  * worker's (all in one like `main`: worker + API + PGlite), not the
  * bench's. Prints one JSON line prefixed with SCALE_RESULT on stdout.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,9 +12,11 @@ import { createLogger } from '../src/logger.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { deployWorkflowId, hostWorkflowId, lockWorkflowId } from '../src/workflows/definitions.ts';
 import { answerParent } from './child.ts';
-import { noopArtifacts, noopChef, noopHealth, noopLoadBalancer, noopRemote, SCALE_SHA256, scaleHosts } from './noop-ports.ts';
+import { vmHwmMb } from './machine.ts';
+import { noopArtifacts, noopChef, noopHealth, noopLoadBalancer, noopRemote, scaleHosts } from './noop-ports.ts';
 import { deployThroughApi } from './ours.ts';
-import { SCALE_MARKER, type ScaleResult } from './scale.ts';
+import { SCALE_MARKER, type ScaleResult, scaleTimeoutMs } from './scale.ts';
+import { scaleDeployBody, writeScaleApps } from './scale-apps.ts';
 import { benchBundle } from './temporal.ts';
 import { startBenchVesemir } from './vesemir.ts';
 
@@ -39,32 +41,14 @@ async function pgliteProbe(): Promise<number> {
   return (after - before) / 2 ** 20;
 }
 
-function vmHwmMb(): number {
-  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-  return kb ? Number(kb) / 1024 : Number.NaN;
-}
-
 async function main(): Promise<ScaleResult> {
   const address = values.address!;
   const count = Number(values.hosts);
   const concurrency = Number(values.concurrency);
+  const timeoutMs = scaleTimeoutMs(count);
   installTemporalRuntime(createLogger('error'));
   const dir = mkdtempSync(join(tmpdir(), 'vesemir-scale-'));
-  const appsFile = join(dir, 'applications.yaml');
-  writeFileSync(
-    appsFile,
-    [
-      'applications:',
-      '  scale:',
-      '    team: bench',
-      '    environments: [production]',
-      '    chef: { tags: [app-scale] }',
-      '    haproxy: { backends: [scale], lbChefTags: [lb-scale] }',
-      '    installDir: /opt/scale',
-      '    restartCommand: ["/etc/vesemir/service", "restart"]',
-      '',
-    ].join('\n'),
-  );
+  const appsFile = writeScaleApps(join(dir, 'applications.yaml'), ['scale']);
   const hosts = scaleHosts(count);
   const v = await startBenchVesemir({
     temporalAddress: address,
@@ -83,17 +67,7 @@ async function main(): Promise<ScaleResult> {
       peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal / 2 ** 20);
       peak.external = Math.max(peak.external, m.external / 2 ** 20);
     }, 100);
-    const run = await deployThroughApi(v, {
-      application: 'scale',
-      environment: 'production',
-      team: 'bench',
-      version: 'v2',
-      artifact: { url: 'http://artifacts.invalid/scale-v2.tar.gz', sha256: SCALE_SHA256 },
-      chef: { tags: ['app-scale'] },
-      haproxy: { backend: 'scale', chefTags: ['lb-scale'], weight: 50, degradationSeconds: 0 },
-      concurrency,
-      healthCheck: { port: 8080, path: '/health', timeoutSeconds: 10 },
-    });
+    const run = await deployThroughApi(v, scaleDeployBody('scale', concurrency), timeoutMs);
     const peakRssMb = vmHwmMb();
     clearInterval(sampler);
     const parentId = deployWorkflowId(run.id);

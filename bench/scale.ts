@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NODE_FLAGS } from '../src/node-options.ts';
 import { runBenchChild } from './child.ts';
+import type { SlotFigures } from './task-slots.ts';
 
 /** The line bench/scale-child.ts prints its result on. */
 export const SCALE_MARKER = 'SCALE_RESULT ';
@@ -23,6 +24,33 @@ export interface ScaleResult {
   database: 'postgres' | 'pglite';
 }
 
+/** The line bench/concurrent-child.ts prints its result on. */
+export const CONCURRENT_MARKER = 'CONCURRENT_RESULT ';
+
+export interface ConcurrentResult {
+  apps: number;
+  hostsPerApp: number;
+  concurrency: number;
+  succeeded: number;
+  /** The first few deploys that did not succeed, with why. */
+  failures: string[];
+  /** The first POST → the last deploy's result. */
+  totalMs: number;
+  /** Each deploy's POST → its result. */
+  deployMs: number[];
+  /** Per host, a step's recorded start − the previous step's recorded end (no-op steps: all of it is orchestration). */
+  stepGaps: number;
+  stepGapP50Ms: number;
+  stepGapP99Ms: number;
+  peakRssMb: number;
+  /** Per worker type, from the SDK's temporal_worker_task_slots_available. */
+  taskSlots: Record<string, SlotFigures>;
+  database: 'postgres' | 'pglite';
+}
+
+/** How long a no-op deploy of `hosts` hosts may take before the bench gives up on it. */
+export const scaleTimeoutMs = (hosts: number) => 120_000 + hosts * 600;
+
 export interface ScaleOptions {
   address: string;
   hosts: number;
@@ -39,7 +67,20 @@ const runChild = <T>(args: string[], timeoutMs: number) =>
 
 export function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const args = ['--address', o.address, '--hosts', String(o.hosts), '--concurrency', String(o.concurrency), '--bundle', o.bundlePath];
-  return runChild<ScaleResult>([...args, ...(o.databaseUrl ? ['--database-url', o.databaseUrl] : [])], 480_000);
+  return runChild<ScaleResult>([...args, ...(o.databaseUrl ? ['--database-url', o.databaseUrl] : [])], scaleTimeoutMs(o.hosts) + 120_000);
+}
+
+const CONCURRENT_CHILD = fileURLToPath(new URL('./concurrent-child.ts', import.meta.url));
+
+/** `apps` deploys of `hostsPerApp` hosts each, all at once, on one worker in a process of its own. */
+export function runConcurrent(o: Omit<ScaleOptions, 'hosts'> & { apps: number; hostsPerApp: number }): Promise<ConcurrentResult> {
+  const args = ['--address', o.address, '--apps', String(o.apps), '--hosts-per-app', String(o.hostsPerApp), '--concurrency', String(o.concurrency)];
+  return runBenchChild<ConcurrentResult>(CONCURRENT_CHILD, [...args, '--bundle', o.bundlePath, ...(o.databaseUrl ? ['--database-url', o.databaseUrl] : [])], {
+    marker: CONCURRENT_MARKER,
+    timeoutMs: scaleTimeoutMs(o.apps * o.hostsPerApp) + 120_000,
+    what: 'concurrent deploys bench',
+    nodeFlags: SERVICE_NODE_FLAGS,
+  });
 }
 
 /** What an in-memory PGlite adds to a process's RSS, measured in a fresh process. */

@@ -36,10 +36,13 @@ export interface BenchVesemirOptions {
  * Postgres, on a task queue of its own on the bench's dev server.
  */
 export async function startBenchVesemir(options: BenchVesemirOptions): Promise<BenchVesemir> {
+  const id = randomUUID();
   const config = loadConfig({
     ...options.env,
     TEMPORAL_ADDRESS: options.temporalAddress,
-    TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+    TEMPORAL_TASK_QUEUE: `bench-${id}`,
+    // A Worker Deployment of its own: bench workers on one dev server never share (or contend for) a current version.
+    VESEMIR_WORKER_DEPLOYMENT: `bench-${id}`,
     VESEMIR_DATA_DIR: options.dataDir,
     LOG_LEVEL: 'silent',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),

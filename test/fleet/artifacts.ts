@@ -35,7 +35,14 @@ if (BEHAVIOUR === 'crash') {
 const address = process.env.APP_ADDRESS || '127.0.0.1';
 const port = Number(process.env.APP_PORT || 8080);
 const host = process.env.APP_HOST || require('node:os').hostname();
+// APP_STARTUP_MS: how long the app takes to start serving after a (re)start; /health answers 503 until then.
+const readyAt = Date.now() + Number(process.env.APP_STARTUP_MS || 0);
 const server = http.createServer((req, res) => {
+  if (req.url === '/health' && Date.now() < readyAt) {
+    res.writeHead(503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'starting', version: VERSION }));
+    return;
+  }
   if (req.url === '/health') {
     // A per-VM fault a test can inject (and fix) from inside the VM's own /etc.
     const broken = require('node:fs').existsSync('/etc/vesemir/broken-' + VERSION);

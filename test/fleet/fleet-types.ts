@@ -27,6 +27,14 @@ export interface FleetOptions {
   secondApp?: { name: string; team: string; vms: number };
   /** Every server's configured HAProxy weight (1 is HAProxy's default). @default 100 */
   serverWeight?: number;
+  /** How long each VM's app answers /health with 503 after a (re)start. @default 0 */
+  appStartupMs?: number;
+  /**
+   * Where the deployer reaches a VM or LB box of the first application instead of its own
+   * address (a proxy in front of `ports`): Chef registers that address, and known_hosts
+   * pins the box's key under it as well. @default the box's own address
+   */
+  reachVia?: (box: { name: string; address: string; ports: number[] }) => Promise<string>;
 }
 
 export interface AddVmOptions {
@@ -45,6 +53,8 @@ export interface Fleet {
   artifacts: ArtifactServer;
   app: { name: string; team: string; environment: string; port: number; backend: string; vmTag: string; lbTag: string };
   secondApp?: SecondApp | undefined;
+  /** The address Chef gives the deployer for a VM or LB box (see FleetOptions.reachVia). */
+  deployerAddress(name: string): string;
   /** Vesemir's configuration for this fleet, as environment variables. */
   env: Record<string, string>;
   /** Builds a release and serves it: what a deploy request names. */

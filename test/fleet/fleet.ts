@@ -46,7 +46,13 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     const vmCount = options.vms ?? 4;
     const vms = await Promise.all(
       Array.from({ length: vmCount }, (_, i) =>
-        startVm({ name: `${app}-vm${i + 1}`, address: ip(10 + i), sshPort, app: { name: app, port: appPort }, authorizedKey: key.publicKey }),
+        startVm({
+          name: `${app}-vm${i + 1}`,
+          address: ip(10 + i),
+          sshPort,
+          app: { name: app, port: appPort, startupMs: options.appStartupMs ?? 0 },
+          authorizedKey: key.publicKey,
+        }),
       ),
     );
     for (const vm of vms) stops.push(vm.stop);
@@ -73,10 +79,16 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       lbBoxes.push(box);
     }
 
+    const boxes = [...vms, ...(second?.vms ?? []), ...lbBoxes];
+    const routed = new Map<string, string>();
+    for (const [box, ports] of [...vms.map((vm) => [vm, [sshPort, appPort]] as const), ...lbBoxes.map((lb) => [lb, [sshPort]] as const)]) {
+      routed.set(box.name, options.reachVia ? await options.reachVia({ name: box.name, address: box.address, ports: [...ports] }) : box.address);
+    }
+    const deployerAddress = (name: string) => routed.get(name) ?? boxes.find((b) => b.name === name)?.address ?? name;
     const vmTag = `app-${app}`;
     const lbTag = `lb-${app}`;
-    for (const vm of vms) await chef.admin.upsertNode({ name: vm.name, environment, tags: [vmTag], ipaddress: vm.address });
-    for (const lb of lbBoxes) await chef.admin.upsertNode({ name: lb.name, environment, tags: [lbTag], ipaddress: lb.address });
+    for (const vm of vms) await chef.admin.upsertNode({ name: vm.name, environment, tags: [vmTag], ipaddress: deployerAddress(vm.name) });
+    for (const lb of lbBoxes) await chef.admin.upsertNode({ name: lb.name, environment, tags: [lbTag], ipaddress: deployerAddress(lb.name) });
     if (second) {
       for (const vm of second.vms) await chef.admin.upsertNode({ name: vm.name, environment, tags: [second.vmTag], ipaddress: vm.address });
       // The same boxes, known to Chef a second time under the other application's name and tag.
@@ -89,10 +101,11 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
 
     const chefKeyPath = join(dir, 'chef-vesemir.pem');
     writeFileSync(chefKeyPath, deployer.privateKeyPem, { mode: 0o600 });
-    const knownHosts = writeKnownHosts(
-      join(dir, 'known_hosts'),
-      [...vms, ...(second?.vms ?? []), ...lbBoxes].map((h) => ({ address: h.address, port: h.sshPort, publicKey: h.hostPublicKey })),
-    );
+    const pinned = [...vms, ...(second?.vms ?? []), ...lbBoxes].map((h) => ({ address: h.address, port: h.sshPort, publicKey: h.hostPublicKey }));
+    const viaProxy = [...vms, ...lbBoxes]
+      .filter((h) => deployerAddress(h.name) !== h.address)
+      .map((h) => ({ address: deployerAddress(h.name), port: h.sshPort, publicKey: h.hostPublicKey }));
+    const knownHosts = writeKnownHosts(join(dir, 'known_hosts'), [...pinned, ...viaProxy]);
     const appsFile = join(dir, 'applications.yaml');
     writeFileSync(
       appsFile,
@@ -100,7 +113,6 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     );
 
     const ssh = new Ssh2RemoteHosts({ port: sshPort, privateKey: key.privateKey, knownHosts: knownHostsFile(knownHosts.path) });
-    const boxes = [...vms, ...(second?.vms ?? []), ...lbBoxes];
     let nextAddress = 10 + vmCount;
     const stopped = new Set<string>();
     let retirer: Promise<Record<string, string>> | undefined;
@@ -113,6 +125,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       artifacts,
       app: { name: app, team, environment, port: appPort, backend, vmTag, lbTag },
       secondApp: second,
+      deployerAddress,
       env: {
         CHEF_SERVER_URL: chef.url,
         CHEF_CLIENT_NAME: 'vesemir',
@@ -134,7 +147,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
           name,
           address: ip(nextAddress++),
           sshPort,
-          app: { name: app, port: appPort },
+          app: { name: app, port: appPort, startupMs: options.appStartupMs ?? 0 },
           authorizedKey: key.publicKey,
           ...(vmOptions.osVersion ? { osVersion: vmOptions.osVersion } : {}),
         });

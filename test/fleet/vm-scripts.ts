@@ -10,6 +10,8 @@ export interface ServiceScriptOptions {
   port: number;
   /** @default process.execPath */
   nodePath?: string;
+  /** How long the app answers /health with 503 after each (re)start. @default 0 */
+  startupMs?: number;
 }
 
 /** The OS a fake VM says it runs when nobody asks for one. */
@@ -69,7 +71,7 @@ PIDFILE="$STATE/$APP.pid"
 LOG="$STATE/$APP.log"
 NODE=${q(options.nodePath ?? process.execPath)}
 LISTENING=${q(` ${procNetTcpAddress(address, port)} 00000000:0000 0A `)}
-export APP_ADDRESS=${q(address)} APP_PORT=${port} APP_HOST=${q(vmName)}
+export APP_ADDRESS=${q(address)} APP_PORT=${port} APP_HOST=${q(vmName)} APP_STARTUP_MS=${Math.max(0, Math.trunc(options.startupMs ?? 0))}
 
 # kill -0 succeeds on a zombie; a zombie is dead for us (state Z in /proc/PID/stat).
 alive() {

@@ -19,6 +19,8 @@ export interface VmOptions {
     initialVersion?: string;
     /** @default 'healthy' */
     initialBehaviour?: ReleaseBehaviour;
+    /** How long /health answers 503 after each (re)start. @default 0 */
+    startupMs?: number;
   };
   /** Public key line allowed to log in as root. */
   authorizedKey: string;
@@ -63,7 +65,7 @@ export async function startVm(options: VmOptions): Promise<FakeVm> {
       symlinkSync(`releases/${version}`, join(installDir, 'current'));
       const service = join(etcUpper, SERVICE_COMMAND.replace(/^\/etc\//, ''));
       mkdirSync(join(service, '..'), { recursive: true });
-      writeFileSync(service, serviceScript({ vmName: name, appName: app.name, address, port: app.port }));
+      writeFileSync(service, serviceScript({ vmName: name, appName: app.name, address, port: app.port, startupMs: app.startupMs ?? 0 }));
       chmodSync(service, 0o755);
       // The host's /etc/os-release is a symlink into /usr/lib; the VM's own file hides it in the overlay.
       writeFileSync(join(etcUpper, 'os-release'), osReleaseText(osVersion));
