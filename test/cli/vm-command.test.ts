@@ -135,13 +135,34 @@ describe('vm delete', () => {
     expect((await chef.admin.searchNodes(`name:${name}`)).length).toBe(0);
   });
 
-  it('exits 1 with the runner job’s error when the decommission fails', async () => {
-    // The first java VM was CANCELLED by the cancel test above, with its own error: the wait must
-    // not take that one for the decommission's (it did, before the transition cleared it).
-    const [name] = names('java', 1);
-    expect((await api.client.getVm(name!)).status).toBe('CANCELLED');
-    runner.behave(name!, { outcome: 'fail', reason: 'the hypervisor said no' });
-    const { code, stdout } = await run(['vm', 'delete', name!, '--wait', '--api', api.url]);
+  it('exits 1 with the runner job’s error when the decommission fails, not with the error its creation left', async () => {
+    const platform = { application: 'shop', environment: 'production', stack: 'node', osVersion: 'debian-12' };
+    const name = vmName(vmNamePrefix(platform), 1);
+    // Its creation fails first: the VM is FAILED with that error…
+    runner.behave(name, { outcome: 'fail', reason: 'quota exceeded' });
+    const created = await run([
+      'vm',
+      'create',
+      '--application',
+      'shop',
+      '--environment',
+      'production',
+      '--team',
+      'payments',
+      '--stack',
+      'node',
+      '--os-version',
+      'debian-12',
+      '--count',
+      '1',
+      '--api',
+      api.url,
+    ]);
+    await api.client.waitForVms(created.stdout.split(' ')[0]!, { pollMs: 100 });
+    expect(await api.client.getVm(name)).toMatchObject({ status: 'FAILED', error: expect.stringContaining('quota exceeded') });
+    // …then its decommission job fails: the wait reports that, not the creation's error.
+    runner.behave(name, { outcome: 'fail', reason: 'the hypervisor said no' });
+    const { code, stdout } = await run(['vm', 'delete', name, '--wait', '--api', api.url]);
     expect(code).toBe(1);
     expect(stdout).toContain(`${name}  DECOMMISSIONING`);
     expect(stdout).toContain('ERROR: the hypervisor said no');
