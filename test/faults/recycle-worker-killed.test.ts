@@ -3,6 +3,7 @@ import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { NEW_OS, OLD_OS, type RecycleWorld, startRecycleWorld } from '../fleet/recycle-world.ts';
 import { clientLoop } from '../support/fleet-probes.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { faultRandom } from './disruptions.ts';
 
 // Durability of a fleet recycle: the worker process is SIGKILLed once at a
 // seeded moment of the first batch (VESEMIR_FAULT_SEED picks it) and started
@@ -11,7 +12,8 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 // worker in its own process, sharing a real Postgres.
 
 const MOMENTS = ['PROVISIONING', 'DEPLOYING', 'SERVING', 'RETIRING'] as const;
-const seed = Number(process.env.VESEMIR_FAULT_SEED ?? 2);
+// A new moment each run, printed: VESEMIR_FAULT_SEED replays it (each of the four has passed).
+const { seed } = faultRandom();
 const moment = MOMENTS[seed % MOMENTS.length]!;
 
 let pg: RunningPostgres;
