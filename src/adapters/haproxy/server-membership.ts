@@ -21,7 +21,7 @@ const LET_GO_MS = 3000;
  * Adds servers to and deletes them from a running HAProxy's backend through
  * the runtime API, on every LB box, each change read back. What the runtime
  * API changes lasts until HAProxy reloads its configuration: the box's own
- * configuration management must converge to it (README, "Fleet changes").
+ * configuration management must converge to it (README, CLI; docs/vms.md).
  */
 export class HaproxyServerMembership {
   constructor(
