@@ -4,10 +4,10 @@ import type { HostStatus } from '../domain/deployment.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { fleetFor } from '../domain/fleet.ts';
 import type { FleetToCreate } from '../domain/fleet-budget.ts';
-import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
 import { searchWithinScope } from '../domain/scoped-search.ts';
 import { resolveTargets, type TargetRequest, type Targets } from '../domain/targets.ts';
+import { checkNode } from './chef-nodes.ts';
 import type { ActivityDeps, LockRequest } from './deps.ts';
 import { mapFailures } from './failures.ts';
 import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
@@ -27,25 +27,6 @@ export interface Discovered {
   /** No host found, and the application declares a fleet here: the deploy creates it first (workflows/provision-fleet.ts). */
   fleet?: FleetToCreate | undefined;
 }
-
-/**
- * What Chef says is data from outside: node names become HAProxy server
- * names and workflow IDs, addresses become SSH targets. Both are checked.
- */
-function checkNode(deps: ActivityDeps, node: Host): void {
-  if (!NODE_NAME.test(node.name)) {
-    throw new VesemirError(ErrorType.AddressNotAllowed, `Chef node name '${node.name.slice(0, 80)}' is not a valid host name`);
-  }
-  const networks = deps.allowedNetworks ?? parseAllowedNetworks(undefined);
-  if (!networks.allows(node.address)) {
-    throw new VesemirError(
-      ErrorType.AddressNotAllowed,
-      `Chef node ${node.name} has address ${node.address.slice(0, 64)}, outside the allowed networks (${networks.describe()})`,
-    );
-  }
-}
-
-const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function createDeploymentActivities(deps: ActivityDeps) {
   return {
@@ -89,7 +70,7 @@ export function createDeploymentActivities(deps: ActivityDeps) {
             if (deps.provisioningMissing?.length) throw provisioningNotConfigured(deps.provisioningMissing);
             return { hosts, loadBalancers, targets, fleet };
           }
-          for (const node of [...hosts, ...loadBalancers]) checkNode(deps, node);
+          for (const node of [...hosts, ...loadBalancers]) checkNode(deps.allowedNetworks, node);
           await deps.store.setHosts(
             input.deploymentId,
             targets.hostQuery,

@@ -32,34 +32,66 @@ export function createFleetActivities(deps: ActivityDeps) {
      */
     async allocateFleetVms(input: AllocateFleetInput): Promise<AllocatedFleet> {
       return mapFailures(async () => {
-        const catalog = deps.provisioningCatalog;
-        const platform = findPlatform(catalog, input.fleet.stack, input.fleet.osVersion);
-        if (!platform) {
-          throw new VesemirError(ErrorType.UnsupportedPlatform, `no provisioning job for ${input.fleet.stack} on ${input.fleet.osVersion}`);
-        }
         const deployment = await deps.store.getDeployment(input.deploymentId);
-        const requestId = fleetRequestId(input.deploymentId);
-        const { record } = await deps.vmStore.createRequest({
-          id: requestId,
-          workflowId: createVmsWorkflowId(requestId),
+        return await allocateVms(deps, {
+          requestId: fleetRequestId(input.deploymentId),
           application: input.application,
           environment: input.environment,
           team: input.team,
           stack: input.fleet.stack,
           osVersion: input.fleet.osVersion,
-          machineType: input.fleet.machineType ?? platform.machineTypes[0]!,
+          machineType: (offered) => input.fleet.machineType ?? offered[0]!,
           count: input.fleet.count,
           requestedBy: deployment?.requestedBy ?? `deployment ${input.deploymentId}`,
-          createdAt: new Date(),
         });
-        return {
-          requestId,
-          workflowId: record.workflowId,
-          vms: record.vms.map((vm) => vm.name),
-          deadlineSeconds: catalog.deadlineSeconds,
-          poll: { ...catalog.poll },
-        };
       });
     },
+  };
+}
+
+/**
+ * Stores a VM request (its names REQUESTED) for a workflow that creates VMs
+ * of its own (a deploy's fleet, a recycle's batch) and answers what its
+ * `createVms` child needs. `requestId` derives from the caller's id, so a
+ * repeat allocates nothing new.
+ */
+export async function allocateVms(
+  deps: Pick<ActivityDeps, 'provisioningCatalog' | 'vmStore'>,
+  request: {
+    requestId: string;
+    application: string;
+    environment: string;
+    team: string;
+    stack: string;
+    osVersion: string;
+    /** The machine type, from those the platform offers (the first is its default). */
+    machineType: (offered: readonly string[]) => string;
+    count: number;
+    requestedBy: string;
+  },
+): Promise<AllocatedFleet> {
+  const catalog = deps.provisioningCatalog;
+  const { requestId, stack, osVersion } = request;
+  const platform = findPlatform(catalog, stack, osVersion);
+  if (!platform) throw new VesemirError(ErrorType.UnsupportedPlatform, `no provisioning job for ${stack} on ${osVersion}`);
+  const { record } = await deps.vmStore.createRequest({
+    id: requestId,
+    workflowId: createVmsWorkflowId(requestId),
+    application: request.application,
+    environment: request.environment,
+    team: request.team,
+    stack,
+    osVersion,
+    machineType: request.machineType(platform.machineTypes),
+    count: request.count,
+    requestedBy: request.requestedBy,
+    createdAt: new Date(),
+  });
+  return {
+    requestId,
+    workflowId: record.workflowId,
+    vms: record.vms.map((vm) => vm.name),
+    deadlineSeconds: catalog.deadlineSeconds,
+    poll: { ...catalog.poll },
   };
 }

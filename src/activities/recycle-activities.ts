@@ -1,5 +1,4 @@
 import type { RecycleStore } from '../adapters/store/recycle-store.ts';
-import { ErrorType, VesemirError } from '../domain/errors.ts';
 import {
   type OldVm,
   type OsCounts,
@@ -10,11 +9,9 @@ import {
   recycleWorkflowId,
 } from '../domain/fleet-recycle.ts';
 import { lastSucceeded, oldVmsOf, type RecycleRelease, readyCounts, releaseOf } from '../domain/fleet-recycle-plan.ts';
-import { findPlatform } from '../domain/provisioning-catalog.ts';
-import { createVmsWorkflowId } from '../domain/vm.ts';
 import type { ActivityDeps } from './deps.ts';
 import { mapFailures } from './failures.ts';
-import type { AllocatedFleet } from './fleet-activities.ts';
+import { type AllocatedFleet, allocateVms } from './fleet-activities.ts';
 
 export type { RecycleRelease } from '../domain/fleet-recycle-plan.ts';
 
@@ -92,34 +89,21 @@ export function createRecycleActivities(deps: RecycleActivityDeps) {
       platform: { stack: string; osVersion: string; machineType: string };
       count: number;
     }): Promise<AllocatedFleet> {
-      return mapFailures(async () => {
-        const catalog = deps.provisioningCatalog;
-        const { stack, osVersion, machineType } = input.platform;
-        const platform = findPlatform(catalog, stack, osVersion);
-        if (!platform) throw new VesemirError(ErrorType.UnsupportedPlatform, `no provisioning job for ${stack} on ${osVersion}`);
-        const requestId = recycleBatchRequestId(input.recycleId, input.batch);
-        const { record } = await deps.vmStore.createRequest({
-          id: requestId,
-          workflowId: createVmsWorkflowId(requestId),
+      const { stack, osVersion, machineType } = input.platform;
+      return mapFailures(() =>
+        allocateVms(deps, {
+          requestId: recycleBatchRequestId(input.recycleId, input.batch),
           application: input.application,
           environment: input.environment,
           team: input.team,
           stack,
           osVersion,
           // The old VMs' machine type where the new platform offers it, else the platform's default.
-          machineType: platform.machineTypes.includes(machineType) ? machineType : platform.machineTypes[0]!,
+          machineType: (offered) => (offered.includes(machineType) ? machineType : offered[0]!),
           count: input.count,
           requestedBy: `${input.requestedBy} (fleet recycle ${input.recycleId}, batch ${input.batch})`,
-          createdAt: new Date(),
-        });
-        return {
-          requestId,
-          workflowId: record.workflowId,
-          vms: record.vms.map((vm) => vm.name),
-          deadlineSeconds: catalog.deadlineSeconds,
-          poll: { ...catalog.poll },
-        };
-      });
+        }),
+      );
     },
   };
 }

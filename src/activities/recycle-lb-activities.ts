@@ -1,13 +1,11 @@
 import type { Application } from '../domain/applications.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { LoadBalancerError } from '../domain/haproxy.ts';
-import { parseAllowedNetworks } from '../domain/networks.ts';
 import type { Host } from '../domain/ports.ts';
-import { searchWithinScope } from '../domain/scoped-search.ts';
-import { resolveTargets } from '../domain/targets.ts';
+import { lbBoxesOf } from './chef-nodes.ts';
 import type { ActivityDeps } from './deps.ts';
 import { mapFailures } from './failures.ts';
-import { untilCancelled, whileHeartbeating } from './heartbeat.ts';
+import { whileHeartbeating } from './heartbeat.ts';
 import { application } from './host-activities.ts';
 
 export interface ServeInput {
@@ -39,19 +37,7 @@ interface Place {
  * decommission's (drain, `del server`).
  */
 export function createRecycleLbActivities(deps: ActivityDeps) {
-  const boxesOf = async (app: Application, environment: string): Promise<Host[]> => {
-    const targets = resolveTargets(app, { application: app.name, environment });
-    const lbs = await untilCancelled(searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery));
-    const networks = deps.allowedNetworks ?? parseAllowedNetworks(undefined);
-    const outside = lbs.find((lb) => !networks.allows(lb.address));
-    if (outside) {
-      throw new VesemirError(
-        ErrorType.AddressNotAllowed,
-        `Chef node ${outside.name} has address ${outside.address.slice(0, 64)}, outside the allowed networks (${networks.describe()})`,
-      );
-    }
-    return lbs;
-  };
+  const boxesOf = (app: Application, environment: string): Promise<Host[]> => lbBoxesOf(deps.chef, deps.allowedNetworks, app, environment);
 
   const placesOf = async (app: Application, lbs: Host[], replaces: string[]): Promise<Place[]> => {
     const places: Place[] = [];

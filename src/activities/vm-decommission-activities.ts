@@ -2,12 +2,11 @@ import { Context } from '@temporalio/activity';
 import type { ApplicationCatalog } from '../domain/applications.ts';
 import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { LoadBalancerError } from '../domain/haproxy.ts';
-import { type AllowedNetworks, parseAllowedNetworks } from '../domain/networks.ts';
+import type { AllowedNetworks } from '../domain/networks.ts';
 import type { Host, LoadBalancer } from '../domain/ports.ts';
 import { chefPlacement, renderDecommissionJob } from '../domain/provisioning-catalog.ts';
-import { searchWithinScope } from '../domain/scoped-search.ts';
-import { resolveTargets } from '../domain/targets.ts';
 import type { VmRecord } from '../domain/vm.ts';
+import { lbBoxesOf } from './chef-nodes.ts';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from './deps.ts';
 import { mapFailures } from './failures.ts';
 import { untilCancelled } from './heartbeat.ts';
@@ -71,16 +70,7 @@ export function createVmDecommissionActivities(deps: VmDecommissionDeps) {
         const vm = await vmOf(input.name);
         const app = deps.applications.get(vm.application);
         if (!app) throw new VesemirError(ErrorType.UnknownApplication, `application '${vm.application}' of VM ${vm.name} is not configured on this worker`);
-        const targets = resolveTargets(app, { application: vm.application, environment: vm.environment });
-        const lbs = await untilCancelled(searchWithinScope(deps.chef, targets.loadBalancerQuery, targets.loadBalancerScopeQuery));
-        const networks = deps.allowedNetworks ?? parseAllowedNetworks(undefined);
-        const outside = lbs.find((lb) => !networks.allows(lb.address));
-        if (outside) {
-          throw new VesemirError(
-            ErrorType.AddressNotAllowed,
-            `Chef node ${outside.name} has address ${outside.address.slice(0, 64)}, outside the allowed networks (${networks.describe()})`,
-          );
-        }
+        const lbs = await lbBoxesOf(deps.chef, deps.allowedNetworks, app, vm.environment);
         const servers: VmServer[] = [];
         for (const backend of app.haproxy.backends) {
           const listing = await Promise.all(lbs.map(async (lb) => ((await statesOrNone(deps.loadBalancer, lb, backend)).includes(vm.name) ? [lb] : [])));

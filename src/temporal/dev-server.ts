@@ -97,7 +97,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return { address, uiUrl, process: child, stop };
 }
 
-async function waitUntilServing(address: string, timeoutMs: number, hasExited: () => boolean): Promise<void> {
+/** Polls a Temporal frontend until it answers GetSystemInfo; `hasExited` stops the wait when the server process died. */
+export async function waitUntilServing(address: string, timeoutMs: number, hasExited: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

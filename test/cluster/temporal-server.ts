@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
+import { waitUntilServing } from '../../src/temporal/dev-server.ts';
 import { dieWithParent } from '../../src/temporal/die-with-parent.ts';
 import { freePort } from '../fleet/net.ts';
 import { requireExecutable } from '../support/peers.ts';
@@ -138,26 +138,12 @@ export function startServerProcess(env: Record<string, string>, services: Servic
 
 /** Until the frontend answers and `namespace` is registered (a new cluster has none until created). */
 export async function waitForFrontend(address: string, processes: ServerProcess[], timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
+  await waitUntilServing(address, timeoutMs, () => {
     exitedOne(processes);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      last = err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(
-    `temporal frontend ${address} not serving after ${timeoutMs} ms (${String(last)}):\n${processes.map((p) => p.output().slice(-3000)).join('\n')}`,
-  );
+    return false;
+  }).catch((err: Error) => {
+    throw new Error(`temporal frontend ${address}: ${err.message}:\n${processes.map((p) => p.output().slice(-3000)).join('\n')}`);
+  });
 }
 
 const exitedOne = (processes: ServerProcess[]) => {

@@ -86,7 +86,8 @@ async function createVm(): Promise<VmView> {
     method: 'POST',
     url: '/v1/vms',
     headers: as(PAYMENTS),
-    payload: { application: 'shop', environment: 'production', team: 'payments', stack: 'java', osVersion: 'ubuntu-22.04', count: 1 },
+    // Not java on 22.04: the recycle test decommissions those names on the same Temporal namespace (ids are per VM name).
+    payload: { application: 'shop', environment: 'production', team: 'payments', stack: 'python', osVersion: 'ubuntu-22.04', count: 1 },
   });
   expect(res.statusCode, res.body).toBe(202);
   const name: string = res.json().vms[0].name;
@@ -138,7 +139,7 @@ function trafficLoop() {
 describe('DELETE /v1/vms/{name}', () => {
   it('drains and removes the VM from HAProxy under traffic, stops it, deletes its Chef node, and says DECOMMISSIONED; repeats are harmless', async () => {
     const vm = await createVm();
-    expect(vm.name).toBe('shop-production-java-ubuntu-2204-001');
+    expect(vm.name).toBe('shop-production-python-ubuntu-2204-001');
     const osRelease = (await fleet.exec(vm.name, ['cat', '/etc/os-release'])).stdout;
     expect(osRelease).toContain('VERSION_ID="22.04"');
     expect(osRelease).toContain('ID=ubuntu');
@@ -210,9 +211,9 @@ describe('DELETE /v1/vms/{name}', () => {
   });
 
   it('answers 404 naming an unknown VM, and 409 for one still being created', async () => {
-    const unknown = await deleteVm('shop-production-java-ubuntu-2204-999');
+    const unknown = await deleteVm('shop-production-python-ubuntu-2204-999');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().message).toContain('shop-production-java-ubuntu-2204-999');
+    expect(unknown.json().message).toContain('shop-production-python-ubuntu-2204-999');
 
     // Names are deterministic: its job is slowed before it is submitted.
     const name = 'shop-production-node-ubuntu-2004-001';
