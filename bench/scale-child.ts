@@ -71,7 +71,11 @@ async function main(): Promise<ScaleResult> {
     const peakRssMb = vmHwmMb();
     clearInterval(sampler);
     const parentId = deployWorkflowId(run.id);
-    const length = async (id: string) => (await v.client.workflow.getHandle(id).describe()).historyLength;
+    const length = async (id: string, runId?: string) => (await v.client.workflow.getHandle(id, runId).describe()).historyLength;
+    const parentRuns: string[] = [];
+    for await (const r of v.client.workflow.list({ query: `WorkflowId = '${parentId}'` })) parentRuns.push(r.runId);
+    const parentLengths = await Promise.all(parentRuns.map((runId) => length(parentId, runId)));
+    const result = await v.client.workflow.getHandle(parentId).result();
     // Every host workflow, a few at a time: one slow describe must not hide a big history.
     const queue = hosts.map((h) => hostWorkflowId(parentId, h.name));
     let largestHostHistoryEvents = 0;
@@ -84,7 +88,9 @@ async function main(): Promise<ScaleResult> {
       hosts: count,
       concurrency,
       wallMs: run.ms,
-      parentHistoryEvents: await length(parentId),
+      parentHistoryEvents: Math.max(...parentLengths),
+      parentRuns: parentRuns.length,
+      resultKb: Buffer.byteLength(JSON.stringify(result)) / 1024,
       largestHostHistoryEvents,
       lockHistoryEvents: await length(lockWorkflowId(v.config.TEMPORAL_TASK_QUEUE, 'scale', 'production')),
       peakRssMb,

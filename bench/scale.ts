@@ -11,7 +11,12 @@ export interface ScaleResult {
   concurrency: number;
   /** POST → the deploy workflow's result. */
   wallMs: number;
+  /** The largest of the deploy workflow's runs (it continues as new as its history fills). */
   parentHistoryEvents: number;
+  /** How many runs the deploy workflow took. */
+  parentRuns: number;
+  /** The deploy workflow's result (every host's result and the snapshot), JSON. */
+  resultKb: number;
   largestHostHistoryEvents: number;
   lockHistoryEvents: number;
   /** VmHWM of the all-in-one process (worker + API + PGlite) after the deploy. */

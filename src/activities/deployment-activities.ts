@@ -91,6 +91,11 @@ export function createDeploymentActivities(deps: ActivityDeps) {
       await mapFailures(() => deps.store.setHostStatus(input.deploymentId, input.host, input.status, input.error, input.previousVersion));
     },
 
+    /** The hosts a stopped deploy never started, in one write. */
+    async setHostsSkipped(input: { deploymentId: string; hosts: string[]; error: string }): Promise<void> {
+      await mapFailures(() => deps.store.setHostsStatus(input.deploymentId, input.hosts, 'SKIPPED', input.error));
+    },
+
     checkKeptReleases: (input: KeptReleasesInput) => checkKeptReleases(deps, input),
 
     async isDeployRunning(input: { workflowId: string }): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { DeployRequest } from './deploy-request.ts';
 import type { DeploymentStatus, HostStatus, StepName } from './deployment.ts';
 import type { LbFound } from './haproxy-weights.ts';
+import type { Phase } from './plan.ts';
 import type { Host } from './ports.ts';
 
 /** Input of the `deploy` workflow: the validated request, nothing secret. */
@@ -11,6 +12,41 @@ export interface DeployWorkflowInput {
   retry?: RetryInput | undefined;
   /** Set on a rollback of a finished deploy: its DONE hosts go back to their kept previous release, nothing is downloaded. */
   rollbackOf?: RollbackInput | undefined;
+  /** Set on a run that continues a deploy whose previous run's history was full (continue-as-new). */
+  carried?: CarriedRun | undefined;
+  /** Events after which a run hands over to a new one; tests lower it. @default HISTORY_EVENTS_PER_RUN */
+  historyEventsPerRun?: number | undefined;
+}
+
+/** What operators change while a rollout runs (set by the deploy workflow's update handlers). */
+export interface RolloutControl {
+  paused: boolean;
+  cancel: { rollback: boolean } | undefined;
+  approved: boolean;
+  /** Failed hosts an operator asked to run again, in order. */
+  retryQueue: string[];
+}
+
+/**
+ * A deploy's state when one run hands over to the next: the snapshot, every
+ * result so far, the operators' controls and what is left to do (the
+ * rollout's remaining phases or, once rolling back, the hosts still to go back).
+ */
+export interface CarriedRun {
+  status: DeploymentStatus;
+  hosts: Host[];
+  loadBalancers: Host[];
+  backend: string;
+  results: HostResult[];
+  round: number;
+  rounds: [string, number][];
+  foundBefore: [string, LbFound[]][];
+  kept?: [string, { version: string; current: string | undefined }][] | undefined;
+  control: RolloutControl;
+  phases: Phase[];
+  rollbackLeft?: string[] | undefined;
+  /** How many runs came before this one. */
+  runs: number;
 }
 
 /** One host of a rollback and the release it goes back to. */

@@ -116,6 +116,8 @@ export interface DeploymentStore {
   setHosts(id: string, chefQuery: string, loadBalancers: string[], hosts: HostRecord[]): Promise<void>;
   /** `previousVersion`, when given, is recorded and never cleared. */
   setHostStatus(id: string, host: string, status: HostStatus, error?: string, previousVersion?: string): Promise<void>;
+  /** The same status and error for many hosts at once (the hosts a stopped deploy never started). */
+  setHostsStatus(id: string, hosts: string[], status: HostStatus, error: string): Promise<void>;
   /**
    * Inserts a rollback of `rollbackOf` and links it from the original, in one
    * transaction: refused (`linked: false`, with the rollback that holds it)

@@ -1,8 +1,8 @@
 import { setHandler } from '@temporalio/workflow';
-import type { ControlAnswer, DeployProgress } from '../domain/deploy-types.ts';
+import type { ControlAnswer, DeployProgress, RolloutControl } from '../domain/deploy-types.ts';
 import type { DeploymentStatus } from '../domain/deployment.ts';
 import { approveUpdate, cancelUpdate, pauseUpdate, resumeUpdate, retryUpdate } from './definitions.ts';
-import { isFailure, type RolloutContext, type RolloutControl } from './rollout.ts';
+import { isFailure, type RolloutContext } from './rollout.ts';
 
 interface ControlsInput {
   deploymentId: string;

@@ -1,7 +1,7 @@
 import { CancellationScope, condition, executeChild, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
-import type { DeployHostInput, DeployProgress, HostResult } from '../domain/deploy-types.ts';
+import type { DeployHostInput, DeployProgress, HostResult, RolloutControl } from '../domain/deploy-types.ts';
 import type { HostStatus } from '../domain/deployment.ts';
 import type { LbFound } from '../domain/haproxy-weights.ts';
 import type { Phase } from '../domain/plan.ts';
@@ -9,17 +9,9 @@ import type { Host } from '../domain/ports.ts';
 import { bookkeeping } from './activity-options.ts';
 import { hostWorkflowId } from './definitions.ts';
 import { deployHost, describe, rollbackHost } from './deploy-host.ts';
+import { historyFull } from './hand-over.ts';
 
 const db = proxyActivities<Activities>(bookkeeping);
-
-/** What operators change while a rollout runs (set by the deploy workflow's update handlers). */
-export interface RolloutControl {
-  paused: boolean;
-  cancel: { rollback: boolean } | undefined;
-  approved: boolean;
-  /** Failed hosts an operator asked to run again, in order. */
-  retryQueue: string[];
-}
 
 export interface RolloutContext {
   deploymentId: string;
@@ -39,13 +31,17 @@ export interface RolloutContext {
   foundBefore?: Map<string, LbFound[]> | undefined;
   /** A rollback of a finished deploy: per host, the kept release it goes back to and the one current now. */
   kept?: Map<string, { version: string; current: string | undefined }> | undefined;
+  /** See HISTORY_EVENTS_PER_RUN. */
+  historyEventsPerRun?: number | undefined;
 }
 
 /**
  * Walks the phases: a sliding window per phase, no new host once the budget
  * is spent, the deploy is cancelled or paused; a gate after a canary phase.
+ * Once the run's history is full no new host starts either: when the hosts in
+ * flight are done it answers the phases left, for the next run.
  */
-export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<void> {
+export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<Phase[] | undefined> {
   const running = new Map<string, Promise<HostResult>>();
   // A cancel stops the hosts in flight too: each stops its step and puts its host back.
   const inFlight = new Set<CancellationScope>();
@@ -60,16 +56,19 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<voi
   const budgetSpent = () => failures(ctx) > ctx.request.maxFailedHosts;
   const stopped = () => ctx.control.cancel !== undefined || budgetSpent();
 
-  const runPhase = async (names: string[], window: number) => {
+  // Answers the hosts not started when the run hands over (`mayHandOver`), nothing when the phase is done or stopped.
+  const runPhase = async (names: string[], window: number, mayHandOver = false): Promise<string[] | undefined> => {
     const pending = [...names];
     for (;;) {
-      while (running.size < window && !stopped() && !ctx.control.paused) {
+      const handOver = mayHandOver && historyFull(ctx.historyEventsPerRun);
+      while (running.size < window && !stopped() && !ctx.control.paused && !handOver) {
         const next = ctx.control.retryQueue.shift() ?? pending.shift();
         if (next === undefined) break;
         running.set(next, launch(next));
       }
       if (running.size === 0) {
-        if ((pending.length === 0 && ctx.control.retryQueue.length === 0) || stopped()) return;
+        if ((pending.length === 0 && ctx.control.retryQueue.length === 0) || stopped()) return undefined;
+        if (handOver) return pending;
         await condition(() => !ctx.control.paused || stopped());
         continue;
       }
@@ -80,13 +79,15 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<voi
     }
   };
 
-  for (const phase of phases) {
-    await runPhase(phase.hosts, phase.window);
+  for (const [i, phase] of phases.entries()) {
+    const left = await runPhase(phase.hosts, phase.window, true);
+    if (left) return [{ ...phase, hosts: left }, ...phases.slice(i + 1)];
     if (stopped()) break;
     if (phase.gate) await gate(ctx, phase, runPhase);
   }
   // A retry asked for while the last hosts were finishing.
   if (!stopped() && ctx.control.retryQueue.length > 0) await runPhase([], phases.at(-1)?.window ?? 1);
+  return undefined;
 }
 
 function failures(ctx: RolloutContext): number {
@@ -101,7 +102,7 @@ export function isFailure(r: HostResult): boolean {
 }
 
 /** After a canary: wait for `approve` (or the bake time), running retried hosts meanwhile. */
-async function gate(ctx: RolloutContext, phase: Phase, runPhase: (names: string[], window: number) => Promise<void>) {
+async function gate(ctx: RolloutContext, phase: Phase, runPhase: (names: string[], window: number) => Promise<unknown>) {
   const spec = phase.gate!;
   if (!spec.requireApproval) {
     if (spec.bakeSeconds > 0) await condition(() => ctx.control.cancel !== undefined, spec.bakeSeconds * 1000);
@@ -143,13 +144,20 @@ function start(ctx: RolloutContext, name: string): Promise<HostResult> {
   );
 }
 
-/** Rolls every DONE host back to its previous release, `window` at a time. */
-export async function rollBackDone(ctx: RolloutContext, window: number): Promise<void> {
+/**
+ * Rolls every DONE host (or the ones `only` names, left by the previous run)
+ * back to its previous release, `window` at a time; answers the hosts not
+ * started when the run's history is full.
+ */
+export async function rollBackDone(ctx: RolloutContext, window: number, only?: string[]): Promise<string[] | undefined> {
   const done = [...ctx.results.values()].filter((r) => r.status === 'DONE' && r.previousVersion);
-  const queue = [...done];
+  const left = only && new Set(only);
+  const queue = left ? done.filter((r) => left.has(r.name)) : done;
   const running = new Map<string, Promise<HostResult>>();
   while (queue.length > 0 || running.size > 0) {
-    while (running.size < window && queue.length > 0) {
+    const handOver = historyFull(ctx.historyEventsPerRun);
+    if (handOver && running.size === 0) return queue.map((r) => r.name);
+    while (running.size < window && queue.length > 0 && !handOver) {
       const r = queue.shift()!;
       const host = ctx.hosts.find((h) => h.name === r.name)!;
       running.set(
@@ -178,16 +186,20 @@ export async function rollBackDone(ctx: RolloutContext, window: number): Promise
     ctx.results.set(finished.name, finished);
     mark(ctx.progress, finished.name, finished.status, finished.error);
   }
+  return undefined;
 }
 
-/** Hosts that never started: reported SKIPPED, in host order. */
+/** Hosts that never started: reported SKIPPED, a thousand per write (one event each, not one per host). */
 export async function markSkipped(ctx: RolloutContext, reason: string): Promise<void> {
-  for (const host of ctx.hosts) {
-    if (ctx.results.has(host.name)) continue;
-    mark(ctx.progress, host.name, 'SKIPPED');
-    await db.setHostStatus({ deploymentId: ctx.deploymentId, host: host.name, status: 'SKIPPED', error: reason });
+  const skipped = ctx.hosts.map((h) => h.name).filter((name) => !ctx.results.has(name));
+  const names = new Set(skipped);
+  for (const row of ctx.progress.hosts) if (names.has(row.name)) Object.assign(row, { status: 'SKIPPED', error: undefined });
+  for (let i = 0; i < skipped.length; i += SKIPPED_PER_WRITE) {
+    await db.setHostsSkipped({ deploymentId: ctx.deploymentId, hosts: skipped.slice(i, i + SKIPPED_PER_WRITE), error: reason });
   }
 }
+
+const SKIPPED_PER_WRITE = 1000;
 
 export function mark(progress: DeployProgress, name: string, status: HostStatus, error?: string): void {
   const row = progress.hosts.find((h) => h.name === name);

@@ -54,6 +54,20 @@ describe.each(backends)('SqlDeploymentStore on $name', (backend) => {
     await expect(open.store.setHosts('missing', 'q', [], [])).rejects.toBeInstanceOf(DeploymentNotFoundError);
   });
 
+  it('marks many hosts SKIPPED in one write, and names a host the deployment does not have', async () => {
+    const d = newDeployment();
+    await open.store.insertDeployment(d);
+    await open.store.setHosts(d.id, 'q', [], hosts('web-a', 'web-b', 'web-c'));
+    await open.store.setHostStatus(d.id, 'web-a', 'DONE');
+    await open.store.setHostsStatus(d.id, ['web-b', 'web-c'], 'SKIPPED', 'deployment cancelled');
+    expect((await open.store.getDeployment(d.id))?.hosts.map((h) => [h.name, h.status, h.error])).toEqual([
+      ['web-a', 'DONE', undefined],
+      ['web-b', 'SKIPPED', 'deployment cancelled'],
+      ['web-c', 'SKIPPED', 'deployment cancelled'],
+    ]);
+    await expect(open.store.setHostsStatus(d.id, ['web-b', 'web-z'], 'SKIPPED', 'x')).rejects.toThrow(/has no host web-z/);
+  });
+
   it('lets exactly one of two racing setHosts calls write the snapshot', async () => {
     const d = newDeployment();
     await open.store.insertDeployment(d);

@@ -78,6 +78,9 @@ export function fakeActivities(client: Client, taskQueue: string, world: FakeWor
     async setHostStatus({ host, status }) {
       world.hostStatus.set(host, status);
     },
+    async setHostsSkipped({ hosts }) {
+      for (const host of hosts) world.hostStatus.set(host, 'SKIPPED');
+    },
     async requestDeployLock(req) {
       await lock.request(req);
     },
@@ -163,7 +166,7 @@ export async function runFakeDeploy(
   t: TemporalHarness,
   world: FakeWorld,
   req: DeployRequest,
-  options: { during?: (handle: WorkflowHandle) => Promise<void>; fixture?: string } = {},
+  options: { during?: (handle: WorkflowHandle) => Promise<void>; fixture?: string; historyEventsPerRun?: number } = {},
 ): Promise<{ outcome: DeployOutcome; handle: WorkflowHandle }> {
   const { stop } = await t.startWorker(fakeActivities(t.client, t.taskQueue, world));
   try {
@@ -171,7 +174,7 @@ export async function runFakeDeploy(
     const handle = await t.client.workflow.start('deploy', {
       workflowId: deployWorkflowId(id),
       taskQueue: t.taskQueue,
-      args: [{ deploymentId: id, request: req }],
+      args: [{ deploymentId: id, request: req, ...(options.historyEventsPerRun ? { historyEventsPerRun: options.historyEventsPerRun } : {}) }],
     });
     await options.during?.(handle);
     const outcome = (await handle.result()) as DeployOutcome;

@@ -103,6 +103,20 @@ export class SqlDeploymentStore implements DeploymentStore {
     if (rows.length === 0) throw new DeploymentNotFoundError(id, host);
   }
 
+  async setHostsStatus(id: string, hosts: string[], status: HostStatus, error: string): Promise<void> {
+    const rows = await this.db.query('UPDATE deployment_hosts SET status = $3, error = $4 WHERE deployment_id = $1 AND name = ANY($2::text[]) RETURNING name', [
+      id,
+      hosts,
+      status,
+      error,
+    ]);
+    if (rows.length < hosts.length)
+      throw new DeploymentNotFoundError(
+        id,
+        hosts.find((h) => !rows.some((r) => r.name === h)),
+      );
+  }
+
   /** A new execution gets a new record; the same execution's later save (its end) updates its own. */
   async saveStep(s: StepRecord): Promise<void> {
     await this.db.query(
