@@ -51,14 +51,15 @@ export function createLbActivities(deps: ActivityDeps) {
 
     /**
      * The last step of a rollback: the admin state and weight found before the
-     * deploy, exactly; without a recorded state, ready at the configured weight.
+     * deploy, exactly; without a recorded state (none, or found ready at the
+     * configured weight: foundAsConfigured), ready at the configured weight.
      */
     async restoreHost(input: LbStepInput & { found?: LbFound[] | undefined }): Promise<void> {
       return recordedStep(deps, input, 'rollback-enable', async (log) => {
         const { loadBalancers, backend, host, found } = input;
         if (!found) {
           const reports = await deps.loadBalancer.enable(loadBalancers, backend, host.name, { percent: 100 });
-          for (const r of reports) log.note(`${r.lb}: ${backend}/${host.name} no state recorded, ready at weight ${r.weight}`);
+          for (const r of reports) log.note(`${r.lb}: ${backend}/${host.name} ready at its configured weight ${r.weight} (as found, or no state recorded)`);
           return;
         }
         await deps.loadBalancer.restore(loadBalancers, backend, host.name, found);

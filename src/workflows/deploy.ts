@@ -74,16 +74,16 @@ export async function deploy(input: DeployWorkflowInput): Promise<DeployOutcome>
   const lockId = lockWorkflowId(workflowInfo().taskQueue, lock.application, lock.environment);
   const round = carried?.round ?? input.retry?.round ?? 1;
   let outcome: DeployOutcome = { status: 'FAILED', hosts: [] };
-  // A cancel from the Temporal UI or `temporal workflow cancel` is the operators' cancel:
-  // no new host starts, the hosts in flight stop and are put back (rollOut cancels them;
-  // the rest of this run is out of the cancel's reach), the lock is released, and the run
-  // then ends as cancelled.
   // The end of the rollout: the outcome, or what the next run does when this one's history is full.
   const settle = async (ctx: RolloutContext, rollbackLeft?: string[]) => {
     const end = await finish(ctx, controls, rollbackLeft);
     if ('status' in end) outcome = { ...end, ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}) };
     else left = end;
   };
+  // A cancel from the Temporal UI or `temporal workflow cancel` is the operators' cancel:
+  // no new host starts, the hosts in flight stop and are put back (rollOut cancels them;
+  // the rest of this run is out of the cancel's reach), the lock is released, and the run
+  // then ends as cancelled.
   let temporalCancel: unknown;
   CancellationScope.current().cancelRequested.catch((err) => {
     temporalCancel = err;

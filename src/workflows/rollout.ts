@@ -3,7 +3,7 @@ import type { DeployActivities as Activities } from '../activities/index.ts';
 import type { DeployRequest } from '../domain/deploy-request.ts';
 import type { DeployHostInput, DeployProgress, HostResult, RolloutControl } from '../domain/deploy-types.ts';
 import type { HostStatus } from '../domain/deployment.ts';
-import type { LbFound } from '../domain/haproxy-weights.ts';
+import { foundAsConfigured, type LbFound } from '../domain/haproxy-weights.ts';
 import type { Phase } from '../domain/plan.ts';
 import type { Host } from '../domain/ports.ts';
 import { bookkeeping } from './activity-options.ts';
@@ -74,7 +74,7 @@ export async function rollOut(ctx: RolloutContext, phases: Phase[]): Promise<Pha
       }
       const done = await Promise.race(running.values());
       running.delete(done.name);
-      ctx.results.set(done.name, done);
+      ctx.results.set(done.name, compact(done));
       mark(ctx.progress, done.name, done.status, done.error);
     }
   };
@@ -94,6 +94,13 @@ function failures(ctx: RolloutContext): number {
   let n = 0;
   for (const r of ctx.results.values()) if (isFailure(r)) n++;
   return n;
+}
+
+/** A DONE host's result without a HAProxy record a rollback would not need (see foundAsConfigured). */
+function compact(r: HostResult): HostResult {
+  if (r.status !== 'DONE' || !r.lbFound || !foundAsConfigured(r.lbFound)) return r;
+  const { lbFound: _asConfigured, ...rest } = r;
+  return rest;
 }
 
 /** A host that did not end DONE, except one SKIPPED because it was found in maintenance (left alone on purpose). */
