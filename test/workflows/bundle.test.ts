@@ -9,6 +9,13 @@ describe('workflow bundle', () => {
     for (const name of ['deploy', 'deployHost', 'deploymentLock']) expect(code).toContain(name);
   });
 
+  it('leaves zod out: every module of the bundle is evaluated again for each workflow run the worker caches', async () => {
+    const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+    const packages = new Set([...code.matchAll(/"\.\/node_modules\/((?:@[^/"]+\/)?[^/"]+)\//g)].map((m) => m[1]));
+    expect(packages.has('@temporalio/workflow')).toBe(true);
+    expect(packages.has('zod')).toBe(false);
+  });
+
   it('fails fast when a workflow imports a Node module', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
