@@ -31,4 +31,4 @@ export const recycleRequestSchema = z
 
 export type RecycleRequest = z.infer<typeof recycleRequestSchema>;
 
-export * from './recycle-plan.ts';
+export * from './fleet-recycle-batches.ts';

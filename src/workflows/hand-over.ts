@@ -4,10 +4,11 @@ import type { Phase } from '../domain/plan.ts';
 import type { RolloutContext } from './rollout.ts';
 
 /**
- * A deploy's run hands over to a new run (continue-as-new) once its history
- * reaches this many events: a host costs the deploy's history about 5, so a
- * fleet of any size keeps every history under 10,000 events, including the
- * hosts still in flight when it is reached (at most 500, which finish first).
+ * A deploy's run hands over to a new run (continue-as-new) when Temporal
+ * suggests it (4,096 events or 4 MB by default) or, on a server set higher,
+ * at this many events: a host costs the deploy's history about 5, so a fleet
+ * of any size keeps every history under 10,000 events, including the hosts
+ * still in flight when it is reached (at most 500, which finish first).
  */
 export const HISTORY_EVENTS_PER_RUN = 5_000;
 

@@ -2,8 +2,8 @@ import { ApplicationFailure, CancellationScope, executeChild, isCancellation, Pa
 import type { Activities } from '../activities/index.ts';
 import type { RecycleRelease } from '../activities/recycle-activities.ts';
 import { ErrorType } from '../domain/errors.ts';
+import { type OldVm, type RecycleBatch, type RecycleRequest, type RecycleVmProgress, replacementPlatform } from '../domain/fleet-recycle-batches.ts';
 import type { Host } from '../domain/ports.ts';
-import { type OldVm, type RecycleBatch, type RecycleRequest, type RecycleVmProgress, replacementPlatform } from '../domain/recycle-plan.ts';
 import { decommissionVmWorkflowId } from '../domain/vm-status.ts';
 import { bookkeeping, healthWait, quickRpc, sshWork } from './activity-options.ts';
 import { createVms } from './create-vms.ts';

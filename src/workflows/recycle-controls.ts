@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import type { RecycleProgress } from '../domain/recycle-plan.ts';
+import type { RecycleProgress } from '../domain/fleet-recycle-batches.ts';
 
 /** What a control of a recycle answers. */
 export interface RecycleControlAnswer {

@@ -1,6 +1,6 @@
 import { CancellationScope, condition, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
-import { budgetSpent, type OldVm, planRecycleBatches, type RecycleProgress, type RecycleRequest } from '../domain/recycle-plan.ts';
+import { budgetSpent, type OldVm, planRecycleBatches, type RecycleProgress, type RecycleRequest } from '../domain/fleet-recycle-batches.ts';
 import { bookkeeping, localBookkeeping } from './activity-options.ts';
 import { lockGrantedSignal, lockWorkflowId, releaseLockSignal } from './definitions.ts';
 import { describe } from './deploy-host.ts';
