@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { type ServiceProcess, startWorkerProcess } from '../support/worker-process.ts';
 import { type ApiInstance, faultConfig, startApi } from './api-and-worker.ts';
 import { getDeployment, getLogs, postDeploy, waitForStep, waitTerminal } from './deployment-api.ts';
 import { expectAllOn, stepOrderViolations } from './outcome-checks.ts';
@@ -15,7 +15,7 @@ let fleet: Fleet;
 let pg: RunningPostgres;
 let config: Config;
 let api: ApiInstance | undefined;
-let worker: WorkerProcess | undefined;
+let worker: ServiceProcess | undefined;
 beforeAll(async () => {
   [fleet, pg] = await Promise.all([startFleet({ vms: 4 }), startPostgres()]);
   config = faultConfig(fleet, inject('temporalAddress'), { DATABASE_URL: pg.url });

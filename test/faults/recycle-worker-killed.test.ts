@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { NEW_OS, OLD_OS, type RecycleWorld, startRecycleWorld } from '../fleet/recycle-world.ts';
 import { clientLoop } from '../support/fleet-probes.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { type ServiceProcess, startWorkerProcess } from '../support/worker-process.ts';
 import { faultRandom } from './disruptions.ts';
 
 // Durability of a fleet recycle: the worker process is SIGKILLed once at a
@@ -18,7 +18,7 @@ const moment = MOMENTS[seed % MOMENTS.length]!;
 
 let pg: RunningPostgres;
 let w: RecycleWorld;
-let worker: WorkerProcess | undefined;
+let worker: ServiceProcess | undefined;
 let env: Record<string, string>;
 beforeAll(async () => {
   pg = await startPostgres();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { type ServiceProcess, startWorkerProcess } from '../support/worker-process.ts';
 import { type ApiInstance, faultConfig, startApi } from './api-and-worker.ts';
 import { getLogs, postDeploy, sleep, waitTerminal } from './deployment-api.ts';
 import { faultRandom } from './disruptions.ts';
@@ -19,7 +19,7 @@ console.log(`worker-killed faults: seed ${random.seed} (VESEMIR_FAULT_SEED=${ran
 let fleet: Fleet;
 let pg: RunningPostgres;
 let api: ApiInstance;
-let worker: WorkerProcess | undefined;
+let worker: ServiceProcess | undefined;
 let workerEnv: Record<string, string>;
 beforeAll(async () => {
   [fleet, pg] = await Promise.all([startFleet({ vms: 6 }), startPostgres()]);

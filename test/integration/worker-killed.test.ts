@@ -3,7 +3,7 @@ import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { lbStates } from '../support/fleet-probes.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { type ServiceProcess, startWorkerProcess } from '../support/worker-process.ts';
 
 // Durability: the worker process is SIGKILLed in the middle of a host's
 // steps and started again; the deploy finishes and no host is left drained.
@@ -12,7 +12,7 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 let fleet: Fleet;
 let pg: RunningPostgres;
 let v: Vesemir;
-let worker: WorkerProcess | undefined;
+let worker: ServiceProcess | undefined;
 beforeAll(async () => {
   [fleet, pg] = await Promise.all([startFleet({ vms: 4 }), startPostgres()]);
   v = await startVesemir(fleet, { DATABASE_URL: pg.url });
