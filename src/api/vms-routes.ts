@@ -4,7 +4,7 @@ import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { slug } from '../domain/names.ts';
 import { osVersion, VM_STATUSES, type VmRecord, type VmRequestRecord, type VmStore, vmRequestSchema } from '../domain/vm.ts';
 import { authorize } from './auth.ts';
-import { errorAnswers, errorResponse } from './schemas.ts';
+import { errorAnswers, vmErrorResponse } from './schemas.ts';
 import type { VmDecommissionService } from './vm-decommission-service.ts';
 import type { VmRequestService } from './vm-request-service.ts';
 
@@ -31,10 +31,6 @@ export interface VmRoutesDeps {
 }
 
 const vmParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a VM name') });
-
-const platform = z.object({ stack: z.string(), osVersion: z.string(), machineTypes: z.array(z.string()) });
-/** 422 on an unknown (stack, osVersion) pair lists the supported ones; 503 without provisioning names the missing variables. */
-export const vmErrorResponse = errorResponse.extend({ supported: z.array(platform).optional(), missing: z.array(z.string()).optional() });
 
 const requestLinks = z.object({ self: z.string(), temporalUi: z.string() });
 const transitionView = z.object({ from: z.enum(VM_STATUSES).nullable(), to: z.enum(VM_STATUSES), at: z.string(), reason: z.string().nullable() });

@@ -86,139 +86,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -278,139 +152,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -473,139 +221,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -665,139 +287,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -857,139 +353,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1050,101 +420,11 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1206,158 +486,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Unprocessable"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1449,63 +585,9 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1662,139 +744,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Unprocessable"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1978,101 +934,11 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2162,63 +1028,9 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2286,132 +1098,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                            supported?: {
-                                stack: string;
-                                osVersion: string;
-                                machineTypes: string[];
-                            }[];
-                            missing?: string[];
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                            supported?: {
-                                stack: string;
-                                osVersion: string;
-                                machineTypes: string[];
-                            }[];
-                            missing?: string[];
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["VmUnprocessable"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["VmUnavailable"];
             };
         };
         delete?: never;
@@ -2478,101 +1170,11 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2667,158 +1269,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Unprocessable"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
@@ -2900,101 +1358,11 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -3048,139 +1416,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -3238,139 +1480,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Unprocessable"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -3456,120 +1572,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -3631,139 +1639,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -3823,139 +1705,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -4015,139 +1771,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The token's team may not act for the team, application or resource named. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description Nothing has this id or name. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
-                /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            message: string;
-                            field?: string;
-                            issues?: {
-                                field: string;
-                                message: string;
-                            }[];
-                            runningDeploymentId?: string;
-                            docs?: string;
-                        };
-                    };
-                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -4159,8 +1789,140 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
+    schemas: {
+        /**
+         * @example {
+         *       "error": "BadRequest",
+         *       "message": "invalid request: body.concurrency: required, a number 1..500 or a ramp like [1, 2, \"50%\"]",
+         *       "issues": [
+         *         {
+         *           "field": "body.concurrency",
+         *           "message": "required, a number 1..500 or a ramp like [1, 2, \"50%\"]"
+         *         }
+         *       ]
+         *     }
+         */
+        Error: {
+            error: string;
+            message: string;
+            field?: string;
+            issues?: {
+                field: string;
+                message: string;
+            }[];
+            runningDeploymentId?: string;
+            docs?: string;
+        };
+        VmError: {
+            error: string;
+            message: string;
+            field?: string;
+            issues?: {
+                field: string;
+                message: string;
+            }[];
+            runningDeploymentId?: string;
+            docs?: string;
+            supported?: {
+                stack: string;
+                osVersion: string;
+                machineTypes: string[];
+            }[];
+            missing?: string[];
+        };
+    };
+    responses: {
+        /** @description The request does not match this operation's schema: `issues` names each field and what it expects. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No bearer token, or one this server does not know (`WWW-Authenticate` says which). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The token's team may not act for the team, application or resource named. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Nothing has this id or name. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The resource is not in a state this request applies to (a deployment in progress or finished, a control rejected): `message` says why. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A fault of the server's own; the answer says nothing more, the server's log does. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Well formed by this schema, but refused by this server's configuration or by a rule a schema cannot state: an unknown application, a Chef query that is not a search, a platform or machine type not offered, VM names too long for a hostname, an Idempotency-Key reused with another request. */
+        VmUnprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VmError"];
+            };
+        };
+        /** @description A service this request needs (Temporal, Chef) could not be reached: retry later. */
+        VmUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VmError"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
