@@ -87,6 +87,14 @@ export function errorAnswerName(status: string, description: unknown, schemaId: 
   return `${schemaId.replace(/Error$/, '')}${ERROR_NAMES[s]}`;
 }
 
+/** The `Idempotency-Key` header of a create: a repeat with the same key answers what the first one made. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+    .optional(),
+});
+
 export const links = z.object({ self: z.string(), temporalUi: z.string() });
 
 export const stepView = z.object({
