@@ -60,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness', security: [] } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { tags: ['health'], operationId: 'getHealth', summary: 'Liveness', security: [] } }, async () => ({ status: 'ok' }));
   const { metrics } = deps;
   if (metrics) {
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>

@@ -1,14 +1,16 @@
 import type { SwaggerTransformObject } from '@fastify/swagger';
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
-import { errorAnswers } from './schemas.ts';
+import { errorAnswerName, errorAnswers } from './schemas.ts';
 
 /**
  * What the OpenAPI document promises about every route, kept true as the
  * routes are registered rather than by each route remembering it: a route
  * whose input has a schema can answer 400, a route behind the bearer token
  * 401, and any route 500; an optional body is documented as optional; a
- * method a path does not serve answers 405 with `Allow`.
+ * method a path does not serve answers 405 with `Allow`. The error answers
+ * are written once, under `components` (shareErrorAnswers).
  *
  * Call before the routes are registered (the hook sees only later routes).
  */
@@ -52,21 +54,71 @@ export function installContract(app: FastifyInstance, options: { isOpen(url: str
   return {
     transformObject(document) {
       if (!('openapiObject' in document)) return document.swaggerObject;
-      const paths = (document.openapiObject.paths ?? {}) as Record<string, Record<string, Operation>>;
+      // The schemas registered with an id (the error bodies) as `#/components/schemas`.
+      const openapi = jsonSchemaTransformObject(document) as typeof document.openapiObject;
+      const paths = (openapi.paths ?? {}) as Record<string, Record<string, Operation>>;
       for (const [path, operations] of Object.entries(paths)) {
         for (const [method, operation] of Object.entries(operations)) {
           if (operation.requestBody && optionalBodies.has(`${method} ${path}`)) operation.requestBody.required = false;
         }
       }
+      // Always there: the transform above writes `components.schemas`.
+      const components = openapi.components as Components;
+      shareErrorAnswers(paths, components);
+      dropUnusedSchemas(openapi, components);
       addLinks(paths);
-      return document.openapiObject;
+      return openapi;
     },
   };
 }
 
 interface Operation {
   requestBody?: { required?: boolean };
-  responses?: Record<string, { links?: Record<string, unknown> }>;
+  responses?: Record<string, Response>;
+}
+type Response = { description?: string; content?: Record<string, { schema?: { $ref?: string } }>; links?: Record<string, unknown>; $ref?: string };
+type Components = { schemas?: Record<string, unknown>; responses?: Record<string, Response> };
+
+const SCHEMA_REF = '#/components/schemas/';
+
+/**
+ * Each error answer (errorAnswers: a status's meaning, a JSON body that is a
+ * registered schema) written once as `#/components/responses/<name>` and
+ * referred to by every operation that answers it.
+ */
+function shareErrorAnswers(paths: Record<string, Record<string, Operation>>, components: Components): void {
+  const shared: Record<string, Response> = {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const types = Object.keys(response.content ?? {});
+        const ref = response.content?.['application/json']?.schema?.$ref;
+        if (types.length !== 1 || !ref?.startsWith(SCHEMA_REF) || Object.keys(response).some((k) => k !== 'description' && k !== 'content')) continue;
+        const name = errorAnswerName(status, response.description, ref.slice(SCHEMA_REF.length));
+        if (!name) continue;
+        if (shared[name] && JSON.stringify(shared[name]) !== JSON.stringify(response)) throw new Error(`two error answers named ${name}`);
+        shared[name] = response;
+        operation.responses![status] = { $ref: `#/components/responses/${name}` };
+      }
+    }
+  }
+  if (Object.keys(shared).length > 0) components.responses = { ...components.responses, ...shared };
+}
+
+/** Registered schemas nothing refers to (the input twin the type provider writes of each output schema). */
+function dropUnusedSchemas(openapi: object, components: Components): void {
+  const schemas = components.schemas ?? {};
+  const refsIn = (value: unknown) => [...JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+  const used = new Set(refsIn({ ...openapi, components: { ...components, schemas: {} } }));
+  const pending = [...used];
+  while (pending.length > 0) {
+    for (const id of refsIn(schemas[pending.pop()!] ?? {})) {
+      if (used.has(id)) continue;
+      used.add(id);
+      pending.push(id);
+    }
+  }
+  for (const id of Object.keys(schemas)) if (!used.has(id)) delete schemas[id];
 }
 
 /**

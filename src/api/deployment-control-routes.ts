@@ -49,6 +49,7 @@ export const deploymentControlRoutes =
         {
           schema: {
             tags: ['deployments'],
+            operationId: `${action}Deployment`,
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a deployment`,
             params: deploymentIdParam,
             body:
@@ -76,6 +77,7 @@ export const deploymentControlRoutes =
       {
         schema: {
           tags: ['deployments'],
+          operationId: 'getDeploymentLogs',
           summary: 'Every step attempt of every host with its command, exit code and full output',
           params: deploymentIdParam,
           querystring: z.object({ host: haproxyName.optional(), step: z.enum([...HOST_STEPS, ...ROLLBACK_STEPS]).optional() }),

@@ -24,6 +24,7 @@ export const deploymentRollbackRoutes =
       {
         schema: {
           tags: ['deployments'],
+          operationId: 'rollbackDeployment',
           summary:
             'Roll back a SUCCEEDED deployment (202): a new deployment takes its DONE hosts back to the release each had before (kept on the host, nothing downloaded), ' +
             'through drain, activate, restart, health and enable; 409 with the reason when it cannot',

@@ -8,7 +8,7 @@ import { deploymentControlRoutes, deploymentIdParam } from './deployment-control
 import { deploymentRollbackRoutes } from './deployment-rollback-routes.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { deploymentView, hostCounts, type LinkBuilder } from './deployment-views.ts';
-import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorAnswers } from './schemas.ts';
+import { createdResponse, deploymentSummary, deploymentView as deploymentViewSchema, errorAnswers, idempotencyHeaders } from './schemas.ts';
 
 export interface DeploymentRoutesDeps {
   service: DeploymentService;
@@ -85,13 +85,9 @@ export const deploymentsRoutes =
       {
         schema: {
           tags: ['deployments'],
+          operationId: 'createDeployment',
           summary: 'Start a deployment (202); the same Idempotency-Key returns the same deployment',
-          headers: z.object({
-            'idempotency-key': z
-              .string()
-              .regex(/^[A-Za-z0-9._:-]{1,128}$/)
-              .optional(),
-          }),
+          headers: idempotencyHeaders,
           querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
           body: deployRequestSchema,
           response: {
@@ -121,6 +117,7 @@ export const deploymentsRoutes =
       {
         schema: {
           tags: ['deployments'],
+          operationId: 'getDeployment',
           summary: 'One deployment with its hosts and their steps',
           params: deploymentIdParam,
           response: { 200: deploymentViewSchema, ...errorAnswers([403, 404]) },
@@ -143,6 +140,7 @@ export const deploymentsRoutes =
       {
         schema: {
           tags: ['deployments'],
+          operationId: 'listDeployments',
           summary: 'Deployments, newest first; `status=QUEUED` lists the queues, each with its place',
           querystring: z.object({
             application: slug.optional(),

@@ -57,6 +57,7 @@ export const fleetRecycleRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'createFleetRecycle',
           summary: 'Recycle a fleet onto a new OS (202): batch by batch, new VMs serve before the old are decommissioned',
           body: recycleRequestSchema,
           response: { 202: recycleAccepted, ...errorAnswers([400, 403, 409, 422, 503]) },
@@ -78,6 +79,7 @@ export const fleetRecycleRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'getFleetRecycle',
           summary: 'A fleet recycle: status, batches, each VM, READY VMs per OS before and after',
           params: idParam,
           response: { 200: recycleView, ...errorAnswers([403, 404, 503]) },
@@ -92,6 +94,7 @@ export const fleetRecycleRoutes =
         {
           schema: {
             tags: ['vms'],
+            operationId: `${action}FleetRecycle`,
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a fleet recycle`,
             params: idParam,
             body: z.object({}).strict().optional(),

@@ -4,6 +4,7 @@ import { DEPLOYMENT_STATUSES, HOST_STATUSES } from '../domain/deployment.ts';
 
 /** Response shapes, for serialization and the OpenAPI document. */
 
+/** Every error's body: `#/components/schemas/Error` in the OpenAPI document (the id names it there). */
 export const errorResponse = z
   .object({
     error: z.string(),
@@ -16,12 +17,19 @@ export const errorResponse = z
     docs: z.string().optional(),
   })
   .meta({
+    id: 'Error',
     example: {
       error: 'BadRequest',
       message: 'invalid request: body.concurrency: required, a number 1..500 or a ramp like [1, 2, "50%"]',
       issues: [{ field: 'body.concurrency', message: 'required, a number 1..500 or a ramp like [1, 2, "50%"]' }],
     },
   });
+
+const platform = z.object({ stack: z.string(), osVersion: z.string(), machineTypes: z.array(z.string()) });
+/** The VM routes' error body (`VmError`): 422 on an unknown (stack, osVersion) pair lists the supported ones; 503 without provisioning names the missing variables. */
+export const vmErrorResponse = errorResponse
+  .extend({ supported: z.array(platform).optional(), missing: z.array(z.string()).optional() })
+  .meta({ id: 'VmError' });
 
 /** What each error status means, in every operation that can answer it. */
 const ERROR_MEANINGS = {
@@ -39,10 +47,53 @@ const ERROR_MEANINGS = {
 
 export type ErrorStatus = keyof typeof ERROR_MEANINGS;
 
-/** Response schemas for error statuses, each with its meaning, for a route's `response`. */
-export function errorAnswers<S extends ErrorStatus>(statuses: readonly S[], body: z.ZodType = errorResponse): Record<S, z.ZodType> {
-  return Object.fromEntries(statuses.map((s) => [s, body.describe(ERROR_MEANINGS[s])])) as Record<S, z.ZodType>;
+/** The name of each error status's shared answer in `#/components/responses`. */
+const ERROR_NAMES: Record<ErrorStatus, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  422: 'Unprocessable',
+  500: 'InternalError',
+  503: 'Unavailable',
+};
+
+/** A route's answer for an error status: its meaning, and a body schema registered with an id (a component). */
+export interface ErrorAnswer {
+  description: string;
+  content: { 'application/json': { schema: z.ZodType } };
 }
+
+/**
+ * Answers for error statuses, each with its meaning, for a route's `response`.
+ * `body` must carry a registry id (`.meta({ id })`): the document refers to it,
+ * and contract.ts shares each answer as `#/components/responses/<name>` (errorAnswerName).
+ */
+export function errorAnswers<S extends ErrorStatus>(statuses: readonly S[], body: z.ZodType = errorResponse): Record<S, ErrorAnswer> {
+  const answer = (s: S): ErrorAnswer => ({ description: ERROR_MEANINGS[s], content: { 'application/json': { schema: body } } });
+  return Object.fromEntries(statuses.map((s) => [s, answer(s)])) as Record<S, ErrorAnswer>;
+}
+
+/**
+ * The shared response an error answer in the document stands for: its status's
+ * meaning with the body `#/components/schemas/<schemaId>` (`Error` → `NotFound`,
+ * `VmError` → `VmNotFound`); undefined for any other answer.
+ */
+export function errorAnswerName(status: string, description: unknown, schemaId: string): string | undefined {
+  if (!Object.hasOwn(ERROR_MEANINGS, status)) return undefined;
+  const s = Number(status) as ErrorStatus;
+  if (description !== ERROR_MEANINGS[s]) return undefined;
+  return `${schemaId.replace(/Error$/, '')}${ERROR_NAMES[s]}`;
+}
+
+/** The `Idempotency-Key` header of a create: a repeat with the same key answers what the first one made. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+    .optional(),
+});
 
 export const links = z.object({ self: z.string(), temporalUi: z.string() });
 

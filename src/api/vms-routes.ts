@@ -4,7 +4,7 @@ import { ErrorType, VesemirError } from '../domain/errors.ts';
 import { slug } from '../domain/names.ts';
 import { osVersion, VM_STATUSES, type VmRecord, type VmRequestRecord, type VmStore, vmRequestSchema } from '../domain/vm.ts';
 import { authorize } from './auth.ts';
-import { errorAnswers, errorResponse } from './schemas.ts';
+import { errorAnswers, idempotencyHeaders, vmErrorResponse } from './schemas.ts';
 import type { VmDecommissionService } from './vm-decommission-service.ts';
 import type { VmRequestService } from './vm-request-service.ts';
 
@@ -31,10 +31,6 @@ export interface VmRoutesDeps {
 }
 
 const vmParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a VM name') });
-
-const platform = z.object({ stack: z.string(), osVersion: z.string(), machineTypes: z.array(z.string()) });
-/** 422 on an unknown (stack, osVersion) pair lists the supported ones; 503 without provisioning names the missing variables. */
-export const vmErrorResponse = errorResponse.extend({ supported: z.array(platform).optional(), missing: z.array(z.string()).optional() });
 
 const requestLinks = z.object({ self: z.string(), temporalUi: z.string() });
 const transitionView = z.object({ from: z.enum(VM_STATUSES).nullable(), to: z.enum(VM_STATUSES), at: z.string(), reason: z.string().nullable() });
@@ -117,13 +113,9 @@ export const vmsRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'createVms',
           summary: 'Create VMs (202): one provisioning job per VM; the same Idempotency-Key returns the same request',
-          headers: z.object({
-            'idempotency-key': z
-              .string()
-              .regex(/^[A-Za-z0-9._:-]{1,128}$/)
-              .optional(),
-          }),
+          headers: idempotencyHeaders,
           body: vmRequestSchema,
           response: { 200: acceptedResponse, 202: acceptedResponse, ...errorAnswers([400, 403]), ...errorAnswers([422, 503], vmErrorResponse) },
         },
@@ -147,6 +139,7 @@ export const vmsRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'getVm',
           summary: 'One VM with its status and transitions',
           params: vmParams,
           response: { 200: vmView, ...errorAnswers([403, 404]) },
@@ -165,6 +158,7 @@ export const vmsRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'decommissionVm',
           summary:
             'Decommission a VM (202): drained and removed from its HAProxy backends, the runner’s decommission job, its Chef node deleted, then DECOMMISSIONED; 200 when it is already; a repeat is harmless',
           params: vmParams,
@@ -186,6 +180,7 @@ export const vmsRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'listVms',
           summary: 'The VM inventory, by name, with counts per stack and OS over the same filter',
           querystring: z.object({
             application: slug.optional(),
@@ -212,6 +207,7 @@ export const vmsRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'getVmRequest',
           summary: 'One VM request with its VMs',
           params: requestParams,
           response: { 200: requestView, ...errorAnswers([403, 404]) },
@@ -235,6 +231,7 @@ export const vmsRoutes =
       {
         schema: {
           tags: ['vms'],
+          operationId: 'cancelVmRequest',
           summary: 'Cancel a VM request (202): polling stops, unfinished VMs become CANCELLED; jobs already submitted are left to the runner',
           params: requestParams,
           body: z.object({}).strict().optional(),

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { paths } from './api-types.ts';
+import type { paths } from './api-types/index.ts';
 import { ApiError, ConnectionError, errorBody, reasonOf } from './errors.ts';
 import type {
   ControlAction,
@@ -39,7 +39,7 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 type Answered<D> = { data?: D; error?: unknown; response: Response };
 
 /**
- * The Vesemir API, typed from its OpenAPI document (api-types.ts, generated),
+ * The Vesemir API, typed from its OpenAPI document (src/client/api-types/, generated),
  * with the helpers a pipeline writes otherwise: wait for a deployment or a VM
  * request to end. Every failure is an ApiError (the API's error body) or a
  * ConnectionError (the API out of reach).

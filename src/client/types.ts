@@ -1,5 +1,5 @@
-/** Names for the API's shapes, all read from the generated api-types.ts: nothing here is written by hand. */
-import type { paths } from './api-types.ts';
+/** Names for the API's shapes, all read from the generated api-types/: nothing here is written by hand. */
+import type { paths } from './api-types/index.ts';
 
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 type Answer<P extends keyof paths, M extends 'get' | 'post', S extends number> = paths[P][M] extends { responses: infer R }

@@ -18,13 +18,23 @@ import { createLogger } from '../../src/logger.ts';
 
 type Operation = { parameters?: unknown[]; requestBody?: { required: boolean }; responses: Record<string, Response> };
 type Response = {
+  $ref?: string;
   description: string;
   links?: Record<string, { operationRef: string }>;
-  content?: { 'application/json': { schema: { required?: string[] } } };
+  content?: { 'application/json': { schema: { $ref?: string; required?: string[] } } };
 };
 
 let api: FastifyInstance;
-let spec: { paths: Record<string, Record<string, Operation>> };
+let spec: { paths: Record<string, Record<string, Operation>>; components?: Record<string, Record<string, unknown>> };
+
+/** What a `#/components/…` reference stands for (the error answers and bodies are shared). */
+function resolve<T extends { $ref?: string }>(value: T): T {
+  if (!value.$ref) return value;
+  const [, kind = '', name = ''] = /^#\/components\/(\w+)\/(\w+)$/.exec(value.$ref) ?? [];
+  const target = spec.components?.[kind]?.[name] as T | undefined;
+  expect(target, value.$ref).toBeDefined();
+  return resolve(target!);
+}
 beforeAll(async () => {
   const unreachable = new ServiceError('Failed to describe workflow', {
     cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established', metadata: {} }),
@@ -55,15 +65,18 @@ const operations = () =>
     .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ label: `${method.toUpperCase()} ${path}`, op })));
 
 describe('the OpenAPI document', () => {
-  it('documents 400 wherever there is input, 401 and 500 everywhere, each with the error body and its meaning', () => {
+  it('documents 400 wherever there is input, 401 and 500 everywhere, each a shared answer with the error body and its meaning', () => {
     expect(operations().length).toBeGreaterThanOrEqual(13);
     for (const { label, op } of operations()) {
       const statuses = Object.keys(op.responses);
       const hasInput = Boolean(op.parameters?.length || op.requestBody);
       expect(statuses, label).toEqual(expect.arrayContaining([...(hasInput ? ['400'] : []), '401', '500']));
       for (const status of statuses.filter((s) => s >= '400')) {
-        expect(op.responses[status]!.content?.['application/json'].schema.required, `${label} ${status}`).toEqual(expect.arrayContaining(['error', 'message']));
-        expect(op.responses[status]!.description, `${label} ${status}`).not.toBe('Default Response');
+        expect(op.responses[status]!.$ref, `${label} ${status}: one of the shared error answers`).toMatch(/^#\/components\/responses\/\w+$/);
+        const response = resolve(op.responses[status]!);
+        const body = response.content?.['application/json'].schema;
+        expect(body && resolve(body).required, `${label} ${status}`).toEqual(expect.arrayContaining(['error', 'message']));
+        expect(response.description, `${label} ${status}`).not.toBe('Default Response');
       }
     }
     // The deployment controls, the fleet recycle's and the VM request's cancel.

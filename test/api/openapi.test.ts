@@ -40,11 +40,11 @@ function routesOf(printed: string): string[] {
 }
 
 describe('OpenAPI document', () => {
-  it('lists every route the API serves, each with a summary and its responses', async () => {
+  it('lists every route the API serves, each with its own operationId, a summary and its responses', async () => {
     const api = await app();
     await api.ready();
     const spec = (await api.inject({ method: 'GET', url: '/docs/json' })).json() as {
-      paths: Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>;
+      paths: Record<string, Record<string, { operationId?: string; summary?: string; responses?: Record<string, unknown> }>>;
     };
     const documented = new Set(
       Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)),
@@ -55,12 +55,17 @@ describe('OpenAPI document', () => {
       expect.arrayContaining(['POST /v1/deployments/:id/pause', 'GET /v1/deployments/:id/logs', 'GET /v1/vm-requests/:id', 'GET /healthz']),
     );
     expect(served.filter((r) => !documented.has(r))).toEqual([]);
+    const operationIds: string[] = [];
     for (const [path, ops] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(ops)) {
+        // The generated client's `operations` are named by them (src/client/api-types).
+        expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z]+$/);
+        operationIds.push(op.operationId!);
         expect(op.summary, `${method} ${path}`).toBeTruthy();
         expect(Object.keys(op.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
       }
     }
+    expect(new Set(operationIds).size).toBe(operationIds.length);
     await api.close();
   });
 });
