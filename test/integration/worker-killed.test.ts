@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Fleet, startFleet } from '../fleet/fleet.ts';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
 import { lbStates } from '../support/fleet-probes.ts';
+import { expectRecordsKept, type StepRecord } from '../support/step-records.ts';
 import { startVesemir, type Vesemir, waitForDeployment } from '../support/vesemir.ts';
 import { type ServiceProcess, startWorkerProcess } from '../support/worker-process.ts';
 
@@ -23,14 +24,6 @@ afterAll(async () => {
   await fleet?.stop();
   await pg?.stop();
 });
-
-interface LogEntry {
-  step: string;
-  attempt: number;
-  status: string;
-  startedAt: string;
-  worker: string | null;
-}
 
 describe('a worker killed mid-deploy', () => {
   it("finishes the deploy after a restart, every VM on v2 and none drained, the killed worker's step records kept", async () => {
@@ -62,7 +55,7 @@ describe('a worker killed mid-deploy', () => {
       )
       .toBe(true);
     await worker.kill();
-    const logsOf = async (host: string): Promise<LogEntry[]> =>
+    const logsOf = async (host: string): Promise<StepRecord[]> =>
       (await v.api.inject({ method: 'GET', url: `/v1/deployments/${id}/logs?host=${host}` })).json().steps;
     const beforeKill = await logsOf(drained!);
     expect(beforeKill.map((s) => s.step)).toEqual(expect.arrayContaining(['inspect', 'stage', 'drain']));
@@ -77,10 +70,7 @@ describe('a worker killed mid-deploy', () => {
     }
     // Step records are append-only: what the killed worker recorded is still there, beside the new worker's runs.
     const afterRestart = await logsOf(drained!);
-    const finishedBefore = beforeKill.filter((s) => s.status !== 'RUNNING');
-    expect(afterRestart).toEqual(expect.arrayContaining(finishedBefore));
-    const identity = ({ step, attempt, startedAt, worker }: LogEntry) => ({ step, attempt, startedAt, worker });
-    expect(afterRestart.map(identity)).toEqual(expect.arrayContaining(beforeKill.map(identity)));
+    expectRecordsKept(beforeKill, afterRestart);
     const oldWorker = beforeKill[0]!.worker;
     expect(oldWorker).toMatch(/^\d+@/);
     expect(afterRestart.some((s) => s.worker !== oldWorker && s.step === 'enable')).toBe(true);
