@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { freePort } from '../fleet/net.ts';
-import { workflowBundle } from '../support/temporal.ts';
 
 /**
  * Vesemir as users run it on a cluster: `src/app/main.ts` with VESEMIR_ROLE=api
@@ -13,19 +10,6 @@ import { workflowBundle } from '../support/temporal.ts';
  */
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-let bundlePath: Promise<string> | undefined;
-/** One workflow bundle for every process of the file: a restart takes a second, not a webpack run. */
-function bundleFile(): Promise<string> {
-  bundlePath ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vesemir-cluster-bundle-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'workflows.js');
-    writeFileSync(path, (await workflowBundle()).code);
-    return path;
-  })();
-  return bundlePath;
-}
 
 export interface VesemirProcess {
   role: 'api' | 'worker';
@@ -49,7 +33,7 @@ export async function startVesemirProcess(role: 'api' | 'worker', env: Record<st
     cwd: root,
     env: {
       ...process.env,
-      VESEMIR_WORKFLOW_BUNDLE: await bundleFile(),
+      VESEMIR_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
       ...env,
       VESEMIR_ROLE: role,
       API_HOST: '127.0.0.1',

@@ -7,12 +7,13 @@ import { TemporalLockRequester } from '../../src/adapters/temporal/lock-requeste
 import { buildApp, linkBuilder } from '../../src/api/app.ts';
 import { DeploymentService } from '../../src/api/deployment-service.ts';
 import { activityDepsFromConfig, chefFromConfig } from '../../src/app/adapters.ts';
-import { type Context, openContext } from '../../src/app/context.ts';
+import type { Context } from '../../src/app/context.ts';
 import { createWorker, runWorker, workerVersion } from '../../src/app/worker.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { workflowBundle } from '../support/temporal.ts';
+import { openTestContext } from '../support/test-context.ts';
 
 /**
  * The API and the worker of a fault test, started apart. startVesemir (test/support) always talks to the
@@ -41,7 +42,7 @@ export interface ApiInstance {
 /** The API as src/app/service.ts builds it for VESEMIR_ROLE=api: own DB pool, own Temporal client. */
 export async function startApi(config: Config): Promise<ApiInstance> {
   const logger = createLogger(config.LOG_LEVEL);
-  const ctx = await openContext(config, logger, config.TEMPORAL_ADDRESS!);
+  const ctx = await openTestContext(config, logger, config.TEMPORAL_ADDRESS!);
   const deployments = new DeploymentService({
     store: ctx.store,
     client: ctx.client,
@@ -73,7 +74,7 @@ export interface InProcessWorker {
  * dir do not see each other's writes).
  */
 export async function startWorkerIn(config: Config, shared?: Context): Promise<InProcessWorker> {
-  const ctx = shared ?? (await openContext(config, createLogger(config.LOG_LEVEL), config.TEMPORAL_ADDRESS!));
+  const ctx = shared ?? (await openTestContext(config, createLogger(config.LOG_LEVEL), config.TEMPORAL_ADDRESS!));
   const worker: Worker = await createWorker({
     connection: ctx.native,
     namespace: config.TEMPORAL_NAMESPACE,

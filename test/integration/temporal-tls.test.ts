@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Context, openContext } from '../../src/app/context.ts';
+import type { Context } from '../../src/app/context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { makeTestCa } from '../support/test-ca.ts';
+import { openTestContext } from '../support/test-context.ts';
 import { startTlsProxy } from '../support/tls-proxy.ts';
 
 // Vesemir reaching a Temporal frontend over TLS and mTLS with the
@@ -42,7 +43,7 @@ const configFor = (address: string, env: Record<string, string>) =>
   loadConfig({ TEMPORAL_ADDRESS: address, VESEMIR_DATA_DIR: join(dataDir, String(Math.random())), LOG_LEVEL: 'silent', ...env });
 
 async function connectThrough(address: string, env: Record<string, string>): Promise<Context> {
-  return openContext(configFor(address, env), createLogger('silent'), address);
+  return openTestContext(configFor(address, env), createLogger('silent'), address);
 }
 
 /** Both connections answer a real RPC through the front. */

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { apiFromContext } from '../../src/app/api.ts';
-import { type Context, openContext } from '../../src/app/context.ts';
+import type { Context } from '../../src/app/context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { openTestContext } from '../support/test-context.ts';
 
 // The API as main wires it (config → context → routes) on the run's Temporal
 // dev server and a PGlite of its own, with VM provisioning left unconfigured.
@@ -31,7 +32,7 @@ async function vesemirApi(env: Record<string, string>) {
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const ctx = await openContext(config, createLogger('silent'), address);
+  const ctx = await openTestContext(config, createLogger('silent'), address);
   const api = await apiFromContext(ctx, { apiUrl: 'http://vesemir.test', temporalUiUrl: 'http://temporal-ui.test' });
   opened.push({ ctx, api });
   return { ctx, api };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createWorker, workflowsPath } from '../../src/app/worker.ts';
+import { createWorker } from '../../src/app/worker.ts';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
@@ -14,22 +15,11 @@ try {
   // already installed by another file in this process
 }
 
-/** Bundles src/workflows once per test file (≈1 s) and shares it between workers. */
+/** The run's bundle of src/workflows (made once, by test/support/global-setup.ts), read once per test file. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  bundle ??= readFile(inject('workflowBundlePath'), 'utf8').then((code) => ({ code }));
   return bundle;
 }
-
-const quietBundlerLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error(message: string, meta?: unknown) {
-    process.stderr.write(`${message} ${JSON.stringify(meta ?? {})}\n`);
-  },
-};
 
 export interface TemporalHarness {
   address: string;

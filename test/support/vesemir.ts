@@ -6,13 +6,14 @@ import type { Logger } from 'pino';
 import { expect, inject } from 'vitest';
 import type { TokenTable } from '../../src/api/auth.ts';
 import { apiFromContext } from '../../src/app/api.ts';
-import { type Context, openContext } from '../../src/app/context.ts';
+import type { Context } from '../../src/app/context.ts';
 import { runWorker, workerFromContext } from '../../src/app/worker.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Metrics } from '../../src/metrics/registry.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { workflowBundle } from './temporal.ts';
+import { openTestContext } from './test-context.ts';
 
 export interface Vesemir {
   config: Config;
@@ -52,7 +53,7 @@ export async function startVesemir(fleet: Fleet, extraEnv: Record<string, string
     ...extraEnv,
   });
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const ctx = await openContext(config, logger, address);
+  const ctx = await openTestContext(config, logger, address);
   const { metrics, tokens, sdkMetricsBindAddress } = options;
   const api = await apiFromContext(ctx, { apiUrl: 'http://vesemir.test', temporalUiUrl: 'http://temporal-ui.test', metrics, tokens, sdkMetricsBindAddress });
   let worker: { worker: Worker; run: Promise<void> } | undefined;

@@ -1,26 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { SERVICE_NODE_FLAGS } from '../../src/node-options.ts';
-import { workflowBundle } from './temporal.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-let bundlePath: Promise<string> | undefined;
-
-/** The test file's workflow bundle, written once to a temp file for worker processes. */
-function bundleFile(): Promise<string> {
-  bundlePath ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vesemir-bundle-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'workflows.js');
-    writeFileSync(path, (await workflowBundle()).code);
-    return path;
-  })();
-  return bundlePath;
-}
 
 export interface Killed {
   /** The process and every descendant it had at the kill (the embedded Temporal server among them), by pid and name. */
@@ -56,7 +40,7 @@ async function startServiceProcess(entry: string, readyLine: string, env: Record
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', entry], {
     cwd: root,
     // A prebuilt bundle: restarts take a second instead of a webpack run.
-    env: { VESEMIR_WORKFLOW_BUNDLE: await bundleFile(), ...process.env, ...env },
+    env: { VESEMIR_WORKFLOW_BUNDLE: inject('workflowBundlePath'), ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

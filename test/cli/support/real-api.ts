@@ -10,11 +10,12 @@ import { createActivities } from '../../../src/activities/index.ts';
 import { hashToken, loadTokens, type TokenTable } from '../../../src/api/auth.ts';
 import { activityDepsFromConfig } from '../../../src/app/adapters.ts';
 import { apiFromContext } from '../../../src/app/api.ts';
-import { type Context, openContext } from '../../../src/app/context.ts';
+import type { Context } from '../../../src/app/context.ts';
 import { type DeployRequest, VesemirClient } from '../../../src/client/index.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { workflowBundle } from '../../support/temporal.ts';
+import { openTestContext } from '../../support/test-context.ts';
 import { DeploymentWriter } from './states.ts';
 
 export const API_URL = 'http://vesemir.test';
@@ -104,7 +105,7 @@ export async function startRealApi(options: RealApiOptions = {}): Promise<RealAp
     ...options.env,
   });
   // The bundle (≈1 s) and the database (PGlite's start, the migrations) come up side by side.
-  const [ctx, bundle] = await Promise.all([openContext(config, createLogger(config.LOG_LEVEL), address), workflowBundle()]);
+  const [ctx, bundle] = await Promise.all([openTestContext(config, createLogger(config.LOG_LEVEL), address), workflowBundle()]);
   let tokens: TokenTable | undefined;
   if (options.token) {
     const tokensFile = join(dir, 'tokens.yaml');
