@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { temporalCliPath } from '../../src/temporal/binaries.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
 import { type RunningPostgres, startPostgres } from '../fleet/postgres.ts';
-import { endpointOf, type ServerProcess, serverEnv, setupSchemas, startServerProcess, waitForFrontend, waitForPort } from './temporal-server.ts';
+import { endpointOf, lostAPort, type ServerProcess, serverEnv, setupSchemas, startServerProcess, waitForFrontend, waitForPort } from './temporal-server.ts';
 
 const run = promisify(execFile);
 
@@ -39,14 +39,26 @@ export async function startTemporalCluster(namespace = 'default'): Promise<Tempo
   try {
     const endpoint = endpointOf(pg.url);
     await setupSchemas(endpoint);
-    const env = await serverEnv(endpoint);
+    // Ports are picked free but taken only at the server's bind: one a test alongside took
+    // in between fails the start, which is then made again on other ports (nothing else is).
+    let env: Record<string, string>;
+    for (let attempt = 1; ; attempt++) {
+      env = await serverEnv(endpoint);
+      try {
+        // One after the other: each process writes the cluster's metadata on a
+        // new database at start, and two at once race (one fails to start).
+        processes.push(startServerProcess(env, ['history']));
+        await waitForPort(Number(env.HISTORY_GRPC_PORT), processes);
+        processes.push(startServerProcess(env, ['frontend', 'matching', 'worker']));
+        await waitForFrontend(`127.0.0.1:${env.FRONTEND_GRPC_PORT}`, processes);
+        break;
+      } catch (err) {
+        const portTaken = processes.some((p) => lostAPort(p.output()));
+        for (const p of processes.splice(0).reverse()) await p.stop();
+        if (!portTaken || attempt === 3) throw err;
+      }
+    }
     const address = `127.0.0.1:${env.FRONTEND_GRPC_PORT}`;
-    // One after the other: each process writes the cluster's metadata on a
-    // new database at start, and two at once race (one fails to start).
-    processes.push(startServerProcess(env, ['history']));
-    await waitForPort(Number(env.HISTORY_GRPC_PORT), processes);
-    processes.push(startServerProcess(env, ['frontend', 'matching', 'worker']));
-    await waitForFrontend(address, processes);
 
     const cli = async (args: string[]) => (await run(temporalCliPath(), [...args, '--address', address], { timeout: 30_000 })).stdout;
     await cli(['operator', 'namespace', 'create', '--namespace', namespace, '--retention', '1d']);

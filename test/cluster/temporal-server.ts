@@ -91,10 +91,27 @@ export async function serverEnv(pg: PostgresEndpoint): Promise<Record<string, st
     'WORKER_GRPC_PORT',
     'WORKER_MEMBERSHIP_PORT',
   ]) {
-    env[key] = String(await freePort());
+    // Each pick is free when made, but not held: two picks could name one port.
+    let port: number;
+    do port = await freePort();
+    while (Object.values(env).includes(String(port)));
+    env[key] = String(port);
   }
   return env;
 }
+
+/**
+ * What a server process said that explains its end: its fatal and error lines
+ * first (the first one holds the cause; the stack trace after it is long),
+ * then the end of its output.
+ */
+export function whyItEnded(output: string): string {
+  const errors = output.split('\n').filter((line) => /"level":"(fatal|error|dpanic|panic)"|^(panic|Unable|unable)/.test(line));
+  return [...errors.map((line) => line.slice(0, 1500)), '…', output.slice(-1500)].join('\n');
+}
+
+/** A process that ended because a port it was to listen on was taken (by a peer of a test running alongside). */
+export const lostAPort = (output: string) => /address already in use/.test(output);
 
 export interface ServerProcess {
   services: Service[];
@@ -142,13 +159,13 @@ export async function waitForFrontend(address: string, processes: ServerProcess[
     exitedOne(processes);
     return false;
   }).catch((err: Error) => {
-    throw new Error(`temporal frontend ${address}: ${err.message}:\n${processes.map((p) => p.output().slice(-3000)).join('\n')}`);
+    throw new Error(`temporal frontend ${address}: ${err.message}:\n${processes.map((p) => whyItEnded(p.output())).join('\n')}`);
   });
 }
 
 const exitedOne = (processes: ServerProcess[]) => {
   const dead = processes.find((p) => p.child.exitCode !== null);
-  if (dead) throw new Error(`temporal-server (${dead.services.join(', ')}) exited ${dead.child.exitCode}:\n${dead.output().slice(-3000)}`);
+  if (dead) throw new Error(`temporal-server (${dead.services.join(', ')}) exited ${dead.child.exitCode}:\n${whyItEnded(dead.output())}`);
 };
 
 /** Until 127.0.0.1:`port` accepts a connection (a service listens once its start-up is done). */
