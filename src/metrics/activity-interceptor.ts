@@ -1,10 +1,11 @@
 import type { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { TERMINAL_DEPLOYMENT_STATUSES } from '../domain/deployment.ts';
 import { type LogFields, withLogFields } from '../logger.ts';
 import { activityLogFields, hostStepOf } from './activity-labels.ts';
 import type { Metrics } from './registry.ts';
 
-const FINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+const FINAL_STATUSES: ReadonlySet<string> = new Set(TERMINAL_DEPLOYMENT_STATUSES);
 
 /**
  * Observes every activity from the worker's side, so the activities stay

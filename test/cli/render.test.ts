@@ -132,9 +132,8 @@ describe('deployment view', () => {
 });
 
 describe('appended progress (not a terminal)', () => {
-  it('prints only what changed between two polls', () => {
+  it('prints only what changed between two polls, the end after the host lines it follows', () => {
     expect(progressEvents(runningDeployment(), failedDeployment(), plain)).toEqual([
-      'deployment FAILED',
       'shop-vm2  restart ok 100ms',
       'shop-vm2  health FAILED 2.0s: health: not healthy after 2s: HTTP 500',
       'shop-vm2  rollback-activate ok 100ms',
@@ -143,6 +142,7 @@ describe('appended progress (not a terminal)', () => {
       'shop-vm2  rollback-enable ok 100ms',
       'shop-vm2  ROLLED_BACK',
       'shop-vm3  SKIPPED',
+      'deployment FAILED',
     ]);
     expect(progressEvents(failedDeployment(), failedDeployment(), plain)).toEqual([]);
   });

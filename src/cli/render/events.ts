@@ -1,3 +1,4 @@
+import { TERMINAL_DEPLOYMENT_STATUSES } from '../../domain/deployment.ts';
 import type { Style } from '../style.ts';
 import { withBake } from './bake.ts';
 import { colorStatus, type Deployment, type Step } from './deployment.ts';
@@ -22,7 +23,10 @@ export function progressEvents(prevView: Deployment | undefined, nextView: Deplo
   const prev = prevView && withBake(prevView);
   const next = withBake(nextView);
   const lines: string[] = [];
-  if (!prev || prev.status !== next.status) lines.push(`deployment ${colorStatus(next.status, style)}`);
+  const status = !prev || prev.status !== next.status ? `deployment ${colorStatus(next.status, style)}` : undefined;
+  // A deploy's end comes after the host lines the same poll brought (its last hosts' steps); any other status before them.
+  const ended = (TERMINAL_DEPLOYMENT_STATUSES as readonly string[]).includes(next.status);
+  if (status && !ended) lines.push(status);
   if ((!prev || prev.hosts.length === 0) && next.hosts.length > 0) {
     lines.push(`hosts: ${next.hosts.map((h) => h.name).join(', ')}`);
   }
@@ -42,5 +46,6 @@ export function progressEvents(prevView: Deployment | undefined, nextView: Deplo
     const was = hostBefore.get(h.name);
     if (was !== h.status && h.status !== 'PENDING' && h.status !== 'RUNNING') lines.push(`${h.name}  ${colorStatus(h.status, style)}`);
   }
+  if (status && ended) lines.push(status);
   return lines;
 }
