@@ -50,5 +50,7 @@ export async function connectTemporal(address: string, options: TemporalConnecti
 function unreachableHint(o: TemporalConnectionOptions): string {
   if (!o.tls) return '; if it serves TLS, set TEMPORAL_TLS_CA_PATH or TEMPORAL_TLS=on';
   if (o.tls.clientCertPair) return '; or it refused the client certificate of TEMPORAL_TLS_CERT_PATH (mTLS: is it signed by a CA the frontend trusts?)';
-  return '';
+  // In TLS 1.3 a frontend that requires a client certificate says so after the handshake;
+  // a client already sending may see only the connection closed, not the alert.
+  return '; if it requires a client certificate (mTLS), set TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH';
 }
