@@ -69,8 +69,11 @@ export async function generateApiTypes(): Promise<Map<string, string>> {
 
   const files = new Map<string, string>();
   files.set('components.ts', render([declared('components')]));
-  const parts = splitParts(spec, (part) => render(declarations(part, paths, operations)));
-  for (const part of parts) files.set(part.file, render(declarations(part, paths, operations)));
+  // Each part is rendered once: splitParts measures it, then it is written as measured.
+  const texts = new WeakMap<Part, string>();
+  const rendered = (part: Part) => texts.get(part) ?? texts.set(part, render(declarations(part, paths, operations))).get(part)!;
+  const parts = splitParts(spec, rendered);
+  for (const part of parts) files.set(part.file, rendered(part));
   files.set('index.ts', renderIndex(parts, [declared('webhooks'), declared('$defs'), ...(operations ? [] : [declared('operations')])], Boolean(operations)));
   for (const [file, text] of files) {
     const lines = text.split('\n').length - 1;
